@@ -1,0 +1,171 @@
+"""Frozen data model of a change set: files, hunks, commits and the revisions compared."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+LineRange = tuple[int, int]
+"""An inclusive range of line numbers, ``(first, last)``."""
+
+
+class FileStatus(str, enum.Enum):
+    ADDED = "added"
+    MODIFIED = "modified"
+    DELETED = "deleted"
+    RENAMED = "renamed"
+    COPIED = "copied"
+    MODE_ONLY = "mode-only"
+
+
+class EntryKind(str, enum.Enum):
+    FILE = "file"
+    SYMLINK = "symlink"
+    SUBMODULE = "submodule"
+
+
+MODE_SYMLINK = "120000"
+MODE_SUBMODULE = "160000"
+
+
+def kind_of_mode(mode: str | None) -> EntryKind:
+    if mode == MODE_SYMLINK:
+        return EntryKind.SYMLINK
+    if mode == MODE_SUBMODULE:
+        return EntryKind.SUBMODULE
+    return EntryKind.FILE
+
+
+@dataclass(frozen=True, slots=True)
+class Hunk:
+    """One hunk; line numbers of added lines are in the new file, removed ones in the old."""
+
+    old_start: int
+    old_count: int
+    new_start: int
+    new_count: int
+    added: tuple[LineRange, ...]
+    removed: tuple[LineRange, ...]
+    section: str = ""
+
+    def added_lines(self) -> Iterator[int]:
+        for first, last in self.added:
+            yield from range(first, last + 1)
+
+    def removed_lines(self) -> Iterator[int]:
+        for first, last in self.removed:
+            yield from range(first, last + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """Everything git says about one path in the change set."""
+
+    path: str
+    old_path: str | None
+    status: FileStatus
+    added: int
+    deleted: int
+    binary: bool = False
+    old_mode: str | None = None
+    new_mode: str | None = None
+    similarity: int | None = None
+    new_blob: str | None = None
+    hunks: tuple[Hunk, ...] = ()
+
+    @property
+    def kind(self) -> EntryKind:
+        return kind_of_mode(self.old_mode if self.status is FileStatus.DELETED else self.new_mode)
+
+    @property
+    def is_symlink(self) -> bool:
+        return self.kind is EntryKind.SYMLINK
+
+    @property
+    def is_submodule(self) -> bool:
+        return self.kind is EntryKind.SUBMODULE
+
+    @property
+    def mode_changed(self) -> bool:
+        return bool(self.old_mode and self.new_mode and self.old_mode != self.new_mode)
+
+    @property
+    def changed(self) -> int:
+        return self.added + self.deleted
+
+    @property
+    def is_pure_rename(self) -> bool:
+        return self.status in (FileStatus.RENAMED, FileStatus.COPIED) and self.changed == 0
+
+    def added_lines(self) -> Iterator[int]:
+        for hunk in self.hunks:
+            yield from hunk.added_lines()
+
+
+@dataclass(frozen=True, slots=True)
+class Trailer:
+    key: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    committer_name: str
+    committer_email: str
+    subject: str
+    body: str
+    trailers: tuple[Trailer, ...] = ()
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+    def trailer_values(self, key: str) -> list[str]:
+        """Values of every trailer named ``key``; keys compare case-insensitively."""
+        wanted = key.lower()
+        return [t.value for t in self.trailers if t.key.lower() == wanted]
+
+
+@dataclass(frozen=True, slots=True)
+class Revisions:
+    """Which revisions were compared and how each was found, for the report."""
+
+    mode: str  # "range", "staged" or "diff-file"
+    base_ref: str | None = None
+    base_sha: str | None = None
+    base_reason: str = ""
+    head_ref: str | None = None
+    head_sha: str | None = None
+    merge_base: str | None = None
+    source: str | None = None  # the diff file, in diff-file mode
+
+    def describe(self) -> str:
+        if self.mode == "diff-file":
+            return f"diff read from {self.source}"
+        if self.mode == "staged":
+            return f"staged changes against {self.base_ref or 'the empty tree'}"
+        base = self.base_ref or "?"
+        short = (self.merge_base or "")[:12]
+        return f"{self.head_ref or 'HEAD'} against {base} (merge base {short}; {self.base_reason})"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSet:
+    """The raw change set: what changed and in which commits, before any policy is applied."""
+
+    revisions: Revisions
+    files: tuple[FileChange, ...]
+    commits: tuple[Commit, ...] = ()
+    attributes: dict[str, dict[str, bool]] = field(default_factory=dict)
+    """Path to the linguist attributes .gitattributes sets or unsets for it."""
+    headers: dict[str, str] = field(default_factory=dict)
+    """Path to the first bytes of its new content, for generated-file banners."""
+
+    @property
+    def empty(self) -> bool:
+        return not self.files and not self.commits

@@ -1,0 +1,233 @@
+"""Builds a ChangeSet from git (a revision range or the index) or from a unified diff file."""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+from gatekeeper import diffparse, gitattributes
+from gatekeeper.changeset import (
+    ChangeSet,
+    Commit,
+    FileChange,
+    FileStatus,
+    Hunk,
+    Revisions,
+    Trailer,
+)
+from gatekeeper.errors import ChangeSetError, DiffInputError, UsageError
+from gatekeeper.gitio import GitRepo
+
+DIFF_OPTIONS = (
+    "--raw", "-z", "-p", "-M", "--no-abbrev", "--full-index", "--no-ext-diff", "--no-textconv",
+    "--no-color", "--src-prefix=a/", "--dst-prefix=b/", "--ignore-submodules=none",
+    "--submodule=short", "--no-relative",
+)
+HEADER_BYTES = 4096
+_ZERO = frozenset("0")
+_LOG_FIELDS = ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%s", "%b", "%(trailers:unfold,only)")
+
+
+def from_git(repo: GitRepo, revisions: Revisions, *, find_copies: bool = False) -> ChangeSet:
+    args = list(DIFF_OPTIONS)
+    if find_copies:
+        args.append("-C")
+    if revisions.mode == "staged":
+        args += ["--cached", revisions.base_sha or repo.empty_tree(), "--"]
+    else:
+        assert revisions.merge_base and revisions.head_sha
+        args += [revisions.merge_base, revisions.head_sha, "--"]
+    with repo.stream("diff", *args) as out:
+        files = tuple(_zip_raw_and_patch(out))
+    commits: tuple[Commit, ...] = ()
+    if revisions.mode == "range" and revisions.merge_base != revisions.head_sha:
+        commits = read_commits(repo, f"{revisions.merge_base}..{revisions.head_sha}")
+    tree = revisions.head_sha if revisions.mode == "range" else ""
+    attributes = _read_attributes(repo, tree, files)
+    headers = _read_headers(repo, files)
+    return ChangeSet(revisions, files, commits, attributes, headers)
+
+
+def from_diff_file(path: str) -> ChangeSet:
+    stream: IO[bytes]
+    if path == "-":
+        stream, name = sys.stdin.buffer, "<stdin>"
+    else:
+        try:
+            stream, name = open(path, "rb"), path  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise UsageError(f"cannot read diff file {path}: {exc.strerror}",
+                             hint="pass an existing file, or - for stdin") from exc
+    try:
+        first = stream.readline()
+        lines: Iterable[bytes] = itertools.chain([first], stream)
+        patches = list(diffparse.parse_patch(lines, source=name))
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    if first.strip() and not patches:
+        raise DiffInputError(f"{name}:1: not a unified diff (no ---/+++ or diff --git header)",
+                             hint="produce it with git diff or diff -u")
+    files = tuple(_from_patch(p) for p in patches)
+    return ChangeSet(Revisions(mode="diff-file", source=name), files)
+
+
+def _split_raw_section(out: IO[bytes]) -> tuple[bytes, bytes]:
+    """Read the ``--raw -z`` records that precede the patch; return them and the first patch line."""
+    buffer = b""
+    while True:
+        line = out.readline()
+        buffer += line
+        cut = buffer.find(b"\0\0")
+        if cut != -1:
+            return buffer[: cut + 1], buffer[cut + 2 :]
+        if not line:
+            return buffer, b""
+
+
+def _zip_raw_and_patch(out: IO[bytes]) -> Iterator[FileChange]:
+    raw, first = _split_raw_section(out)
+    entries = diffparse.parse_raw_z(raw)
+    try:
+        patches = diffparse.parse_patch(itertools.chain([first], out), source="git diff")
+        for entry in entries:
+            patch = next(patches, None)
+            if patch is None:
+                raise ChangeSetError(f"git diff printed no patch for {entry.dst}")
+            if entry.status == "T":  # a type change prints as a deletion plus an addition
+                second = next(patches, None)
+                if second is None:
+                    raise ChangeSetError(f"git diff printed half a type change for {entry.dst}")
+                patch.added += second.added
+                patch.deleted += second.deleted
+                patch.hunks += second.hunks
+                patch.binary = patch.binary or second.binary
+            yield _from_raw(entry, patch)
+    except DiffInputError as exc:
+        raise ChangeSetError(f"could not parse git's diff output: {exc.message}") from exc
+
+
+_STATUS = {"A": FileStatus.ADDED, "D": FileStatus.DELETED, "R": FileStatus.RENAMED,
+           "C": FileStatus.COPIED, "T": FileStatus.MODIFIED, "M": FileStatus.MODIFIED}
+
+
+def _from_raw(entry: diffparse.RawEntry, patch: diffparse.PatchFile) -> FileChange:
+    status = _STATUS.get(entry.status)
+    if status is None:
+        raise ChangeSetError(f"unexpected change type {entry.status!r} for {entry.dst}")
+    if status is FileStatus.MODIFIED and entry.old_blob == entry.new_blob \
+            and entry.old_mode != entry.new_mode:
+        status = FileStatus.MODE_ONLY
+    absent = "000000"
+    return FileChange(
+        path=entry.dst,
+        old_path=entry.src if status in (FileStatus.RENAMED, FileStatus.COPIED) else None,
+        status=status,
+        added=patch.added,
+        deleted=patch.deleted,
+        binary=patch.binary,
+        old_mode=None if entry.old_mode == absent else entry.old_mode,
+        new_mode=None if entry.new_mode == absent else entry.new_mode,
+        similarity=entry.score,
+        new_blob=None if set(entry.new_blob) <= _ZERO else entry.new_blob,
+        hunks=_hunks(patch),
+    )
+
+
+def _from_patch(patch: diffparse.PatchFile) -> FileChange:
+    old, new = patch.old_path, patch.new_path
+    hunks = _hunks(patch)
+    only_added = bool(hunks) and all(h.old_count == 0 and h.old_start == 0 for h in hunks)
+    only_deleted = bool(hunks) and all(h.new_count == 0 and h.new_start == 0 for h in hunks)
+    if patch.rename_to:
+        status = FileStatus.RENAMED
+    elif patch.copy_to:
+        status = FileStatus.COPIED
+    elif patch.new_file or (not patch.git and (patch.plain_old_epoch or only_added)):
+        status = FileStatus.ADDED
+    elif patch.deleted_file or (not patch.git and (patch.plain_new_epoch or only_deleted)):
+        status = FileStatus.DELETED
+    elif patch.old_mode and patch.new_mode and patch.old_mode != patch.new_mode \
+            and not hunks and not patch.binary:
+        status = FileStatus.MODE_ONLY
+    else:
+        status = FileStatus.MODIFIED
+    path = (old if status is FileStatus.DELETED else new) or old or new
+    if not path:
+        raise DiffInputError("a file section of the diff names no path")
+    return FileChange(
+        path=path,
+        old_path=old if status in (FileStatus.RENAMED, FileStatus.COPIED) else None,
+        status=status,
+        added=patch.added,
+        deleted=patch.deleted,
+        binary=patch.binary,
+        old_mode=None if patch.new_file else patch.old_mode,
+        new_mode=None if patch.deleted_file else patch.new_mode,
+        similarity=patch.similarity,
+        hunks=hunks,
+    )
+
+
+def _hunks(patch: diffparse.PatchFile) -> tuple[Hunk, ...]:
+    return tuple(
+        Hunk(o_start, o_count, n_start, n_count,
+             tuple((a, b) for a, b in added), tuple((a, b) for a, b in removed), section)
+        for o_start, o_count, n_start, n_count, section, added, removed in patch.hunks
+    )
+
+
+def read_commits(repo: GitRepo, spec: str) -> tuple[Commit, ...]:
+    fmt = "%x00".join(_LOG_FIELDS)
+    with repo.stream("log", "-z", "--encoding=UTF-8", "--no-color", "--no-show-signature",
+                     f"--format=tformat:{fmt}", spec, "--") as out:
+        data = out.read().decode("utf-8", errors="replace")
+    fields = data.split("\0")
+    width = len(_LOG_FIELDS)
+    commits = []
+    for i in range(0, len(fields) - width + 1, width):
+        sha, parents, an, ae, cn, ce, subject, body, trailers = fields[i : i + width]
+        commits.append(Commit(
+            sha=sha.strip(), parents=tuple(parents.split()), author_name=an, author_email=ae,
+            committer_name=cn, committer_email=ce, subject=subject, body=body.rstrip("\n"),
+            trailers=parse_trailer_lines(trailers),
+        ))
+    return tuple(commits)
+
+
+def parse_trailer_lines(text: str) -> tuple[Trailer, ...]:
+    trailers = []
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            trailers.append(Trailer(key.strip(), value.strip()))
+    return tuple(trailers)
+
+
+def _read_attributes(
+    repo: GitRepo, tree: str, files: tuple[FileChange, ...]
+) -> dict[str, dict[str, bool]]:
+    paths = [f.path for f in files]
+    specs = {folder: f"{tree}:{folder + '/' if folder else ''}.gitattributes"
+             for folder in gitattributes.folders_of(paths)}
+    blobs = repo.object_heads(list(specs.values()), 1 << 20)
+    parsed = {folder: gitattributes.parse(blobs[spec].decode("utf-8", errors="replace"))
+              for folder, spec in specs.items() if spec in blobs}
+    if not parsed:
+        return {}
+    result = {}
+    for path in paths:
+        attrs = gitattributes.attributes_for(path, parsed)
+        if attrs:
+            result[path] = attrs
+    return result
+
+
+def _read_headers(repo: GitRepo, files: tuple[FileChange, ...]) -> dict[str, str]:
+    wanted = {f.new_blob: f.path for f in files
+              if f.new_blob and not f.binary and not f.is_submodule and not f.is_symlink
+              and f.status is not FileStatus.DELETED and not f.is_pure_rename}
+    heads = repo.object_heads(list(wanted), HEADER_BYTES)
+    return {wanted[blob]: data.decode("utf-8", errors="replace") for blob, data in heads.items()}

@@ -1,0 +1,72 @@
+"""The one error hierarchy, and the single place that maps outcomes to exit codes."""
+
+from __future__ import annotations
+
+EXIT_PASS = 0
+EXIT_POLICY_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_CHANGESET = 3
+EXIT_INTERNAL = 3
+
+
+class GatekeeperError(Exception):
+    """An error the user can act on; rendered as one line, never a traceback."""
+
+    exit_code = EXIT_INTERNAL
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def render(self) -> str:
+        text = f"gatekeeper: error: {self.message}"
+        if self.hint:
+            text += f" (fix: {self.hint})"
+        return text
+
+
+class UsageError(GatekeeperError):
+    """Bad command-line input."""
+
+    exit_code = EXIT_USAGE
+
+
+class PolicyError(UsageError):
+    """A policy file that cannot be read or does not validate."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.file = file
+        self.line = line
+        self.column = column
+
+    @property
+    def location(self) -> str:
+        if self.line is None:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column or 1}"
+
+    def render(self) -> str:
+        text = f"{self.location}: {self.message}"
+        if self.hint:
+            text += f" (fix: {self.hint})"
+        return text
+
+
+class ChangeSetError(GatekeeperError):
+    """The change set cannot be determined: unknown revision, missing base, shallow clone."""
+
+    exit_code = EXIT_CHANGESET
+
+
+class DiffInputError(UsageError):
+    """A diff given with --diff-file that is not a unified diff."""

@@ -1,0 +1,86 @@
+"""Derives the facts rules judge: each file's classes, and raw and effective totals."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from gatekeeper.changeset import ChangeSet, FileChange
+from gatekeeper.classify import REVIEW_EXCLUDED, Classifier
+
+RENAME = "rename"
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    change: FileChange
+    classes: frozenset[str]
+    excluded_by: str | None
+    """Why the file leaves the effective totals (a class, or ``rename``), or None."""
+
+    @property
+    def path(self) -> str:
+        return self.change.path
+
+    @property
+    def effective(self) -> bool:
+        return self.excluded_by is None
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    files: int
+    added: int
+    deleted: int
+
+    @property
+    def changed(self) -> int:
+        return self.added + self.deleted
+
+    @classmethod
+    def of(cls, files: list[FileFacts]) -> Totals:
+        return cls(len(files), sum(f.change.added for f in files),
+                   sum(f.change.deleted for f in files))
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    changeset: ChangeSet
+    files: tuple[FileFacts, ...]
+    raw: Totals
+    effective: Totals
+    excluded: tuple[tuple[str, int], ...]
+    """How many files each reason took out of the effective totals."""
+
+    @property
+    def empty(self) -> bool:
+        return self.changeset.empty
+
+    @property
+    def effective_files(self) -> tuple[FileFacts, ...]:
+        return tuple(f for f in self.files if f.effective)
+
+
+def _exclusion(change: FileChange, classes: frozenset[str]) -> str | None:
+    for name in REVIEW_EXCLUDED:
+        if name in classes:
+            return name
+    return RENAME if change.is_pure_rename else None
+
+
+def derive(changeset: ChangeSet, classifier: Classifier) -> Facts:
+    files = []
+    for change in changeset.files:
+        classes = classifier.classify(
+            change.path, changeset.attributes.get(change.path, {}), changeset.headers.get(change.path)
+        )
+        files.append(FileFacts(change, classes, _exclusion(change, classes)))
+    effective = [f for f in files if f.effective]
+    reasons = Counter(f.excluded_by for f in files if f.excluded_by)
+    return Facts(
+        changeset=changeset,
+        files=tuple(files),
+        raw=Totals.of(files),
+        effective=Totals.of(effective),
+        excluded=tuple(sorted(reasons.items())),
+    )

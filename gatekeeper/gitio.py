@@ -1,0 +1,147 @@
+"""The only module that runs git; everything else receives plain data from here.
+
+Commands go through GitPython's process runner, always as argument lists (never a shell), with
+the configuration that would change the output format pinned on the command line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from gatekeeper.errors import ChangeSetError
+
+if TYPE_CHECKING:
+    import git
+
+# Settings in a user's gitconfig that would change what we parse.
+_PINNED_CONFIG = (
+    "core.quotePath=false",
+    "diff.noprefix=false",
+    "diff.mnemonicPrefix=false",
+    "diff.relative=false",
+    "log.showSignature=false",
+    "color.ui=never",
+    "trailer.separators=:",
+)
+
+
+def _git_args(*args: str) -> list[str]:
+    cmd = ["git"]
+    for setting in _PINNED_CONFIG:
+        cmd += ["-c", setting]
+    return [*cmd, *args]
+
+
+def _first_line(stderr: Any) -> str:
+    if isinstance(stderr, bytes):
+        stderr = stderr.decode("utf-8", errors="replace")
+    for line in str(stderr).splitlines():
+        line = line.strip().strip("'").strip()
+        if line and not line.startswith("stderr:"):
+            return line.removeprefix("fatal: ").removeprefix("error: ")
+    return "git failed"
+
+
+@dataclass
+class GitRepo:
+    """A git work tree (or bare repository) and a git process runner bound to it."""
+
+    root: str
+    runner: git.cmd.Git
+
+    @classmethod
+    def discover(cls, path: str = ".") -> GitRepo:
+        import git as gitpython  # GitPython costs ~130 ms to import: only when git is needed
+
+        runner = gitpython.cmd.Git(os.path.abspath(path))
+        try:
+            top = runner.execute(_git_args("rev-parse", "--show-toplevel"))
+        except gitpython.GitCommandNotFound as exc:
+            raise ChangeSetError("git is not installed or not on PATH") from exc
+        except gitpython.GitCommandError as exc:
+            raise ChangeSetError(
+                f"{os.path.abspath(path)} is not inside a git work tree",
+                hint="run gatekeeper inside a git repository, or pass --diff-file",
+            ) from exc
+        return cls(root=str(top), runner=gitpython.cmd.Git(str(top)))
+
+    # -- plain queries -------------------------------------------------------------------
+
+    def run(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> tuple[int, str]:
+        status, out, err = self.runner.execute(
+            _git_args(*args), with_extended_output=True, with_exceptions=False
+        )
+        if status not in ok_codes:
+            raise ChangeSetError(f"git {args[0]}: {_first_line(err)}")
+        return int(status), str(out)
+
+    def resolve_commit(self, rev: str) -> str | None:
+        status, out = self.run("rev-parse", "--verify", "--quiet", "--end-of-options",
+                               f"{rev}^{{commit}}", ok_codes=(0, 1, 128))
+        return out.strip() if status == 0 and out.strip() else None
+
+    def upstream(self) -> str | None:
+        status, out = self.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}",
+                               ok_codes=(0, 128))
+        return out.strip() if status == 0 and out.strip() else None
+
+    def symbolic_ref(self, ref: str) -> str | None:
+        status, out = self.run("symbolic-ref", "--quiet", "--short", ref, ok_codes=(0, 1, 128))
+        return out.strip() if status == 0 and out.strip() else None
+
+    def merge_base(self, a: str, b: str) -> str | None:
+        status, out = self.run("merge-base", a, b, ok_codes=(0, 1))
+        return out.strip() if status == 0 and out.strip() else None
+
+    def is_shallow(self) -> bool:
+        return self.run("rev-parse", "--is-shallow-repository")[1].strip() == "true"
+
+    def empty_tree(self) -> str:
+        status, out, err = self.runner.execute(
+            _git_args("hash-object", "-t", "tree", "--stdin"),
+            with_extended_output=True, with_exceptions=False, istream=open(os.devnull, "rb"),
+        )
+        if status != 0:
+            raise ChangeSetError(f"git hash-object: {_first_line(err)}")
+        return str(out).strip()
+
+    # -- streams ---------------------------------------------------------------------------
+
+    @contextmanager
+    def stream(self, *args: str) -> Iterator[Any]:
+        """Run git and yield its stdout as a binary file; a failure becomes ChangeSetError."""
+        import git as gitpython
+
+        proc = self.runner.execute(_git_args(*args), as_process=True)
+        try:
+            yield proc.proc.stdout
+            proc.proc.stdout.read()
+            proc.wait()
+        except gitpython.GitCommandError as exc:
+            raise ChangeSetError(f"git {args[0]}: {_first_line(exc.stderr)}") from exc
+        finally:
+            proc.proc.stdout.close()
+
+    def object_heads(self, specs: list[str], limit: int) -> dict[str, bytes]:
+        """The first ``limit`` bytes of each object named in specs; missing ones are left out."""
+        import git as gitpython
+
+        heads: dict[str, bytes] = {}
+        for spec in specs:
+            try:
+                _sha, kind, _size, stream = self.runner.stream_object_data(spec)
+            except (ValueError, gitpython.GitCommandError):
+                continue
+            data = stream.read(limit)
+            while stream.read(1 << 16):  # drain: the shared cat-file process serves the next
+                pass
+            if kind == "blob":
+                heads[spec] = data
+        return heads
+
+    def close(self) -> None:
+        self.runner.clear_cache()

@@ -1,0 +1,126 @@
+"""Gitignore-style path globs (``*``, ``?``, ``[...]``, ``**``) compiled to regular expressions."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class GlobError(ValueError):
+    """A pattern that is not a valid glob."""
+
+
+def _translate(body: str) -> str:
+    out: list[str] = []
+    i = 0
+    n = len(body)
+    while i < n:
+        ch = body[i]
+        if ch == "*":
+            if body.startswith("**", i):
+                before_ok = i == 0 or body[i - 1] == "/"
+                after = i + 2
+                if before_ok and after == n:
+                    out.append(".*")
+                    i = after
+                    continue
+                if before_ok and body.startswith("/", after):
+                    out.append("(?:.*/)?")
+                    i = after + 1
+                    continue
+                while i < n and body[i] == "*":  # other runs of stars act as one star
+                    i += 1
+                out.append("[^/]*")
+                continue
+            out.append("[^/]*")
+        elif ch == "?":
+            out.append("[^/]")
+        elif ch == "[":
+            end = body.find("]", i + 2 if body.startswith(("[!", "[^", "[]"), i) else i + 1)
+            if end == -1:
+                raise GlobError(f"unclosed '[' in glob {body!r}")
+            inner = body[i + 1 : end]
+            negate = inner[:1] in ("!", "^")
+            if negate:
+                inner = inner[1:]
+            inner = inner.replace("\\", "\\\\").replace("^", "\\^")
+            out.append(f"[{'^' if negate else ''}{inner}]")
+            i = end
+        elif ch == "\\":
+            if i + 1 >= n:
+                raise GlobError(f"glob {body!r} ends with a lone backslash")
+            out.append(re.escape(body[i + 1]))
+            i += 1
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Glob:
+    """One compiled pattern. ``negated`` patterns start with ``!`` and re-include a path."""
+
+    pattern: str
+    negated: bool
+    dir_only: bool
+    regex: re.Pattern[str]
+
+    def matches(self, path: str, *, parents: bool = True) -> bool:
+        """Whether the pattern matches ``path``, or (with ``parents``) one of its folders."""
+        if not self.dir_only and self.regex.fullmatch(path):
+            return True
+        if not parents:
+            return False
+        cut = path.rfind("/")
+        while cut > 0:
+            if self.regex.fullmatch(path[:cut]):
+                return True
+            cut = path.rfind("/", 0, cut)
+        return False
+
+
+@functools.lru_cache(maxsize=4096)
+def compile_glob(pattern: str) -> Glob:
+    text = pattern.strip()
+    if not text or text == "!":
+        raise GlobError("empty glob")
+    negated = text.startswith("!")
+    if negated:
+        text = text[1:]
+    dir_only = text.endswith("/")
+    text = text.rstrip("/")
+    anchored = "/" in text
+    text = text.lstrip("/")
+    if not text:
+        raise GlobError(f"glob {pattern!r} matches nothing")
+    regex = _translate(text)
+    if not anchored:
+        regex = "(?:.*/)?" + regex
+    try:
+        compiled = re.compile(regex, re.DOTALL)
+    except re.error as exc:
+        raise GlobError(f"invalid glob {pattern!r}: {exc}") from exc
+    return Glob(pattern, negated, dir_only, compiled)
+
+
+class PathSet:
+    """An ordered list of globs where the last matching one wins, as in .gitignore."""
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        self.globs = tuple(compile_glob(p) for p in patterns)
+
+    def __bool__(self) -> bool:
+        return bool(self.globs)
+
+    def matches(self, path: str) -> bool:
+        hit = False
+        for glob in self.globs:
+            if glob.negated == hit and glob.matches(path):
+                hit = not glob.negated
+        return hit
+
+    def filter(self, paths: Iterable[str]) -> list[str]:
+        return [p for p in paths if self.matches(p)]

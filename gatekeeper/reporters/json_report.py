@@ -1,0 +1,87 @@
+"""The JSON report, format version 1 (documented in docs/report-format.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from gatekeeper import __version__
+from gatekeeper.changeset import Commit, Hunk
+from gatekeeper.facts import FileFacts, Totals
+from gatekeeper.verdict import RuleResult, Verdict
+
+SCHEMA = "gatekeeper-report"
+VERSION = 1
+
+
+def _totals(t: Totals) -> dict[str, int]:
+    return {"files": t.files, "added": t.added, "deleted": t.deleted, "changed": t.changed}
+
+
+def _hunk(h: Hunk) -> dict[str, Any]:
+    return {"old_start": h.old_start, "old_count": h.old_count, "new_start": h.new_start,
+            "new_count": h.new_count, "added": [list(r) for r in h.added],
+            "removed": [list(r) for r in h.removed]}
+
+
+def _file(f: FileFacts) -> dict[str, Any]:
+    c = f.change
+    return {
+        "path": c.path, "old_path": c.old_path, "status": c.status.value, "added": c.added,
+        "deleted": c.deleted, "binary": c.binary, "kind": c.kind.value,
+        "old_mode": c.old_mode, "new_mode": c.new_mode,
+        "classification": sorted(f.classes), "effective": f.effective,
+        "excluded_by": f.excluded_by, "hunks": [_hunk(h) for h in c.hunks],
+    }
+
+
+def _commit(c: Commit) -> dict[str, Any]:
+    return {
+        "sha": c.sha, "parents": list(c.parents),
+        "author": {"name": c.author_name, "email": c.author_email},
+        "committer": {"name": c.committer_name, "email": c.committer_email},
+        "subject": c.subject, "body": c.body,
+        "trailers": [{"key": t.key, "value": t.value} for t in c.trailers],
+    }
+
+
+def _result(r: RuleResult) -> dict[str, Any]:
+    main = r.main_check
+    return {
+        "rule_id": r.rule_id, "kind": r.kind, "severity": r.severity.value,
+        "status": r.status.value, "message": r.message, "remediation": r.remediation,
+        "measured": main.measured if main else None, "limit": main.limit if main else None,
+        "checks": [{"name": c.name, "measured": c.measured, "limit": c.limit, "unit": c.unit,
+                    "passed": c.passed} for c in r.checks],
+        "files": [{"path": s.path, "added": s.added, "deleted": s.deleted} for s in r.files],
+    }
+
+
+def report(verdict: Verdict) -> dict[str, Any]:
+    facts = verdict.facts
+    rev = facts.changeset.revisions
+    return {
+        "schema": SCHEMA,
+        "version": VERSION,
+        "gatekeeper_version": __version__,
+        "verdict": "pass" if verdict.passed else "fail",
+        "exit_code": verdict.exit_code,
+        "nothing_to_check": verdict.nothing_to_check,
+        "policy": {"path": verdict.policy.path, "builtin": verdict.policy.builtin,
+                   "description": verdict.policy.description},
+        "revisions": {"mode": rev.mode, "base_ref": rev.base_ref, "base_sha": rev.base_sha,
+                      "base_reason": rev.base_reason, "head_ref": rev.head_ref,
+                      "head_sha": rev.head_sha, "merge_base": rev.merge_base,
+                      "source": rev.source},
+        "results": [_result(r) for r in verdict.results],
+        "changeset": {
+            "totals": {"raw": _totals(facts.raw), "effective": _totals(facts.effective),
+                       "excluded": dict(facts.excluded)},
+            "files": [_file(f) for f in facts.files],
+            "commits": [_commit(c) for c in facts.changeset.commits],
+        },
+    }
+
+
+def render(verdict: Verdict) -> str:
+    return json.dumps(report(verdict), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,59 @@
+"""The JUnit XML report: one testcase per rule, valid against the common junit-10 schema."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from junit_xml import TestCase, TestSuite
+
+from gatekeeper.verdict import RuleResult, Status, Verdict
+
+SUITE = "gatekeeper"
+
+
+def _details(result: RuleResult) -> str:
+    lines = [result.message]
+    lines += [f"{c.name}: measured {c.measured}, limit {c.limit}" for c in result.checks]
+    lines += [f"file: {s.path} (+{s.added} -{s.deleted})" for s in result.files]
+    if result.remediation:
+        lines.append(f"fix: {result.remediation}")
+    return "\n".join(lines)
+
+
+def _case(result: RuleResult) -> TestCase:
+    case = TestCase(name=result.rule_id, classname=f"{SUITE}.{result.kind}",
+                    elapsed_sec=0.0)
+    main = result.main_check
+    if result.status is Status.FAIL:
+        summary = result.message
+        if main and result.remediation:
+            summary = f"{main.describe()}; fix: {result.remediation}"
+        case.add_failure_info(message=summary, output=_details(result), failure_type="policy")
+    elif result.status is Status.SKIP:
+        case.add_skipped_info(message=result.message)
+    else:
+        case.stdout = _details(result)
+    return case
+
+
+def render(verdict: Verdict) -> str:
+    facts = verdict.facts
+    rev = facts.changeset.revisions
+    properties = {
+        "verdict": "pass" if verdict.passed else "fail",
+        "policy": verdict.policy.description,
+        "compared": rev.describe(),
+        "raw.changed": str(facts.raw.changed),
+        "effective.changed": str(facts.effective.changed),
+        "effective.files": str(facts.effective.files),
+    }
+    suite = TestSuite(SUITE, [_case(r) for r in verdict.results], properties=properties)
+    element = suite.build_xml_doc()
+    element.attrib.pop("disabled", None)  # junit_xml adds it; the junit-10 schema has no such
+    root = ET.Element("testsuites", {
+        "name": SUITE, "tests": element.get("tests", "0"),
+        "failures": element.get("failures", "0"), "errors": element.get("errors", "0"),
+        "time": "0"})
+    root.append(element)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
