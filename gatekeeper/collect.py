@@ -44,7 +44,7 @@ def from_git(repo: GitRepo, revisions: Revisions, *, find_copies: bool = False) 
     commits: tuple[Commit, ...] = ()
     if revisions.mode == "range" and revisions.merge_base != revisions.head_sha:
         commits = read_commits(repo, f"{revisions.merge_base}..{revisions.head_sha}")
-    tree = revisions.head_sha if revisions.mode == "range" else ""
+    tree = (revisions.head_sha or "") if revisions.mode == "range" else ""
     attributes = _read_attributes(repo, tree, files)
     headers = _read_headers(repo, files)
     return ChangeSet(revisions, files, commits, attributes, headers)

@@ -11,18 +11,18 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from gatekeeper.errors import DiffInputError
-
 # unidiff's grammar for the hunk header and the ---/+++ and "Binary files" lines; the state
 # machine is ours because unidiff.PatchSet builds an object per diff line, which costs about
 # five times git's own time on a 500,000-line diff.
-from unidiff.constants import (  # type: ignore[import-untyped]
+from unidiff.constants import (
     DEV_NULL,
     RE_BINARY_DIFF,
     RE_HUNK_HEADER,
     RE_SOURCE_FILENAME,
     RE_TARGET_FILENAME,
 )
+
+from gatekeeper.errors import DiffInputError
 
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 _PLAIN_EPOCH = re.compile(r"^1970-01-01 00:00:00(\.0+)? \+0000$|^Thu Jan  1 00:00:00 1970")

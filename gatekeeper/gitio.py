@@ -117,14 +117,18 @@ class GitRepo:
         import git as gitpython
 
         proc = self.runner.execute(_git_args(*args), as_process=True)
+        stdout: Any = proc.proc.stdout if proc.proc is not None else None
+        if stdout is None:
+            raise ChangeSetError(f"git {args[0]} could not be started")
         try:
-            yield proc.proc.stdout
-            proc.proc.stdout.read()
+            yield stdout
+            while stdout.read(1 << 16):  # let git finish writing before we wait for it
+                pass
             proc.wait()
         except gitpython.GitCommandError as exc:
             raise ChangeSetError(f"git {args[0]}: {_first_line(exc.stderr)}") from exc
         finally:
-            proc.proc.stdout.close()
+            stdout.close()
 
     def object_heads(self, specs: list[str], limit: int) -> dict[str, bytes]:
         """The first ``limit`` bytes of each object named in specs; missing ones are left out."""

@@ -31,7 +31,8 @@ def _headline(verdict: Verdict) -> str:
 
 
 def _result(result: RuleResult) -> list[str]:
-    lines = [f"{MARKS[result.status]}  {result.rule_id} [{result.severity.value}]  {result.message}"]
+    mark, severity = MARKS[result.status], result.severity.value
+    lines = [f"{mark}  {result.rule_id} [{severity}]  {result.message}"]
     if result.status in (Status.FAIL, Status.WARN):
         for share in result.files:
             lines.append(f"      {share.path} (+{share.added} -{share.deleted})")

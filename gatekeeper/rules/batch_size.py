@@ -64,7 +64,8 @@ def evaluate(config: Config, facts: Facts) -> RuleResult:
     if failed:
         message = "change set too large: " + "; ".join(c.describe() for c in failed)
     else:
-        message = f"{lines} effective lines in {len(counted)} files, {len(facts.changeset.commits)} commits"
+        commits = len(facts.changeset.commits)
+        message = f"{lines} effective lines in {len(counted)} files, {commits} commits"
     top = sorted(counted, key=lambda f: (-f.change.changed, f.path))[:TOP_FILES]
     return RuleResult(
         rule_id=config.id,
