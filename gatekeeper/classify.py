@@ -1,4 +1,4 @@
-"""File classification: generated, lockfile, vendored, test and docs, plus policy-defined classes."""
+"""File classification: generated, lockfile, vendored, test, docs, and classes a policy adds."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ class ClassSpec:
 
 
 class Classifier:
-    """Assigns every path its classes; policy patterns win over attributes, which win over defaults."""
+    """Gives each path its classes: policy globs beat .gitattributes, which beats the defaults."""
 
     def __init__(self, specs: Mapping[str, ClassSpec] | None = None) -> None:
         specs = dict(specs or {})
@@ -92,7 +92,9 @@ class Classifier:
             defaults = PathSet(BUILTIN_PATTERNS.get(name, ()) if builtin else ())
             self.classes[name] = (policy, defaults, builtin)
 
-    def classify(self, path: str, attributes: Mapping[str, bool], header: str | None) -> frozenset[str]:
+    def classify(
+        self, path: str, attributes: Mapping[str, bool], header: str | None
+    ) -> frozenset[str]:
         found = set()
         for name, (policy, defaults, builtin) in self.classes.items():
             if self._decide(name, path, attributes, header, policy, defaults, builtin):

@@ -75,7 +75,7 @@ def from_diff_file(path: str) -> ChangeSet:
 
 
 def _split_raw_section(out: IO[bytes]) -> tuple[bytes, bytes]:
-    """Read the ``--raw -z`` records that precede the patch; return them and the first patch line."""
+    """Split off the ``--raw -z`` records before the patch; return them and the first line."""
     buffer = b""
     while True:
         line = out.readline()

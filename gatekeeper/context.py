@@ -52,7 +52,7 @@ def _must_resolve(repo: GitRepo, rev: str, role: str) -> str:
                              hint="commit something first, or check staged changes with --staged")
     hint = "check the name with git rev-parse"
     if repo.is_shallow():
-        hint = f"it may be missing from this shallow clone: git fetch origin {rev}; or {SHALLOW_FIX}"
+        hint = f"it may be missing from this shallow clone (git fetch origin {rev}); {SHALLOW_FIX}"
     raise ChangeSetError(f"unknown {role} revision {rev!r}", hint=hint)
 
 

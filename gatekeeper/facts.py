@@ -71,9 +71,8 @@ def _exclusion(change: FileChange, classes: frozenset[str]) -> str | None:
 def derive(changeset: ChangeSet, classifier: Classifier) -> Facts:
     files = []
     for change in changeset.files:
-        classes = classifier.classify(
-            change.path, changeset.attributes.get(change.path, {}), changeset.headers.get(change.path)
-        )
+        attributes = changeset.attributes.get(change.path, {})
+        classes = classifier.classify(change.path, attributes, changeset.headers.get(change.path))
         files.append(FileFacts(change, classes, _exclusion(change, classes)))
     effective = [f for f in files if f.effective]
     reasons = Counter(f.excluded_by for f in files if f.excluded_by)

@@ -101,10 +101,11 @@ class GitRepo:
         return self.run("rev-parse", "--is-shallow-repository")[1].strip() == "true"
 
     def empty_tree(self) -> str:
-        status, out, err = self.runner.execute(
-            _git_args("hash-object", "-t", "tree", "--stdin"),
-            with_extended_output=True, with_exceptions=False, istream=open(os.devnull, "rb"),
-        )
+        with open(os.devnull, "rb") as nothing:
+            status, out, err = self.runner.execute(
+                _git_args("hash-object", "-t", "tree", "--stdin"),
+                with_extended_output=True, with_exceptions=False, istream=nothing,
+            )
         if status != 0:
             raise ChangeSetError(f"git hash-object: {_first_line(err)}")
         return str(out).strip()

@@ -34,6 +34,7 @@ from gatekeeper.verdict import Check, FileShare, RuleResult, Status
 
 KIND = "batch-size"
 TOP_FILES = 5
+SHOWN_GROUPS = 4
 
 
 class Config(RuleConfig):
@@ -81,13 +82,14 @@ def evaluate(config: Config, facts: Facts) -> RuleResult:
 
 def _remediation(failed: list[Check], counted: list[FileFacts]) -> str:
     hints = []
-    for check in failed:
-        if check.name == "commits":
-            hints.append(f"split the branch so each change carries at most {check.limit} commits,"
-                         " or squash fix-up commits")
-            continue
-        measure = _lines if check.name == "effective lines" else _one
-        hints.append(split_plan(counted, measure, int(check.limit), check.unit))
+    size = next((c for c in failed if c.name != "commits"), None)
+    if size is not None:
+        measure = _lines if size.name == "effective lines" else _one
+        hints.append(split_plan(counted, measure, int(size.limit), size.unit))
+    if any(c.name == "commits" for c in failed):
+        limit = next(c.limit for c in failed if c.name == "commits")
+        hints.append(f"split the branch so each change carries at most {limit} commits, or "
+                     "squash fix-up commits")
     return "; ".join(hints)
 
 
@@ -99,24 +101,38 @@ def _one(f: FileFacts) -> int:
     return 1
 
 
-def _groups(files: list[FileFacts], depth: int) -> dict[str, list[FileFacts]]:
-    groups: dict[str, list[FileFacts]] = defaultdict(list)
-    for f in files:
-        parts = f.path.split("/")[:-1][:depth]
-        groups[("/".join(parts) + "/") if parts else f.path].append(f)
-    return groups
+def _folder(path: str, depth: int) -> str:
+    parts = path.split("/")[:-1][:depth]
+    return "/".join(parts) + "/" if parts else path
+
+
+def _refine(files: list[FileFacts], measure: Callable[[FileFacts], int],
+            limit: int) -> dict[str, list[FileFacts]]:
+    """Group files by folder, going deeper into any folder that alone exceeds the limit."""
+    groups: dict[str, list[FileFacts]] = {"": files}
+    depth_of = {"": 0}
+    while True:
+        name = max(groups, key=lambda g: sum(measure(f) for f in groups[g]))
+        members = groups[name]
+        depth = depth_of[name] + 1
+        if len(groups) > 1 and sum(measure(f) for f in members) <= limit:
+            return groups
+        children: dict[str, list[FileFacts]] = defaultdict(list)
+        for f in members:
+            children[_folder(f.path, depth)].append(f)
+        if len(children) < 2 and not any(f.path.count("/") >= depth for f in members):
+            return groups  # a single file: nothing finer to split out
+        del groups[name]
+        for child, child_files in children.items():
+            groups[child] = child_files
+            depth_of[child] = depth
 
 
 def split_plan(
     files: list[FileFacts], measure: Callable[[FileFacts], int], limit: int, unit: str
 ) -> str:
     """Name the fewest folders to move into separate changes to get under ``limit``."""
-    deepest = max((f.path.count("/") for f in files), default=0)
-    groups: dict[str, list[FileFacts]] = {}
-    for depth in range(1, deepest + 1):
-        groups = _groups(files, depth)
-        if len(groups) > 1:
-            break
+    groups = _refine(files, measure, limit)
     total = sum(measure(f) for f in files)
     if len(groups) < 2:
         return (f"everything sits in one place; split it into smaller sequential changes of at "
@@ -127,9 +143,13 @@ def split_plan(
     for size, name, count in sized[:-1]:
         if remaining <= limit:
             break
-        chosen.append(f"{name} ({size} {unit}, {count} files)" if unit != "files"
-                      else f"{name} ({count} files)")
+        chosen.append(f"{name} ({size} {unit})" if unit != "files" else f"{name} ({count} files)")
         remaining -= size
-    tail = (f"leaving {remaining} <= {limit} {unit}" if remaining <= limit
-            else f"still {remaining} {unit}; split further")
-    return f"split out {', '.join(chosen)} into separate changes, {tail}"
+    named = ", ".join(chosen[:SHOWN_GROUPS])
+    if len(chosen) > SHOWN_GROUPS:
+        named += f" and {len(chosen) - SHOWN_GROUPS} more folders"
+    if remaining <= limit:
+        return f"split out {named} into separate changes, leaving {remaining} <= {limit} {unit}"
+    pieces = -(-total // max(limit, 1))
+    return (f"this is {total} {unit} against a limit of {limit}: split it into at least "
+            f"{pieces} changes, starting with {named}")
