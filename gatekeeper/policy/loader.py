@@ -131,12 +131,30 @@ def _describe(error: Any, known: set[str]) -> tuple[str, str | None]:
     return f"{where}: {error['msg']}", None
 
 
+def _check_unique_ids(data: dict[Any, Any], walk: _Walk) -> None:
+    """Point at the second of two rules sharing an id (pydantic would point at the list)."""
+    rules = data.get("rules")
+    if not isinstance(rules, list):
+        return
+    seen: set[Any] = set()
+    for index, rule in enumerate(rules):
+        rule_id = rule.get("id") if isinstance(rule, dict) else None
+        if not isinstance(rule_id, str):
+            continue
+        if rule_id in seen:
+            line, column = walk.values.get(("rules", index, "id"), (None, None))
+            raise PolicyError(f"duplicate rule id {rule_id!r}", file=walk.filename, line=line,
+                              column=column, hint="give each rule its own id")
+        seen.add(rule_id)
+
+
 def validate(data: Any, walk: _Walk) -> Policy:
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise PolicyError("a policy must be a mapping of keys (version, rules, ...)",
                           file=walk.filename, line=1, column=1)
+    _check_unique_ids(data, walk)
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:

@@ -148,7 +148,7 @@ def split_plan(
     named = ", ".join(chosen[:SHOWN_GROUPS])
     if len(chosen) > SHOWN_GROUPS:
         named += f" and {len(chosen) - SHOWN_GROUPS} more folders"
-    if remaining <= limit:
+    if remaining <= limit and len(chosen) <= SHOWN_GROUPS:
         return f"split out {named} into separate changes, leaving {remaining} <= {limit} {unit}"
     pieces = -(-total // max(limit, 1))
     return (f"this is {total} {unit} against a limit of {limit}: split it into at least "
