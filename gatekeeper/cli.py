@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from gatekeeper import __version__
-from gatekeeper.errors import EXIT_INTERNAL, GatekeeperError
+from gatekeeper.errors import EXIT_INTERNAL, GatekeeperError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 STDOUT_FORMATS = ("console", "json", "junit")
@@ -97,7 +97,8 @@ def _write(path: str, text: str) -> None:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as exc:
-        raise GatekeeperError(f"cannot write report {path}: {exc.strerror}") from exc
+        raise UsageError(f"cannot write report {path}: {exc.strerror}",
+                         hint="choose a path in an existing, writable folder") from exc
 
 
 if __name__ == "__main__":  # pragma: no cover

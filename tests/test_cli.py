@@ -1,0 +1,131 @@
+"""The command line as a user runs it: exit codes, outputs, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from gatekeeper import __version__
+from tests.conftest import Repo, run_cli
+
+
+def feature_repo(repo: Repo, lines: int = 10) -> str:
+    repo.write("README.md", "hi\n")
+    base = repo.commit("base")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("src/app.py", "".join(f"v{i} = {i}\n" for i in range(lines)))
+    repo.commit("feat: app")
+    return base
+
+
+def test_version_and_help() -> None:
+    result = run_cli("--version")
+    assert result.code == 0 and result.stdout.strip() == f"gatekeeper, version {__version__}"
+    result = run_cli("--help")
+    assert result.code == 0 and "Exit codes: 0 pass" in result.stdout
+    assert "--diff-file" in run_cli("check", "--help").stdout
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "gatekeeper"
+    result = subprocess.run([str(script), "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and __version__ in result.stdout
+
+
+def test_pass_writes_every_requested_output(repo: Repo, tmp_path: Path) -> None:
+    base = feature_repo(repo)
+    out_json, out_junit = tmp_path / "r.json", tmp_path / "r.xml"
+    result = run_cli("check", "--base", base, "--json", str(out_json), "--junit", str(out_junit),
+                     cwd=repo.path)
+    assert result.code == 0, result.stderr
+    assert result.stdout.startswith("gatekeeper: PASS - 1 rules passed")
+    assert "built-in default policy" in result.stdout
+    assert json.loads(out_json.read_text())["verdict"] == "pass"
+    assert "<testcase" in out_junit.read_text()
+
+
+def test_policy_failure_exits_1(repo: Repo) -> None:
+    base = feature_repo(repo, lines=50)
+    repo.write(".gatekeeper.yml", "rules:\n  - {id: tiny, kind: batch-size, "
+                                  "max_effective_lines: 20}\n")
+    result = run_cli("check", "--base", base, "--format", "json", cwd=repo.path)
+    assert result.code == 1
+    report = json.loads(result.stdout)
+    assert report["results"][0]["measured"] == 50 and report["policy"]["path"] == ".gatekeeper.yml"
+
+
+def test_default_base_is_the_upstream_and_the_output_says_so(repo: Repo, tmp_path: Path) -> None:
+    feature_repo(repo)
+    origin = tmp_path / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(origin)], check=True)
+    repo.git("remote", "add", "origin", origin.as_uri())
+    repo.git("push", "-q", "origin", "main")
+    repo.git("branch", "-q", "--set-upstream-to=origin/main")
+    result = run_cli("check", cwd=repo.path)
+    assert result.code == 0, result.stderr
+    assert "against origin/main" in result.stdout
+    assert "the upstream of the current branch" in result.stdout
+
+
+def test_empty_change_set_passes_with_nothing_to_check(repo: Repo) -> None:
+    feature_repo(repo)
+    result = run_cli("check", "--base", "HEAD", cwd=repo.path)
+    assert result.code == 0
+    assert result.stdout.startswith("gatekeeper: PASS - nothing to check")
+
+
+def test_unknown_revision_exits_3_with_one_line(repo: Repo) -> None:
+    feature_repo(repo)
+    result = run_cli("check", "--base", "no-such-branch", cwd=repo.path)
+    assert result.code == 3
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "unknown base revision 'no-such-branch'" in result.stderr
+
+
+def test_bad_policy_exits_2_with_location(repo: Repo) -> None:
+    base = feature_repo(repo)
+    repo.write(".gatekeeper.yml", "rules:\n  - id: x\n    kind: batch-size\n    max_fils: 1\n")
+    result = run_cli("check", "--base", base, cwd=repo.path)
+    assert result.code == 2
+    assert result.stderr.strip() == (
+        ".gatekeeper.yml:4:5: unknown key 'max_fils' (fix: did you mean 'max_files'?)")
+
+
+def test_outside_a_repository_exits_3(tmp_path: Path) -> None:
+    result = run_cli("check", cwd=tmp_path)
+    assert result.code == 3 and "not inside a git work tree" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_no_base_candidates_exits_3(repo: Repo) -> None:
+    repo.write("a", "a\n")
+    repo.commit("one")
+    repo.git("branch", "-q", "-m", "trunk")
+    result = run_cli("check", cwd=repo.path)
+    assert result.code == 3 and "pass --base REV" in result.stderr
+
+
+def test_conflicting_options_are_usage_errors(repo: Repo) -> None:
+    feature_repo(repo)
+    result = run_cli("check", "--staged", "--base", "main", cwd=repo.path)
+    assert result.code == 2 and "cannot be combined" in result.stderr
+
+
+def test_unwritable_report_path_is_an_error_not_a_traceback(repo: Repo, tmp_path: Path) -> None:
+    base = feature_repo(repo)
+    result = run_cli("check", "--base", base, "--junit", str(tmp_path / "no" / "dir.xml"),
+                     cwd=repo.path)
+    assert result.code == 2 and "cannot write report" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_staged_check(repo: Repo) -> None:
+    feature_repo(repo)
+    repo.write("big.py", "x = 1\n" * 500)
+    repo.git("add", "big.py")
+    result = run_cli("check", "--staged", cwd=repo.path)
+    assert result.code == 1
+    assert "staged changes against HEAD" in result.stdout
+    assert "effective lines 500 > 400" in result.stdout
