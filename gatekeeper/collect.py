@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import sys
 from collections.abc import Iterable, Iterator
@@ -26,6 +27,7 @@ DIFF_OPTIONS = (
     "--submodule=short", "--no-relative",
 )
 HEADER_BYTES = 4096
+BINARY_PROBE_BYTES = 8000  # git's own binary heuristic looks this far for a NUL byte
 _ZERO = frozenset("0")
 _LOG_FIELDS = ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%s", "%b", "%(trailers:unfold,only)")
 
@@ -46,7 +48,11 @@ def from_git(repo: GitRepo, revisions: Revisions, *, find_copies: bool = False) 
         commits = read_commits(repo, f"{revisions.merge_base}..{revisions.head_sha}")
     tree = (revisions.head_sha or "") if revisions.mode == "range" else ""
     attributes = _read_attributes(repo, tree, files)
-    headers = _read_headers(repo, files)
+    heads = _read_heads(repo, files)
+    files = tuple(_mark_unchanged_binary(f, heads.get(f.path), attributes.get(f.path, {}))
+                  for f in files)
+    headers = {path: head[:HEADER_BYTES].decode("utf-8", errors="replace")
+               for path, head in heads.items() if not _is_binary(head)}
     return ChangeSet(revisions, files, commits, attributes, headers)
 
 
@@ -225,9 +231,30 @@ def _read_attributes(
     return result
 
 
-def _read_headers(repo: GitRepo, files: tuple[FileChange, ...]) -> dict[str, str]:
+def _read_heads(repo: GitRepo, files: tuple[FileChange, ...]) -> dict[str, bytes]:
+    """The first bytes of each changed file's new content, keyed by path."""
     wanted = {f.new_blob: f.path for f in files
               if f.new_blob and not f.binary and not f.is_submodule and not f.is_symlink
-              and f.status is not FileStatus.DELETED and not f.is_pure_rename}
-    heads = repo.object_heads(list(wanted), HEADER_BYTES)
-    return {wanted[blob]: data.decode("utf-8", errors="replace") for blob, data in heads.items()}
+              and f.status is not FileStatus.DELETED}
+    heads = repo.object_heads(list(wanted), BINARY_PROBE_BYTES)
+    return {wanted[blob]: data for blob, data in heads.items()}
+
+
+def _is_binary(head: bytes) -> bool:
+    return b"\0" in head[:BINARY_PROBE_BYTES]
+
+
+def _mark_unchanged_binary(
+    change: FileChange, head: bytes | None, attributes: dict[str, bool]
+) -> FileChange:
+    """Mark binary files whose content did not change (pure renames, mode changes).
+
+    git prints no "Binary files differ" line when the content is unchanged, yet
+    ``git diff --numstat`` still reports such files as binary; apply git's own test.
+    """
+    if change.binary or change.hunks:
+        return change
+    binary = attributes.get("binary") is True or attributes.get("diff") is False
+    if not binary and head is not None and _is_binary(head):
+        binary = True
+    return dataclasses.replace(change, binary=True) if binary else change

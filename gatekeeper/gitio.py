@@ -48,7 +48,7 @@ def _first_line(stderr: Any) -> str:
 
 @dataclass
 class GitRepo:
-    """A git work tree (or bare repository) and a git process runner bound to it."""
+    """A git work tree and a git process runner bound to it."""
 
     root: str
     runner: git.cmd.Git
@@ -144,7 +144,7 @@ class GitRepo:
             data = stream.read(limit)
             while stream.read(1 << 16):  # drain: the shared cat-file process serves the next
                 pass
-            if kind == "blob":
+            if kind in (b"blob", "blob"):  # GitPython returns bytes here
                 heads[spec] = data
         return heads
 
