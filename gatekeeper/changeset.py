@@ -96,7 +96,9 @@ class FileChange:
 
     @property
     def is_pure_rename(self) -> bool:
-        return self.status in (FileStatus.RENAMED, FileStatus.COPIED) and self.changed == 0
+        """Renamed or copied with the content unchanged (a changed binary file has no lines)."""
+        return (self.status in (FileStatus.RENAMED, FileStatus.COPIED) and self.changed == 0
+                and self.similarity in (None, 100))
 
     def added_lines(self) -> Iterator[int]:
         for hunk in self.hunks:

@@ -76,8 +76,26 @@ def from_diff_file(path: str) -> ChangeSet:
     if first.strip() and not patches:
         raise DiffInputError(f"{name}:1: not a unified diff (no ---/+++ or diff --git header)",
                              hint="produce it with git diff or diff -u")
-    files = tuple(_from_patch(p) for p in patches)
+    files = tuple(_from_patch(p) for p in _merge_type_changes(patches))
     return ChangeSet(Revisions(mode="diff-file", source=name), files)
+
+
+def _merge_type_changes(patches: list[diffparse.PatchFile]) -> list[diffparse.PatchFile]:
+    """git prints a type change (file to symlink, say) as a deletion then an addition."""
+    merged: list[diffparse.PatchFile] = []
+    for patch in patches:
+        prev = merged[-1] if merged else None
+        if (prev is not None and prev.git and patch.git and prev.deleted_file
+                and patch.new_file and prev.old_path == patch.new_path):
+            prev.deleted_file = False
+            prev.plus_path, prev.header_new = patch.new_path, patch.new_path
+            prev.new_mode = patch.new_mode
+            prev.added += patch.added
+            prev.hunks += patch.hunks
+            prev.binary = prev.binary or patch.binary
+            continue
+        merged.append(patch)
+    return merged
 
 
 def _split_raw_section(out: IO[bytes]) -> tuple[bytes, bytes]:

@@ -216,6 +216,16 @@ def parse_patch(lines: Iterable[bytes], *, source: str = "diff") -> Iterator[Pat
             continue
         if current is not None and current.git and not current.hunks:
             _git_extended_header(current, text)
+            continue
+        binary = RE_BINARY_DIFF.match(text)
+        if binary and binary.group("target_filename"):
+            # plain `diff -r` reports a binary file with this line alone, with no ---/+++
+            if current is not None:
+                yield current
+            current = _plain_file(binary.group("source_filename"),
+                                  binary.group("target_filename"))
+            current.binary = True
+            pending_minus = None
     if current is not None:
         yield current
 

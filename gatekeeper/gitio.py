@@ -46,6 +46,14 @@ def _first_line(stderr: Any) -> str:
     return "git failed"
 
 
+def _skip(stream: Any, count: int) -> None:
+    while count > 0:
+        chunk = stream.read(min(count, 1 << 16))
+        if not chunk:
+            return
+        count -= len(chunk)
+
+
 @dataclass
 class GitRepo:
     """A git work tree and a git process runner bound to it."""
@@ -132,20 +140,51 @@ class GitRepo:
             stdout.close()
 
     def object_heads(self, specs: list[str], limit: int) -> dict[str, bytes]:
-        """The first ``limit`` bytes of each object named in specs; missing ones are left out."""
-        import git as gitpython
+        """The first ``limit`` bytes of each blob named in specs; missing ones are left out.
 
-        heads: dict[str, bytes] = {}
-        for spec in specs:
+        One ``git cat-file --batch`` serves every spec; a thread feeds it the names so that
+        neither side blocks on a full pipe.
+        """
+        specs = [spec for spec in specs if "\n" not in spec]  # the protocol is line-based
+        if not specs:
+            return {}
+        import subprocess
+        import threading
+
+        proc = self.runner.execute(_git_args("cat-file", "--batch"), as_process=True,
+                                   istream=subprocess.PIPE)
+        process: Any = proc.proc
+        stdin, stdout = process.stdin, process.stdout
+
+        def feed() -> None:
             try:
-                _sha, kind, _size, stream = self.runner.stream_object_data(spec)
-            except (ValueError, gitpython.GitCommandError):
-                continue
-            data = stream.read(limit)
-            while stream.read(1 << 16):  # drain: the shared cat-file process serves the next
+                stdin.write("".join(f"{spec}\n" for spec in specs).encode("utf-8"))
+            except BrokenPipeError:
                 pass
-            if kind in (b"blob", "blob"):  # GitPython returns bytes here
-                heads[spec] = data
+            finally:
+                stdin.close()
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        heads: dict[str, bytes] = {}
+        try:
+            for spec in specs:
+                line = stdout.readline()
+                if not line:
+                    break
+                header = line.split()
+                # "<spec> missing" and "<spec> ambiguous" carry the spec, which may hold spaces
+                if line.endswith((b" missing\n", b" ambiguous\n")) or len(header) != 3:
+                    continue
+                size = int(header[2])
+                data = stdout.read(min(size, limit))
+                _skip(stdout, size - len(data) + 1)  # the rest, and the trailing newline
+                if header[1] == b"blob":
+                    heads[spec] = data
+        finally:
+            writer.join()
+            stdout.close()
+            process.wait()
         return heads
 
     def close(self) -> None:

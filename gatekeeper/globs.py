@@ -66,20 +66,21 @@ class Glob:
     pattern: str
     negated: bool
     dir_only: bool
+    body: str
     regex: re.Pattern[str]
+    """Matches the path itself (unless ``dir_only``) or anything inside a matching folder."""
+    exact: re.Pattern[str]
+    """Matches the path itself only."""
 
     def matches(self, path: str, *, parents: bool = True) -> bool:
         """Whether the pattern matches ``path``, or (with ``parents``) one of its folders."""
-        if not self.dir_only and self.regex.fullmatch(path):
-            return True
         if not parents:
-            return False
-        cut = path.rfind("/")
-        while cut > 0:
-            if self.regex.fullmatch(path[:cut]):
-                return True
-            cut = path.rfind("/", 0, cut)
-        return False
+            return not self.dir_only and self.exact.fullmatch(path) is not None
+        return self.regex.fullmatch(path) is not None
+
+
+def _with_parents(body: str, dir_only: bool) -> str:
+    return f"(?:{body})/.*" if dir_only else f"(?:{body})(?:/.*)?"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -96,14 +97,15 @@ def compile_glob(pattern: str) -> Glob:
     text = text.lstrip("/")
     if not text:
         raise GlobError(f"glob {pattern!r} matches nothing")
-    regex = _translate(text)
+    body = _translate(text)
     if not anchored:
-        regex = "(?:.*/)?" + regex
+        body = "(?:.*/)?" + body
     try:
-        compiled = re.compile(regex, re.DOTALL)
+        regex = re.compile(_with_parents(body, dir_only), re.DOTALL)
+        exact = re.compile(body, re.DOTALL)
     except re.error as exc:
         raise GlobError(f"invalid glob {pattern!r}: {exc}") from exc
-    return Glob(pattern, negated, dir_only, compiled)
+    return Glob(pattern, negated, dir_only, body, regex, exact)
 
 
 class PathSet:
@@ -111,11 +113,18 @@ class PathSet:
 
     def __init__(self, patterns: Iterable[str]) -> None:
         self.globs = tuple(compile_glob(p) for p in patterns)
+        self._any: re.Pattern[str] | None = None
+        if self.globs and not any(g.negated for g in self.globs):
+            # Without negation the order does not matter: one alternation does the work.
+            self._any = re.compile(
+                "|".join(_with_parents(g.body, g.dir_only) for g in self.globs), re.DOTALL)
 
     def __bool__(self) -> bool:
         return bool(self.globs)
 
     def matches(self, path: str) -> bool:
+        if self._any is not None:
+            return self._any.fullmatch(path) is not None
         hit = False
         for glob in self.globs:
             if glob.negated == hit and glob.matches(path):
