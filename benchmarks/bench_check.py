@@ -176,7 +176,11 @@ def _version(rng: random.Random) -> str:
     return f"{rng.randint(0, 9)}.{rng.randint(0, 30)}.{rng.randint(0, 40)}"
 
 
-def _lockfile(packages: dict[str, tuple[str, bool, tuple[str, ...]]]) -> str:
+Package = tuple[str, bool, tuple[str, ...]]
+"""An npm package in the lockfile: version, dev flag, dependency names."""
+
+
+def _lockfile(packages: dict[str, Package]) -> str:
     """An npm lockfile (v3) listing ``packages``: name -> (version, dev, dependencies)."""
     blocks = ['    "": {\n      "name": "bench-app",\n      "version": "1.0.0"\n    }']
     for name in sorted(packages):
@@ -253,7 +257,7 @@ def generate(seed: int, plan: Plan) -> Snapshots:
     snap.commits.append(("Rework modules and regenerate protobuf code", rework, []))
 
     # Commit 2: update dependencies: the lockfile and a vendored library.
-    packages = {f"{rng.choice(WORDS)}-{rng.choice(WORDS)}-{i}": (
+    packages: dict[str, Package] = {f"{rng.choice(WORDS)}-{rng.choice(WORDS)}-{i}": (
         _version(rng), rng.random() < 0.4, ()) for i in range(plan.lock_packages)}
     names = sorted(packages)
     packages = {name: (v, dev, tuple(rng.sample(names, rng.randint(0, 3))))
@@ -265,7 +269,8 @@ def generate(seed: int, plan: Plan) -> Snapshots:
         if roll < 0.02:
             del updated[name]
         elif roll < 0.40:
-            updated[name] = (_version(rng), *packages[name][1:])
+            _, dev, needs = packages[name]
+            updated[name] = (_version(rng), dev, needs)
     for i in range(plan.lock_packages // 25):
         updated[f"{rng.choice(WORDS)}-new-{i}"] = (_version(rng), rng.random() < 0.4, ())
     deps: Tree = {"package-lock.json": _lockfile(updated)}
@@ -516,11 +521,18 @@ def print_table(report: dict[str, Any]) -> None:
     print("  ".join(h.ljust(w) if i == 0 else h.rjust(w)
                     for i, (h, w) in enumerate(zip(header, widths, strict=True))))
     print("  ".join("-" * w for w in widths))
+    floor = report["rss_floor_mib"]
+    at_floor = False
     for name, data, t_ratio, m_ratio in rows:
-        cells = (name, f"{data['median_wall_s']:.3f}", f"{data['peak_rss_mib']:.1f}",
+        rss = f"{data['peak_rss_mib']:.1f}"
+        if data["peak_rss_mib"] <= floor * 1.05:
+            rss, at_floor = f"*{rss}", True
+        cells = (name, f"{data['median_wall_s']:.3f}", rss,
                  f"{data['median_cpu_s']:.3f}", t_ratio, m_ratio)
         print("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))))
+    if at_floor:
+        print("* at the RSS floor: the command itself may use less than this")
     if report["unidiff_skipped"]:
         print(f"(peer row skipped: {report['unidiff_skipped']})")
     print()

@@ -24,7 +24,7 @@ from gatekeeper.gitio import GitRepo
 DIFF_OPTIONS = (
     "--raw", "-z", "-p", "-M", "--no-abbrev", "--full-index", "--no-ext-diff", "--no-textconv",
     "--no-color", "--src-prefix=a/", "--dst-prefix=b/", "--ignore-submodules=none",
-    "--submodule=short", "--no-relative",
+    "--submodule=short", "--no-relative", "--unified=3",
 )
 HEADER_BYTES = 4096
 BINARY_PROBE_BYTES = 8000  # git's own binary heuristic looks this far for a NUL byte

@@ -22,7 +22,8 @@ def junit_xsd(tmp_path_factory: pytest.TempPathFactory) -> Path:
     where = tmp_path_factory.mktemp("xsd")
     version = pytest.__version__
     download = subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:", "-d", str(where), f"pytest=={version}"],
+        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+         "-d", str(where), f"pytest=={version}"],
         capture_output=True, text=True)
     archives = list(where.glob("pytest-*.tar.gz"))
     if download.returncode != 0 or not archives:

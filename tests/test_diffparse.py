@@ -1,0 +1,292 @@
+"""Unified diffs read from files and stdin (git-style and plain diff -u), and the raw parsers."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from gatekeeper import collect, diffparse
+from gatekeeper.changeset import ChangeSet, FileStatus
+from gatekeeper.errors import DiffInputError
+from tests.conftest import (
+    GIT_ENV,
+    Repo,
+    added_ranges,
+    assert_hunks_consistent,
+    build_history,
+    by_path,
+    changeset,
+    git_numstat,
+    make_repo,
+    move,
+    numbered,
+    removed_ranges,
+    row,
+    run_cli,
+)
+
+pytestmark = pytest.mark.usefixtures("hermetic_git")
+
+
+def git_bytes(repo: Repo, *args: str) -> bytes:
+    return subprocess.run(["git", *args], cwd=repo.path, capture_output=True, check=True,
+                          env={**os.environ, **GIT_ENV}).stdout
+
+
+def parse(tmp_path: Path, data: bytes) -> ChangeSet:
+    target = tmp_path / "input.diff"
+    target.write_bytes(data)
+    return collect.from_diff_file(str(target))
+
+
+def plain_diff(tmp_path: Path, old: dict[str, bytes], new: dict[str, bytes], tz: str) -> bytes:
+    """Run ``diff -ruN old/ new/`` over two real folders."""
+    for side, files in (("old", old), ("new", new)):
+        for name, content in files.items():
+            target = tmp_path / side / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        (tmp_path / side).mkdir(exist_ok=True)
+    result = subprocess.run(["diff", "-ruN", "old/", "new/"], cwd=tmp_path, capture_output=True,
+                            env={**os.environ, "TZ": tz, "LC_ALL": "C"})
+    assert result.returncode == 1, result.stderr  # 1: the folders differ
+    return result.stdout
+
+
+@pytest.mark.parametrize("tz", ["UTC0", "EST5"])  # epoch timestamps print as 1969 west of UTC
+def test_plain_diff_of_two_folders(tmp_path: Path, tz: str) -> None:
+    old = {"keep.txt": numbered(10).encode(), "gone.txt": b"g1\ng2\n",
+           "dash.txt": b"-- sig\nbody\n", "nonl.txt": b"a\nb", "sp ace ü.txt": b"x\n"}
+    new = {"keep.txt": numbered(10).replace("line 2\n", "two\n").encode() + b"eleven\n",
+           "sub/fresh.txt": b"f1\nf2\nf3\n", "dash.txt": b"++ plus\nbody\n",
+           "nonl.txt": b"a\nb\nc", "sp ace ü.txt": b"y\n"}
+    data = plain_diff(tmp_path, old, new, tz)
+    assert b"\n--- sig\n" in data and b"\n+++ plus\n" in data  # content that looks like headers
+    files = by_path(parse(tmp_path, data))
+    assert set(files) == {"keep.txt", "gone.txt", "sub/fresh.txt", "dash.txt", "nonl.txt",
+                          "sp ace ü.txt"}
+    summary = {p: (f.status, f.added, f.deleted, f.old_path) for p, f in files.items()}
+    assert summary == {
+        "keep.txt": (FileStatus.MODIFIED, 2, 1, None),
+        "gone.txt": (FileStatus.DELETED, 0, 2, None),
+        "sub/fresh.txt": (FileStatus.ADDED, 3, 0, None),
+        "dash.txt": (FileStatus.MODIFIED, 1, 1, None),
+        "nonl.txt": (FileStatus.MODIFIED, 2, 1, None),
+        "sp ace ü.txt": (FileStatus.MODIFIED, 1, 1, None),
+    }
+    assert added_ranges(files["keep.txt"]) == [(2, 2), (11, 11)]
+    assert removed_ranges(files["keep.txt"]) == [(2, 2)]
+    assert removed_ranges(files["gone.txt"]) == [(1, 2)]
+    assert added_ranges(files["sub/fresh.txt"]) == [(1, 3)]
+    assert added_ranges(files["nonl.txt"]) == [(2, 3)]
+    assert removed_ranges(files["nonl.txt"]) == [(2, 2)]
+    for f in files.values():
+        assert not f.binary
+        assert_hunks_consistent(f)
+
+
+def test_plain_diff_keeps_binary_files(tmp_path: Path) -> None:
+    data = plain_diff(tmp_path, {"img.bin": b"\0\1", "a.txt": b"a\n"},
+                      {"img.bin": b"\0\2", "new.bin": b"\0\3", "a.txt": b"b\n"}, "UTC0")
+    assert data.count(b"Binary files ") == 2
+    files = by_path(parse(tmp_path, data))
+    assert set(files) == {"a.txt", "img.bin", "new.bin"}
+    assert files["img.bin"].binary and files["img.bin"].status is FileStatus.MODIFIED
+    assert (files["img.bin"].added, files["img.bin"].deleted) == (0, 0)
+
+
+def awkward_repo(repo: Repo) -> str:
+    """A base commit, then a head with every kind of text change, under awkward names."""
+    names = ["with space.txt", "dïr/fïle ü.txt", 'quo"te.txt', "tab\there.txt", "back\\slash.txt",
+             "new\nline.txt", "-- dashes.txt", "a/b.txt", "b/a.txt"]
+    for i, name in enumerate(names):
+        repo.write(name, numbered(12, f"f{i}"))
+    repo.write("ren ü.txt", numbered(20, "r"))
+    repo.write("pure.txt", numbered(20, "p"))
+    repo.write("gone.txt", "-- sig\n++ plus\n")
+    repo.write("mode.sh", "echo\n")
+    repo.write("bin.dat", b"\0\1\2")
+    repo.write("nonl.txt", "a\nb")
+    base = repo.commit("base")
+    for i, name in enumerate(names):
+        repo.write(name, numbered(12, f"f{i}").replace(f"f{i} 3\n", "--- a/x\n+++ b/x\n"))
+    move(repo, "ren ü.txt", "rénamed/to x.txt")
+    repo.write("rénamed/to x.txt", numbered(20, "r").replace("r 7\n", "-- seven\n"))
+    move(repo, "pure.txt", "pure moved.txt")
+    (repo.path / "gone.txt").unlink()
+    (repo.path / "mode.sh").chmod(0o755)
+    repo.write("bin.dat", b"\0\1\3")
+    repo.write("nonl.txt", "a\nb\nc")
+    repo.write("added ö.txt", "++ one\n-- two\n")
+    repo.write("empty.txt", "")
+    repo.commit("head")
+    return base
+
+
+def summary(cs: ChangeSet) -> dict[str, tuple[object, ...]]:
+    return {f.path: (f.old_path, f.status, f.binary, f.added, f.deleted, f.hunks,
+                     None if f.is_pure_rename else (f.old_mode, f.new_mode)) for f in cs.files}
+
+
+@pytest.mark.parametrize("options", [[], ["--binary"], ["-c", "core.quotePath=false"]])
+def test_git_diff_file_reads_like_git(repo: Repo, tmp_path: Path, options: list[str]) -> None:
+    base = awkward_repo(repo)
+    config, extra = (options, []) if options[:1] == ["-c"] else ([], options)
+    data = git_bytes(repo, *config, "diff", "-M", *extra, base, "HEAD")
+    from_file = parse(tmp_path, data)
+    assert from_file.revisions.mode == "diff-file" and from_file.commits == ()
+    from_git = changeset(repo, base)
+    assert summary(from_file) == summary(from_git)
+    numstat, binary = git_numstat(repo, base, "HEAD")
+    assert {(f.path, f.added, f.deleted) for f in from_file.files} == numstat
+    assert {f.path for f in from_file.files if f.binary} == binary == {"bin.dat"}
+    files = by_path(from_file)
+    assert files["nonl.txt"].added == 2 and removed_ranges(files["nonl.txt"]) == [(2, 2)]
+    assert files["mode.sh"].status is FileStatus.MODE_ONLY
+    # content lines "-- sig", "++ plus", "--- a/x" and "+++ b/x" are diff lines, not headers
+    assert row(files["gone.txt"]) == ("deleted", None, 0, 2)
+    assert row(files["added ö.txt"]) == ("added", None, 2, 0)
+    assert row(files["-- dashes.txt"]) == ("modified", None, 2, 1)
+
+
+def test_diff_file_with_mnemonic_prefixes(repo: Repo, tmp_path: Path) -> None:
+    names = ["a/x.txt", "c/y.txt", "i/z.txt", "w/ü v.txt"]
+    for name in names:
+        repo.write(name, numbered(5, name))
+    repo.commit("base")
+    for name in names:
+        repo.write(name, numbered(5, name) + "more\n")
+    repo.git("add", "-A")
+    data = git_bytes(repo, "-c", "diff.mnemonicPrefix=true", "diff", "--cached")
+    assert b"--- c/a/x.txt" in data and b"+++ i/a/x.txt" in data  # (c)ommit and (i)ndex
+    assert summary(parse(tmp_path, data)) == summary(changeset(repo, staged=True))
+    assert {f.path for f in parse(tmp_path, data).files} == set(names)
+
+
+def test_generated_history_as_diff_files(repo: Repo, tmp_path: Path) -> None:
+    line = build_history(repo, seed=7, commits=40)
+    for parent, commit in itertools.pairwise(line):
+        cs = parse(tmp_path, git_bytes(repo, "diff", "-M", parent, commit))
+        numstat, binary = git_numstat(repo, parent, commit)
+        assert {(f.path, f.added, f.deleted) for f in cs.files} == numstat, commit
+        # a diff has no "Binary files" line for a binary file only renamed or chmod-ed
+        unchanged = {f.path for f in cs.files
+                     if f.similarity == 100 or f.status is FileStatus.MODE_ONLY}
+        assert {f.path for f in cs.files if f.binary} == binary - unchanged, commit
+        for f in cs.files:
+            assert_hunks_consistent(f)
+
+
+def test_type_change_in_a_diff_file_is_one_entry(repo: Repo, tmp_path: Path) -> None:
+    repo.write("target.txt", "t\n")
+    repo.write("link", numbered(3))
+    base = repo.commit("base")
+    (repo.path / "link").unlink()
+    (repo.path / "link").symlink_to("target.txt")
+    repo.commit("type change")
+    from_file = parse(tmp_path, git_bytes(repo, "diff", "-M", base, "HEAD"))
+    assert summary(from_file) == summary(changeset(repo, base))
+
+
+def tiny_diff(tmp_path: Path, lines: int) -> bytes:
+    repo = make_repo(tmp_path / "src")
+    repo.write("app.py", "x = 0\n")
+    base = repo.commit("base")
+    repo.write("app.py", "x = 0\n" + numbered(lines, "y ="))
+    repo.commit("more")
+    return git_bytes(repo, "diff", base, "HEAD")
+
+
+def test_stdin_through_the_cli_with_the_default_policy(tmp_path: Path) -> None:
+    result = run_cli("check", "--diff-file", "-", "--format", "json", cwd=tmp_path,
+                     input=tiny_diff(tmp_path, 3))
+    assert result.code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["revisions"]["mode"] == "diff-file"
+    assert report["revisions"]["source"] == "<stdin>"
+    assert report["policy"]["builtin"] is True and report["verdict"] == "pass"
+    (rule,) = report["results"]
+    assert (rule["rule_id"], rule["status"], rule["measured"]) == ("batch-size", "pass", 3)
+    (entry,) = report["changeset"]["files"]
+    assert (entry["path"], entry["status"], entry["added"], entry["deleted"]) == (
+        "app.py", "modified", 3, 0)
+    assert entry["hunks"][0]["added"] == [[2, 4]]
+    over = run_cli("check", "--diff-file", "-", "--format", "json", cwd=tmp_path,
+                   input=tiny_diff(tmp_path / "big", rule["limit"] + 1))
+    assert over.code == 1 and json.loads(over.stdout)["verdict"] == "fail"
+
+
+def test_truncated_diff(repo: Repo, tmp_path: Path) -> None:
+    repo.write("a.txt", numbered(10))
+    base = repo.commit("base")
+    repo.write("a.txt", numbered(10, "changed"))
+    repo.commit("rewrite")
+    data = git_bytes(repo, "diff", base, "HEAD")
+    cut = data[: data.rindex(b"\n+changed 5\n") + 1]
+    with pytest.raises(DiffInputError, match="truncated") as info:
+        parse(tmp_path, cut)
+    assert info.value.exit_code == 2
+    result = run_cli("check", "--diff-file", "-", cwd=tmp_path, input=cut)
+    assert result.code == 2 and "truncated" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_text_that_is_not_a_diff(tmp_path: Path) -> None:
+    with pytest.raises(DiffInputError, match="not a unified diff"):
+        parse(tmp_path, b"hello\nworld\n")
+    result = run_cli("check", "--diff-file", "-", cwd=tmp_path, input=b"hello\nworld\n")
+    assert result.code == 2 and "not a unified diff" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert parse(tmp_path, b"").empty  # an empty diff is an empty change set
+    missing = run_cli("check", "--diff-file", str(tmp_path / "nope.diff"), cwd=tmp_path)
+    assert missing.code == 2 and "cannot read diff file" in missing.stderr
+
+
+NAMES = ["plain.txt", "with space.txt", "ünï cödé.txt", 'quo"te.txt', "tab\there.txt",
+         "back\\slash.txt", "new\nline.txt", "bell\a.txt", "日本語.md"]
+
+
+def test_unquote_undoes_git_quoting(repo: Repo) -> None:
+    for name in NAMES:
+        repo.write(name, "x\n")
+    repo.git("add", "-A")
+    raw = repo.git("ls-files", "-z").split("\0")[:-1]
+    quoted = repo.git("-c", "core.quotePath=true", "ls-files").split("\n")
+    assert sorted(raw) == sorted(NAMES) and len(quoted) == len(raw)
+    assert any(q.startswith('"') for q in quoted) and "plain.txt" in quoted
+    assert [diffparse.unquote(q) for q in quoted] == raw
+    assert diffparse.unquote('"a b"') == "a b" and diffparse.unquote('"') == '"'
+    assert diffparse.unquote('x "y"') == 'x "y"'  # only a name quoted as a whole is unquoted
+
+
+def test_parse_raw_z(repo: Repo) -> None:
+    repo.write("ren.txt", numbered(20))
+    repo.write("gone.txt", "g\n")
+    repo.write("mode.sh", "m\n")
+    base = repo.commit("base")
+    move(repo, "ren.txt", "new\nname\t.txt")
+    (repo.path / "gone.txt").unlink()
+    (repo.path / "mode.sh").chmod(0o755)
+    repo.write("add ü.txt", "a\n")
+    head = repo.commit("head")
+    data = git_bytes(repo, "diff", "--raw", "-z", "-M", "--no-abbrev", base, head)
+    entries = {e.dst: e for e in diffparse.parse_raw_z(data)}
+    assert set(entries) == {"new\nname\t.txt", "gone.txt", "mode.sh", "add ü.txt"}
+    ren = entries["new\nname\t.txt"]
+    assert (ren.status, ren.score, ren.src) == ("R", 100, "ren.txt")
+    assert ren.old_blob == ren.new_blob == repo.git("rev-parse", f"{base}:ren.txt")
+    added = entries["add ü.txt"]
+    assert (added.status, added.old_mode, added.new_mode, added.score) == (
+        "A", "000000", "100644", None)
+    assert added.new_blob == repo.git("rev-parse", f"{head}:add ü.txt")
+    assert (entries["gone.txt"].status, entries["gone.txt"].new_mode) == ("D", "000000")
+    mode = entries["mode.sh"]
+    assert (mode.status, mode.old_mode, mode.new_mode) == ("M", "100644", "100755")
+    assert diffparse.parse_raw_z(b"") == []
+    with pytest.raises(DiffInputError, match="unexpected raw diff record"):
+        diffparse.parse_raw_z(b"diff --git a/x b/x\0")
