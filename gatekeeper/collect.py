@@ -27,6 +27,7 @@ DIFF_OPTIONS = (
     "--submodule=short", "--no-relative", "--unified=3",
 )
 HEADER_BYTES = 4096
+ATTRIBUTES_BYTES = 1 << 20
 BINARY_PROBE_BYTES = 8000  # git's own binary heuristic looks this far for a NUL byte
 _ZERO = frozenset("0")
 _LOG_FIELDS = ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%s", "%b", "%(trailers:unfold,only)")
@@ -47,8 +48,13 @@ def from_git(repo: GitRepo, revisions: Revisions, *, find_copies: bool = False) 
     if revisions.mode == "range" and revisions.merge_base != revisions.head_sha:
         commits = read_commits(repo, f"{revisions.merge_base}..{revisions.head_sha}")
     tree = (revisions.head_sha or "") if revisions.mode == "range" else ""
-    attributes = _read_attributes(repo, tree, files)
-    heads = _read_heads(repo, files)
+    attribute_specs = _attribute_specs(tree, files)
+    wanted = _wanted_blobs(files)
+    objects = repo.object_heads({**{spec: ATTRIBUTES_BYTES for spec in attribute_specs.values()},
+                                 **{blob: BINARY_PROBE_BYTES for blob in wanted}})
+    attributes = _attributes(attribute_specs, objects, files)
+    heads = {path: objects[blob] for blob, paths in wanted.items() if blob in objects
+             for path in paths}
     files = tuple(_mark_unchanged_binary(f, heads.get(f.path), attributes.get(f.path, {}))
                   for f in files)
     headers = {path: head[:HEADER_BYTES].decode("utf-8", errors="replace")
@@ -230,32 +236,34 @@ def parse_trailer_lines(text: str) -> tuple[Trailer, ...]:
     return tuple(trailers)
 
 
-def _read_attributes(
-    repo: GitRepo, tree: str, files: tuple[FileChange, ...]
-) -> dict[str, dict[str, bool]]:
-    paths = [f.path for f in files]
-    specs = {folder: f"{tree}:{folder + '/' if folder else ''}.gitattributes"
-             for folder in gitattributes.folders_of(paths)}
-    blobs = repo.object_heads(list(specs.values()), 1 << 20)
-    parsed = {folder: gitattributes.parse(blobs[spec].decode("utf-8", errors="replace"))
-              for folder, spec in specs.items() if spec in blobs}
+def _attribute_specs(tree: str, files: tuple[FileChange, ...]) -> dict[str, str]:
+    """Object names of every .gitattributes that may apply, per folder (``tree:`` or index)."""
+    return {folder: f"{tree}:{folder + '/' if folder else ''}.gitattributes"
+            for folder in gitattributes.folders_of(f.path for f in files)}
+
+
+def _attributes(specs: dict[str, str], objects: dict[str, bytes],
+                files: tuple[FileChange, ...]) -> dict[str, dict[str, bool]]:
+    parsed = {folder: gitattributes.parse(objects[spec].decode("utf-8", errors="replace"))
+              for folder, spec in specs.items() if spec in objects}
     if not parsed:
         return {}
     result = {}
-    for path in paths:
-        attrs = gitattributes.attributes_for(path, parsed)
+    for change in files:
+        attrs = gitattributes.attributes_for(change.path, parsed)
         if attrs:
-            result[path] = attrs
+            result[change.path] = attrs
     return result
 
 
-def _read_heads(repo: GitRepo, files: tuple[FileChange, ...]) -> dict[str, bytes]:
-    """The first bytes of each changed file's new content, keyed by path."""
-    wanted = {f.new_blob: f.path for f in files
-              if f.new_blob and not f.binary and not f.is_submodule and not f.is_symlink
-              and f.status is not FileStatus.DELETED}
-    heads = repo.object_heads(list(wanted), BINARY_PROBE_BYTES)
-    return {wanted[blob]: data for blob, data in heads.items()}
+def _wanted_blobs(files: tuple[FileChange, ...]) -> dict[str, list[str]]:
+    """Blob to paths (identical files share a blob) whose content may hold a banner or NUL."""
+    wanted: dict[str, list[str]] = {}
+    for f in files:
+        if (f.new_blob and not f.binary and not f.is_submodule and not f.is_symlink
+                and f.status is not FileStatus.DELETED):
+            wanted.setdefault(f.new_blob, []).append(f.path)
+    return wanted
 
 
 def _is_binary(head: bytes) -> bool:

@@ -139,13 +139,13 @@ class GitRepo:
         finally:
             stdout.close()
 
-    def object_heads(self, specs: list[str], limit: int) -> dict[str, bytes]:
-        """The first ``limit`` bytes of each blob named in specs; missing ones are left out.
+    def object_heads(self, limits: dict[str, int]) -> dict[str, bytes]:
+        """The first ``limits[spec]`` bytes of each blob named; missing ones are left out.
 
         One ``git cat-file --batch`` serves every spec; a thread feeds it the names so that
         neither side blocks on a full pipe.
         """
-        specs = [spec for spec in specs if "\n" not in spec]  # the protocol is line-based
+        specs = [spec for spec in limits if "\n" not in spec]  # the protocol is line-based
         if not specs:
             return {}
         import subprocess
@@ -177,7 +177,7 @@ class GitRepo:
                 if line.endswith((b" missing\n", b" ambiguous\n")) or len(header) != 3:
                     continue
                 size = int(header[2])
-                data = stdout.read(min(size, limit))
+                data = stdout.read(min(size, limits[spec]))
                 _skip(stdout, size - len(data) + 1)  # the rest, and the trailing newline
                 if header[1] == b"blob":
                     heads[spec] = data

@@ -130,6 +130,3 @@ class PathSet:
             if glob.negated == hit and glob.matches(path):
                 hit = not glob.negated
         return hit
-
-    def filter(self, paths: Iterable[str]) -> list[str]:
-        return [p for p in paths if self.matches(p)]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from gatekeeper.classify import ClassSpec
 from gatekeeper.rules import RULE_KINDS
@@ -66,12 +65,3 @@ class Policy(BaseModel):
             else:
                 specs[name] = ClassSpec(tuple(value))
         return specs
-
-
-@cache
-def policy_adapter() -> TypeAdapter[Policy]:
-    return TypeAdapter(Policy)
-
-
-def json_schema() -> dict[str, Any]:
-    return Policy.model_json_schema()

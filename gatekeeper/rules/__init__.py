@@ -17,11 +17,10 @@ class RuleKind:
     name: str
     config: type[RuleConfig]
     evaluate: Callable[[Any, Facts], RuleResult]
-    doc: str
 
 
 def _kind(module: Any) -> RuleKind:
-    return RuleKind(module.KIND, module.Config, module.evaluate, module.__doc__ or "")
+    return RuleKind(module.KIND, module.Config, module.evaluate)
 
 
 RULE_KINDS: dict[str, RuleKind] = {kind.name: kind for kind in (_kind(batch_size),)}
