@@ -81,9 +81,14 @@ def parse_raw_z(data: bytes) -> list[RawEntry]:
             continue
         if not meta.startswith(b":"):
             raise DiffInputError(f"unexpected raw diff record {meta[:40]!r}")
-        old_mode, new_mode, old_blob, new_blob, status = meta[1:].decode("ascii").split(" ")
-        letter = status[0]
-        score = int(status[1:]) if len(status) > 1 else None
+        try:
+            old_mode, new_mode, old_blob, new_blob, status = meta[1:].decode("ascii").split(" ")
+            letter = status[0]
+            score = int(status[1:]) if len(status) > 1 else None
+        except (ValueError, IndexError):
+            raise DiffInputError(f"malformed raw diff record {meta[:60]!r}") from None
+        if i + (3 if letter in "RC" else 2) > len(fields):
+            raise DiffInputError(f"raw diff record without its paths: {meta[:60]!r}")
         if letter in "RC":
             src, dst = decode_path(fields[i + 1]), decode_path(fields[i + 2])
             i += 3
@@ -262,7 +267,8 @@ def _git_extended_header(current: PatchFile, text: str) -> None:
         verb, direction, name = text.split(" ", 2)
         setattr(current, f"{verb}_{direction}", unquote(name))
     elif text.startswith("similarity index "):
-        current.similarity = int(text[17:].rstrip("%") or 0)
+        digits = text[17:].rstrip("%")
+        current.similarity = int(digits) if digits.isdigit() else None
     elif key == "index":
         blobs, _, mode = value.partition(" ")
         current.index_old, _, current.index_new = blobs.partition("..")

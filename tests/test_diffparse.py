@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -9,6 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gatekeeper import collect, diffparse
 from gatekeeper.changeset import ChangeSet, FileStatus
@@ -290,3 +293,36 @@ def test_parse_raw_z(repo: Repo) -> None:
     assert diffparse.parse_raw_z(b"") == []
     with pytest.raises(DiffInputError, match="unexpected raw diff record"):
         diffparse.parse_raw_z(b"diff --git a/x b/x\0")
+
+
+_DIFF_LINES = st.sampled_from([
+    b"diff --git a/x b/x\n", b"--- a/x\n", b"+++ b/x\n", b"--- /dev/null\n", b"+++ /dev/null\n",
+    b"@@ -1,2 +1,2 @@\n", b"@@ -0,0 +1 @@\n", b"@@ -1 +0,0 @@ f()\n", b"@@ -x +y @@\n",
+    b"+added\n", b"-removed\n", b" context\n", b"\\ No newline at end of file\n", b"\n",
+    b"new file mode 100644\n", b"deleted file mode 100644\n", b"rename from a\n",
+    b"rename to \"b\\303\\244\"\n", b"similarity index 90%\n", b"similarity index x%\n",
+    b"index 0000000..1234567 100644\n", b"Binary files a/x and b/x differ\n",
+    b"old mode 100644\n", b"new mode 100755\n", b"GIT binary patch\n", b"\"unterminated\n",
+    b"diff --git \"a/q b/q\n", b"Binary files x and y differ\n", b"\xff\xfe\x00garbage\n",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_DIFF_LINES, st.binary(max_size=40)), max_size=40))
+def test_hostile_diffs_raise_only_our_error(lines: list[bytes]) -> None:
+    data = b"".join(line if line.endswith(b"\n") else line + b"\n" for line in lines)
+    try:
+        patches = list(diffparse.parse_patch(data.splitlines(keepends=True)))
+        for patch in collect._merge_type_changes(patches):
+            collect._from_patch(patch)
+    except DiffInputError:
+        pass
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from([b":100644 100644 abc def M", b":000000 100644 0 1 A",
+                                           b":100644 100644 a b R090", b":x", b"path", b""]),
+                          st.binary(max_size=20)), max_size=12))
+def test_hostile_raw_records_raise_only_our_error(fields: list[bytes]) -> None:
+    with contextlib.suppress(DiffInputError):
+        diffparse.parse_raw_z(b"\0".join(fields))
