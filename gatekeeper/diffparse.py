@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 # unidiff's grammar for the hunk header and the ---/+++ and "Binary files" lines; the state
-# machine is ours because unidiff.PatchSet builds an object per diff line: on a 425,000-line
-# diff its parse alone takes as long as our whole check and eight times git's memory.
+# machine is ours because unidiff.PatchSet holds an object per diff line in memory (eight times
+# git's peak on a 425,000-line diff), while this parser streams git's output.
 from unidiff.constants import (
     DEV_NULL,
     RE_BINARY_DIFF,
