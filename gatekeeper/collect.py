@@ -93,15 +93,21 @@ def _merge_type_changes(patches: list[diffparse.PatchFile]) -> list[diffparse.Pa
         prev = merged[-1] if merged else None
         if (prev is not None and prev.git and patch.git and prev.deleted_file
                 and patch.new_file and prev.old_path == patch.new_path):
-            prev.deleted_file = False
-            prev.plus_path, prev.header_new = patch.new_path, patch.new_path
-            prev.new_mode = patch.new_mode
-            prev.added += patch.added
-            prev.hunks += patch.hunks
-            prev.binary = prev.binary or patch.binary
+            _join_type_change(prev, patch)
             continue
         merged.append(patch)
     return merged
+
+
+def _join_type_change(removal: diffparse.PatchFile, addition: diffparse.PatchFile) -> None:
+    """Fold the addition half of a type change into its deletion half."""
+    removal.deleted_file = False
+    removal.plus_path = removal.header_new = addition.new_path
+    removal.new_mode = addition.new_mode
+    removal.added += addition.added
+    removal.deleted += addition.deleted
+    removal.hunks += addition.hunks
+    removal.binary = removal.binary or addition.binary
 
 
 def _split_raw_section(out: IO[bytes]) -> tuple[bytes, bytes]:
@@ -130,10 +136,7 @@ def _zip_raw_and_patch(out: IO[bytes]) -> Iterator[FileChange]:
                 second = next(patches, None)
                 if second is None:
                     raise ChangeSetError(f"git diff printed half a type change for {entry.dst}")
-                patch.added += second.added
-                patch.deleted += second.deleted
-                patch.hunks += second.hunks
-                patch.binary = patch.binary or second.binary
+                _join_type_change(patch, second)
             yield _from_raw(entry, patch)
     except DiffInputError as exc:
         raise ChangeSetError(f"could not parse git's diff output: {exc.message}") from exc
