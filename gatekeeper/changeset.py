@@ -157,6 +157,18 @@ class Revisions:
 
 
 @dataclass(frozen=True, slots=True)
+class ChangeMeta:
+    """What the review platform knows about the change; empty when run outside a PR or MR."""
+
+    labels: tuple[str, ...] = ()
+    target_branch: str | None = None
+    author: str | None = None
+    """The PR or MR author's login; None when unknown (rules then look at commit authors)."""
+    title: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeSet:
     """The raw change set: what changed and in which commits, before any policy is applied."""
 
@@ -167,6 +179,7 @@ class ChangeSet:
     """Path to the linguist attributes .gitattributes sets or unsets for it."""
     headers: dict[str, str] = field(default_factory=dict)
     """Path to the first bytes of its new content, for generated-file banners."""
+    meta: ChangeMeta = ChangeMeta()
 
     @property
     def empty(self) -> bool:

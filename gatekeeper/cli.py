@@ -54,42 +54,123 @@ def main() -> None:
     """
 
 
-@main.command()
-@click.option("--base", metavar="REV", help="Compare against merge-base(REV, head). "
-              "Default: the branch's upstream, else origin/HEAD, else main or master.")
-@click.option("--head", metavar="REV", help="The revision to check (default HEAD).")
-@click.option("--staged", is_flag=True, help="Check what is staged in the index.")
-@click.option("--diff-file", metavar="PATH", help="Read a unified diff instead of running git "
-              "(- for stdin).")
-@click.option("--find-copies", is_flag=True, help="Also detect copied files (git diff -C).")
-@click.option("--policy", "policy_path", metavar="PATH",
-              help="Policy file (default .gatekeeper.yml at the repository root).")
-@click.option("--format", "fmt", type=click.Choice(STDOUT_FORMATS), default="console",
-              show_default=True, help="Report printed on stdout.")
-@click.option("--json", "json_path", metavar="PATH", help="Also write the JSON report here.")
-@click.option("--junit", "junit_path", metavar="PATH", help="Also write a JUnit XML report here.")
-@click.option("-C", "--repo", "repo_path", default=".", metavar="DIR", show_default=True,
-              help="Run as if started in DIR.")
-@_guarded
-def check(base: str | None, head: str | None, staged: bool, diff_file: str | None,
-          find_copies: bool, policy_path: str | None, fmt: str, json_path: str | None,
-          junit_path: str | None, repo_path: str) -> None:
-    """Check the change set against the policy."""
-    from gatekeeper.pipeline import CheckOptions, run_check
-    from gatekeeper.reporters import renderer
+def _change_options(func: F) -> F:
+    """The options that pick the change set, its metadata and the policy."""
+    options = [
+        click.option("--base", metavar="REV", help="Compare against merge-base(REV, head). "
+                     "Default: the branch's upstream, else origin/HEAD, else main or master."),
+        click.option("--head", metavar="REV", help="The revision to check (default HEAD)."),
+        click.option("--staged", is_flag=True, help="Check what is staged in the index."),
+        click.option("--diff-file", metavar="PATH", help="Read a unified diff instead of "
+                     "running git (- for stdin)."),
+        click.option("--find-copies", is_flag=True, help="Also detect copied files (git diff "
+                     "-C)."),
+        click.option("--policy", "policy_path", metavar="PATH", help="Policy file (default "
+                     ".gatekeeper.yml at the repository root)."),
+        click.option("--label", "labels", multiple=True, metavar="NAME", help="A label the "
+                     "change carries (repeatable)."),
+        click.option("--target-branch", metavar="NAME", help="The branch the change goes into "
+                     "(default: the base branch's name)."),
+        click.option("-C", "--repo", "repo_path", default=".", metavar="DIR",
+                     show_default=True, help="Run as if started in DIR."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _options(base: str | None, head: str | None, staged: bool, diff_file: str | None,
+             find_copies: bool, policy_path: str | None, labels: tuple[str, ...],
+             target_branch: str | None, repo_path: str) -> Any:
+    from gatekeeper.pipeline import CheckOptions
 
     if diff_file is not None and (base or head or staged):
         raise click.UsageError("--diff-file cannot be combined with --base, --head or --staged")
     if staged and (base or head):
         raise click.UsageError("--staged cannot be combined with --base or --head")
-    verdict = run_check(CheckOptions(
-        repo_path=repo_path, base=base, head=head, staged=staged, diff_file=diff_file,
-        find_copies=find_copies, policy=policy_path))
+    return CheckOptions(repo_path=repo_path, base=base, head=head, staged=staged,
+                        diff_file=diff_file, find_copies=find_copies, policy=policy_path,
+                        labels=labels, target_branch=target_branch)
+
+
+@main.command()
+@_change_options
+@click.option("--format", "fmt", type=click.Choice(STDOUT_FORMATS), default="console",
+              show_default=True, help="Report printed on stdout.")
+@click.option("--json", "json_path", metavar="PATH", help="Also write the JSON report here.")
+@click.option("--junit", "junit_path", metavar="PATH", help="Also write a JUnit XML report here.")
+@_guarded
+def check(fmt: str, json_path: str | None, junit_path: str | None, **change: Any) -> None:
+    """Check the change set against the policy."""
+    from gatekeeper.pipeline import run_check
+    from gatekeeper.reporters import renderer
+
+    verdict = run_check(_options(**change))
     for name, path in (("json", json_path), ("junit", junit_path)):
         if path:
             _write(path, renderer(name)(verdict))
     click.echo(renderer(fmt)(verdict), nl=False)
     sys.exit(verdict.exit_code)
+
+
+@main.command()
+@_change_options
+@_guarded
+def explain(**change: Any) -> None:
+    """Show every rule for the current change: the facts it used and why it decided so.
+
+    Exits 0 whatever the rules decided; `check` is the command that gates.
+    """
+    from gatekeeper.pipeline import run_check
+    from gatekeeper.reporters import renderer
+
+    click.echo(renderer("explain")(run_check(_options(**change))), nl=False)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@_guarded
+def validate(paths: tuple[str, ...]) -> None:
+    """Check policy files (default .gatekeeper.yml) without running them; exit 2 on error."""
+    from pathlib import Path
+
+    from gatekeeper.policy.compose import compose
+    from gatekeeper.policy.loader import POLICY_FILENAME
+
+    if not paths:
+        if not Path(POLICY_FILENAME).is_file():
+            raise UsageError(f"no {POLICY_FILENAME} here",
+                             hint="run it at the repository root, or name the policy file")
+        paths = (POLICY_FILENAME,)
+    for path in paths:
+        policy = compose(Path(path), path)
+        inherited = f" (built from {', '.join(policy.files)})" if len(policy.files) > 1 else ""
+        click.echo(f"{path}: ok, {len(policy.rules)} rules, {len(policy.exceptions)} "
+                   f"exceptions{inherited}")
+
+
+@main.command()
+@_guarded
+def schema() -> None:
+    """Print the JSON Schema of policy files, for editor completion and validation."""
+    import json
+
+    from gatekeeper.policy.schema import policy_schema
+
+    click.echo(json.dumps(policy_schema(), indent=2))
+
+
+@main.command(name="test")
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option("-v", "--verbose", is_flag=True, help="Show passing cases too.")
+@_guarded
+def test_command(paths: tuple[str, ...], verbose: bool) -> None:
+    """Run the test cases kept beside policies (*.test.yml); exit 1 if any case fails."""
+    from gatekeeper.policytest import run_tests
+
+    report, ok = run_tests(paths or (".",), verbose=verbose)
+    click.echo(report, nl=False)
+    sys.exit(0 if ok else 1)
 
 
 def _write(path: str, text: str) -> None:

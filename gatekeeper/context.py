@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gatekeeper.changeset import Revisions
+from gatekeeper.changeset import ChangeMeta, Revisions
 from gatekeeper.errors import ChangeSetError
 from gatekeeper.gitio import GitRepo
 
@@ -20,6 +20,35 @@ class Request:
     base: str | None = None
     head: str | None = None
     staged: bool = False
+    labels: tuple[str, ...] = ()
+    target_branch: str | None = None
+    author: str | None = None
+    description: str | None = None
+
+
+def meta(request: Request, revisions: Revisions | None) -> ChangeMeta:
+    """What is known about the change beyond git: from the command line for now."""
+    target = request.target_branch
+    if target is None and revisions is not None and revisions.mode == "range":
+        target = branch_name(revisions.base_ref)
+    return ChangeMeta(labels=request.labels, target_branch=target, author=request.author,
+                      description=request.description)
+
+
+def branch_name(ref: str | None) -> str | None:
+    """The branch a base ref names (origin/main -> main); None for a sha or an expression."""
+    if not ref or any(ch in ref for ch in "~^@:") or ref == "HEAD":
+        return None
+    for prefix in ("refs/heads/", "refs/remotes/origin/", "remotes/origin/", "origin/"):
+        if ref.startswith(prefix):
+            return ref[len(prefix):]
+    if ref.startswith("refs/") or _looks_like_sha(ref):
+        return None
+    return ref
+
+
+def _looks_like_sha(ref: str) -> bool:
+    return 7 <= len(ref) <= 64 and all(ch in "0123456789abcdef" for ch in ref)
 
 
 def resolve(repo: GitRepo, request: Request) -> Revisions:

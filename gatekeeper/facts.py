@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from gatekeeper.changeset import ChangeSet, FileChange
 from gatekeeper.classify import REVIEW_EXCLUDED, Classifier
+from gatekeeper.globs import PathSet
 
 RENAME = "rename"
 
@@ -68,12 +69,7 @@ def _exclusion(change: FileChange, classes: frozenset[str]) -> str | None:
     return RENAME if change.is_pure_rename else None
 
 
-def derive(changeset: ChangeSet, classifier: Classifier) -> Facts:
-    files = []
-    for change in changeset.files:
-        attributes = changeset.attributes.get(change.path, {})
-        classes = classifier.classify(change.path, attributes, changeset.headers.get(change.path))
-        files.append(FileFacts(change, classes, _exclusion(change, classes)))
+def _summarise(changeset: ChangeSet, files: list[FileFacts]) -> Facts:
     effective = [f for f in files if f.effective]
     reasons = Counter(f.excluded_by for f in files if f.excluded_by)
     return Facts(
@@ -83,3 +79,20 @@ def derive(changeset: ChangeSet, classifier: Classifier) -> Facts:
         effective=Totals.of(effective),
         excluded=tuple(sorted(reasons.items())),
     )
+
+
+def without(facts: Facts, paths: PathSet) -> tuple[Facts, int]:
+    """The facts with the files ``paths`` match taken out, and how many were taken."""
+    kept = [f for f in facts.files
+            if not paths.matches(f.path)
+            and not (f.change.old_path and paths.matches(f.change.old_path))]
+    return _summarise(facts.changeset, kept), len(facts.files) - len(kept)
+
+
+def derive(changeset: ChangeSet, classifier: Classifier) -> Facts:
+    files = []
+    for change in changeset.files:
+        attributes = changeset.attributes.get(change.path, {})
+        classes = classifier.classify(change.path, attributes, changeset.headers.get(change.path))
+        files.append(FileFacts(change, classes, _exclusion(change, classes)))
+    return _summarise(changeset, files)

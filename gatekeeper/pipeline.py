@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gatekeeper import collect, context, facts
@@ -22,25 +23,34 @@ class CheckOptions:
     diff_file: str | None = None
     find_copies: bool = False
     policy: str | None = None
+    labels: tuple[str, ...] = ()
+    target_branch: str | None = None
+    author: str | None = None
+    description: str | None = None
+
+    def request(self) -> context.Request:
+        return context.Request(self.base, self.head, self.staged, self.labels,
+                               self.target_branch, self.author, self.description)
 
 
 def load_changeset(options: CheckOptions) -> tuple[ChangeSet, Path]:
+    request = options.request()
     if options.diff_file is not None:
-        return collect.from_diff_file(options.diff_file), Path(options.repo_path)
+        changeset = collect.from_diff_file(options.diff_file)
+        return replace(changeset, meta=context.meta(request, None)), Path(options.repo_path)
     from gatekeeper.gitio import GitRepo
 
     repo = GitRepo.discover(options.repo_path)
     try:
-        revisions = context.resolve(repo, context.Request(options.base, options.head,
-                                                          options.staged))
+        revisions = context.resolve(repo, request)
         changeset = collect.from_git(repo, revisions, find_copies=options.find_copies)
     finally:
         repo.close()
-    return changeset, Path(repo.root)
+    return replace(changeset, meta=context.meta(request, revisions)), Path(repo.root)
 
 
-def run_check(options: CheckOptions) -> Verdict:
+def run_check(options: CheckOptions, today: datetime.date | None = None) -> Verdict:
     changeset, root = load_changeset(options)
     policy, source = loader.resolve(options.policy, root)
     derived = facts.derive(changeset, Classifier(policy.class_specs()))
-    return evaluate(policy, derived, source)
+    return evaluate(policy, derived, source, today)

@@ -21,6 +21,11 @@ class Status(str, enum.Enum):
     WARN = "warn"
     """The rule's limit was exceeded but its severity is warning or notice."""
     SKIP = "skip"
+    """The rule did not apply: its conditions did not hold, or there was nothing to check."""
+    WAIVED = "waived"
+    """The rule did not pass, and a waiver with a reason was accepted for this change."""
+    EXCEPTED = "excepted"
+    """The rule did not pass, and a policy exception that has not expired covers it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,31 @@ class FileShare:
 
 
 @dataclass(frozen=True, slots=True)
+class Waiver:
+    """A request, from a label or a trailer, to let one rule's failure through for this change."""
+
+    rule_id: str
+    source: str
+    """Where it came from: ``label <name>``, ``trailer in <sha>`` or ``description``."""
+    reason: str
+    accepted: bool
+    note: str = ""
+    """Why it was refused, or what it did."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionNote:
+    """A policy-level exception that names this rule, and whether it was in force."""
+
+    reason: str
+    expires: str
+    expired: bool
+    paths: tuple[str, ...]
+    files: int
+    """How many files of the change it took out of the rule's view."""
+
+
+@dataclass(frozen=True, slots=True)
 class RuleResult:
     rule_id: str
     kind: str
@@ -60,6 +90,23 @@ class RuleResult:
     remediation: str | None = None
     checks: tuple[Check, ...] = ()
     files: tuple[FileShare, ...] = ()
+    enforced: bool = True
+    """False for a rule rolled out with ``enforce: false``: it reports but never blocks."""
+    description: str | None = None
+    condition: str | None = None
+    """Why the rule applied or was skipped, from its ``when`` and ``unless``."""
+    values: tuple[tuple[str, int | float | str], ...] = ()
+    """The measured values the message templates can use, in a stable order."""
+    waivers: tuple[Waiver, ...] = ()
+    exceptions: tuple[ExceptionNote, ...] = ()
+
+    @property
+    def blocking(self) -> bool:
+        return self.status is Status.FAIL and self.enforced
+
+    @property
+    def waiver(self) -> Waiver | None:
+        return next((w for w in self.waivers if w.accepted), None)
 
     @property
     def main_check(self) -> Check | None:
@@ -75,6 +122,8 @@ class PolicySource:
     path: str | None
     builtin: bool
     description: str
+    files: tuple[str, ...] = ()
+    """Every file the policy was composed from, packs and extends first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +132,8 @@ class Verdict:
     results: tuple[RuleResult, ...]
     facts: Facts
     policy: PolicySource
+    notes: tuple[str, ...] = ()
+    """Things the author should know that belong to no rule, such as a waiver for no rule."""
 
     @property
     def exit_code(self) -> int:

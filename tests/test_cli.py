@@ -40,7 +40,7 @@ def test_pass_writes_every_requested_output(repo: Repo, tmp_path: Path) -> None:
     result = run_cli("check", "--base", base, "--json", str(out_json), "--junit", str(out_junit),
                      cwd=repo.path)
     assert result.code == 0, result.stderr
-    assert result.stdout.startswith("gatekeeper: PASS - 1 rules passed")
+    assert result.stdout.startswith("gatekeeper: PASS - 1 rules checked")
     assert "built-in default policy" in result.stdout
     assert json.loads(out_json.read_text())["verdict"] == "pass"
     assert "<testcase" in out_junit.read_text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from gatekeeper.errors import PolicyError
-from gatekeeper.policy.model import Policy
+from gatekeeper.policy.model import ComposedPolicy, Policy
+from gatekeeper.rules import RULE_KINDS
 from gatekeeper.verdict import PolicySource
 
 POLICY_FILENAME = ".gatekeeper.yml"
@@ -91,7 +93,7 @@ def _known_fields(model: type[BaseModel], seen: set[type[BaseModel]] | None = No
     if model in seen:
         return set()
     seen.add(model)
-    names = set(model.model_fields)
+    names = {field.alias or name for name, field in model.model_fields.items()}
     for field in model.model_fields.values():
         for arg in _types_in(field.annotation):
             if isinstance(arg, type) and issubclass(arg, BaseModel):
@@ -109,24 +111,35 @@ def _types_in(annotation: Any) -> list[Any]:
 
 
 def _locate(loc: tuple[Any, ...], walk: _Walk, *, key: bool) -> Location | None:
-    # Union tags (the rule kind) show up in pydantic's loc but not in the document; drop them.
-    candidates = [loc, tuple(p for p in loc if not (isinstance(p, str) and "-" in p))]
-    for candidate in candidates:
-        for cut in range(len(candidate), -1, -1):
-            prefix = candidate[:cut]
-            table = walk.keys if key and cut == len(candidate) else walk.values
-            if prefix in table:
-                return table[prefix]
+    # pydantic puts the union tag (the rule kind) into loc after the list index; the document
+    # has no such level, so drop it.
+    path = tuple(p for i, p in enumerate(loc)
+                 if not (p in RULE_KINDS and i > 0 and isinstance(loc[i - 1], int)))
+    for cut in range(len(path), -1, -1):
+        prefix = path[:cut]
+        table = walk.keys if key and cut == len(path) else walk.values
+        if prefix in table:
+            return table[prefix]
     return None
+
+
+def did_you_mean(word: str, choices: Iterable[str], fallback: str) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else fallback
 
 
 def _describe(error: Any, known: set[str]) -> tuple[str, str | None]:
     loc = error["loc"]
     name = loc[-1] if loc else ""
     if error["type"] == "extra_forbidden":
-        close = difflib.get_close_matches(str(name), sorted(known), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else "remove it; see `gatekeeper schema`"
-        return f"unknown key {name!r}", hint
+        return f"unknown key {name!r}", did_you_mean(str(name), known,
+                                                      "remove it; see `gatekeeper schema`")
+    if error["type"] == "union_tag_invalid":
+        tag = str(error.get("ctx", {}).get("tag", ""))
+        kinds = ", ".join(RULE_KINDS)
+        return f"unknown rule kind {tag!r}", did_you_mean(tag, RULE_KINDS, f"use one of {kinds}")
+    if error["type"] == "union_tag_not_found":
+        return "every rule needs a kind", f"add kind: one of {', '.join(RULE_KINDS)}"
     where = ".".join(str(p) for p in loc)
     return f"{where}: {error['msg']}", None
 
@@ -161,7 +174,10 @@ def validate(data: Any, walk: _Walk) -> Policy:
         errors = exc.errors()
         first = errors[0]
         message, hint = _describe(first, _known_fields(Policy))
-        where = _locate(tuple(first["loc"]), walk, key=first["type"] == "extra_forbidden")
+        loc = tuple(first["loc"])
+        if first["type"] == "union_tag_invalid":
+            loc = (*loc, "kind")
+        where = _locate(loc, walk, key=first["type"] == "extra_forbidden")
         if len(errors) > 1:
             message += f" (and {len(errors) - 1} more)"
         raise PolicyError(message, file=walk.filename, line=where[0] if where else None,
@@ -169,6 +185,11 @@ def validate(data: Any, walk: _Walk) -> Policy:
 
 
 def load_file(path: Path, display: str | None = None) -> Policy:
+    """One policy file on its own, without following ``extends``."""
+    return load_document(path, display)[0]
+
+
+def load_document(path: Path, display: str | None = None) -> tuple[Policy, _Walk]:
     name = display or str(path)
     try:
         raw = path.read_bytes()
@@ -183,18 +204,21 @@ def load_file(path: Path, display: str | None = None) -> Policy:
         raise PolicyError("policy is not valid UTF-8", file=name, line=1, column=exc.start + 1) \
             from None
     data, walk = parse_yaml(text, name)
-    return validate(data, walk)
+    return validate(data, walk), walk
 
 
-def resolve(explicit: str | None, root: Path) -> tuple[Policy, PolicySource]:
+def resolve(explicit: str | None, root: Path) -> tuple[ComposedPolicy, PolicySource]:
     """The policy to apply: --policy, else .gatekeeper.yml at the root, else the default pack."""
+    from gatekeeper.policy.compose import compose
+
     if explicit is not None:
-        path = Path(explicit)
-        return load_file(path, explicit), PolicySource(explicit, False, f"policy {explicit}")
+        policy = compose(Path(explicit), explicit)
+        return policy, PolicySource(explicit, False, f"policy {explicit}", policy.files)
     local = root / POLICY_FILENAME
     if local.is_file():
-        return load_file(local, POLICY_FILENAME), PolicySource(
-            POLICY_FILENAME, False, f"policy {POLICY_FILENAME}")
-    default = builtin_policy_dir() / "default.yml"
-    return load_file(default, "builtin:default"), PolicySource(
-        None, True, f"built-in default policy (no {POLICY_FILENAME} found)")
+        policy = compose(local, POLICY_FILENAME)
+        return policy, PolicySource(POLICY_FILENAME, False, f"policy {POLICY_FILENAME}",
+                                    policy.files)
+    policy = compose(builtin_policy_dir() / "default.yml", "gatekeeper:default")
+    return policy, PolicySource(None, True, f"built-in default policy (no {POLICY_FILENAME} "
+                                "found)", policy.files)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from gatekeeper.classify import ClassSpec
+from gatekeeper.policy.types import ClassName, GlobPattern, RuleId, one_or_many
 from gatekeeper.rules import RULE_KINDS
-from gatekeeper.rules.base import GlobPattern, RuleConfig
-
-ClassName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+from gatekeeper.rules.base import RuleConfig
 
 
 class ClassificationSpec(BaseModel):
@@ -25,11 +26,31 @@ class ClassificationSpec(BaseModel):
     )
 
 
+class PolicyException(BaseModel):
+    """Lets a rule off for some paths (or entirely) until a date, for a stated reason."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rule: RuleId = Field(description="The id of the rule the exception is for.")
+    paths: Annotated[list[GlobPattern], BeforeValidator(one_or_many)] = Field(
+        default_factory=list,
+        description="Globs of the paths the rule ignores; leave out to except the whole rule.")
+    reason: str = Field(min_length=1, description="Why the exception exists; shown in reports.")
+    expires: datetime.date = Field(
+        description="Last day (UTC) the exception applies; after it, it is reported as expired.")
+
+
 def _rule_union() -> Any:
     configs = tuple(kind.config for kind in RULE_KINDS.values())
     if len(configs) == 1:
         return configs[0]
     return Annotated[Union[configs], Field(discriminator="kind")]  # noqa: UP007
+
+
+if TYPE_CHECKING:
+    RuleList = list[RuleConfig]
+else:
+    RuleList = list[_rule_union()]
 
 
 class Policy(BaseModel):
@@ -38,14 +59,22 @@ class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: Literal[1] = Field(1, description="Version of the policy format.")
+    extends: Annotated[list[str], BeforeValidator(one_or_many)] = Field(
+        default_factory=list,
+        description="Policies this one builds on, in order: built-in packs as gatekeeper:NAME, "
+        "or files relative to this one. Rules here replace inherited rules with the same id.")
+    disable: Annotated[list[RuleId], BeforeValidator(one_or_many)] = Field(
+        default_factory=list, description="Ids of inherited rules to switch off.")
     classification: dict[ClassName, list[GlobPattern] | ClassificationSpec] = Field(
         default_factory=dict,
         description="Extra or overriding globs per file class (generated, lockfile, vendored, "
         "test, docs, or a class of your own).",
     )
-    rules: list[_rule_union()] = Field(  # type: ignore[valid-type]
+    rules: RuleList = Field(
         default_factory=list, description="The rules to evaluate, in order."
     )
+    exceptions: list[PolicyException] = Field(
+        default_factory=list, description="Time-limited exceptions to rules, with reasons.")
 
     @field_validator("rules")
     @classmethod
@@ -58,10 +87,33 @@ class Policy(BaseModel):
         return rules
 
     def class_specs(self) -> dict[str, ClassSpec]:
-        specs = {}
-        for name, value in self.classification.items():
-            if isinstance(value, ClassificationSpec):
-                specs[name] = ClassSpec(tuple(value.include), value.builtin)
-            else:
-                specs[name] = ClassSpec(tuple(value))
-        return specs
+        return class_specs(self.classification)
+
+
+def class_specs(
+    classification: dict[str, list[str] | ClassificationSpec],
+) -> dict[str, ClassSpec]:
+    specs = {}
+    for name, value in classification.items():
+        if isinstance(value, ClassificationSpec):
+            specs[name] = ClassSpec(tuple(value.include), value.builtin)
+        else:
+            specs[name] = ClassSpec(tuple(value))
+    return specs
+
+
+@dataclass(frozen=True)
+class ComposedPolicy:
+    """The policy in force after ``extends`` and ``disable``: what evaluation reads."""
+
+    rules: tuple[RuleConfig, ...]
+    classification: dict[str, ClassSpec]
+    exceptions: tuple[PolicyException, ...]
+    files: tuple[str, ...]
+    """Every file it was built from, inherited ones first."""
+
+    def class_specs(self) -> dict[str, ClassSpec]:
+        return self.classification
+
+    def rule(self, rule_id: str) -> RuleConfig | None:
+        return next((r for r in self.rules if r.id == rule_id), None)

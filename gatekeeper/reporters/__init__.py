@@ -14,6 +14,7 @@ FORMATS: dict[str, str] = {
     "console": "gatekeeper.reporters.console",
     "json": "gatekeeper.reporters.json_report",
     "junit": "gatekeeper.reporters.junit",
+    "explain": "gatekeeper.reporters.explain",
 }
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from gatekeeper.facts import Facts, Totals
+from gatekeeper.reporters.common import mark, notes_for
 from gatekeeper.verdict import RuleResult, Status, Verdict
 
-MARKS = {Status.PASS: "PASS", Status.FAIL: "FAIL", Status.WARN: "WARN", Status.SKIP: "SKIP"}
+INDENT = "      "
 
 
 def _totals(t: Totals) -> str:
@@ -22,22 +23,31 @@ def _change_line(facts: Facts) -> str:
 def _headline(verdict: Verdict) -> str:
     if verdict.nothing_to_check:
         return "gatekeeper: PASS - nothing to check (the change set is empty)"
-    failed, warned = verdict.count(Status.FAIL), verdict.count(Status.WARN)
+    blocking = sum(1 for r in verdict.results if r.blocking)
     total = len(verdict.results)
     if not verdict.passed:
-        return f"gatekeeper: FAIL - {failed} of {total} rules failed"
-    extra = f", {warned} with warnings" if warned else ""
-    return f"gatekeeper: PASS - {total} rules passed{extra}"
+        return f"gatekeeper: FAIL - {blocking} of {total} rules failed"
+    extras = []
+    for status, word in ((Status.WARN, "with warnings"), (Status.WAIVED, "waived"),
+                         (Status.EXCEPTED, "excepted"), (Status.SKIP, "skipped")):
+        if verdict.count(status):
+            extras.append(f"{verdict.count(status)} {word}")
+    report_only = sum(1 for r in verdict.results if r.status is Status.FAIL and not r.enforced)
+    if report_only:
+        extras.append(f"{report_only} failed in report-only mode")
+    tail = f" ({', '.join(extras)})" if extras else ""
+    return f"gatekeeper: PASS - {total} rules checked{tail}"
 
 
 def _result(result: RuleResult) -> list[str]:
-    mark, severity = MARKS[result.status], result.severity.value
-    lines = [f"{mark}  {result.rule_id} [{severity}]  {result.message}"]
-    if result.status in (Status.FAIL, Status.WARN):
+    severity = result.severity.value
+    lines = [f"{mark(result)}  {result.rule_id} [{severity}]  {result.message}"]
+    if result.status in (Status.FAIL, Status.WARN, Status.WAIVED, Status.EXCEPTED):
         for share in result.files:
-            lines.append(f"      {share.path} (+{share.added} -{share.deleted})")
-        if result.remediation:
-            lines.append(f"      fix: {result.remediation}")
+            lines.append(f"{INDENT}{share.path} (+{share.added} -{share.deleted})")
+        if result.remediation and result.status in (Status.FAIL, Status.WARN):
+            lines.append(f"{INDENT}fix: {result.remediation}")
+    lines += [INDENT + line for line in notes_for(result)]
     return lines
 
 
@@ -52,4 +62,5 @@ def render(verdict: Verdict) -> str:
     ]
     for result in verdict.results:
         lines += _result(result)
+    lines += [f"note: {note}" for note in verdict.notes]
     return "\n".join(lines) + "\n"

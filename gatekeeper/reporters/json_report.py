@@ -54,12 +54,19 @@ def _result(r: RuleResult) -> dict[str, Any]:
         "checks": [{"name": c.name, "measured": c.measured, "limit": c.limit, "unit": c.unit,
                     "passed": c.passed} for c in r.checks],
         "files": [{"path": s.path, "added": s.added, "deleted": s.deleted} for s in r.files],
+        "enforced": r.enforced, "blocking": r.blocking, "description": r.description,
+        "condition": r.condition, "values": dict(r.values),
+        "waivers": [{"source": w.source, "reason": w.reason, "accepted": w.accepted,
+                     "note": w.note} for w in r.waivers],
+        "exceptions": [{"paths": list(e.paths), "reason": e.reason, "expires": e.expires,
+                        "expired": e.expired, "files": e.files} for e in r.exceptions],
     }
 
 
 def report(verdict: Verdict) -> dict[str, Any]:
     facts = verdict.facts
     rev = facts.changeset.revisions
+    meta = facts.changeset.meta
     return {
         "schema": SCHEMA,
         "version": VERSION,
@@ -68,7 +75,11 @@ def report(verdict: Verdict) -> dict[str, Any]:
         "exit_code": verdict.exit_code,
         "nothing_to_check": verdict.nothing_to_check,
         "policy": {"path": verdict.policy.path, "builtin": verdict.policy.builtin,
-                   "description": verdict.policy.description},
+                   "description": verdict.policy.description,
+                   "files": list(verdict.policy.files)},
+        "notes": list(verdict.notes),
+        "change": {"labels": list(meta.labels), "target_branch": meta.target_branch,
+                   "author": meta.author},
         "revisions": {"mode": rev.mode, "base_ref": rev.base_ref, "base_sha": rev.base_sha,
                       "base_reason": rev.base_reason, "head_ref": rev.head_ref,
                       "head_sha": rev.head_sha, "merge_base": rev.merge_base,

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 from junit_xml import TestCase, TestSuite
 
+from gatekeeper.reporters.common import notes_for
 from gatekeeper.verdict import RuleResult, Status, Verdict
 
 SUITE = "gatekeeper"
@@ -17,6 +18,9 @@ def _details(result: RuleResult) -> str:
     lines += [f"file: {s.path} (+{s.added} -{s.deleted})" for s in result.files]
     if result.remediation:
         lines.append(f"fix: {result.remediation}")
+    if result.status is Status.FAIL and not result.enforced:
+        lines.insert(0, "report-only: this rule does not block (enforce: false)")
+    lines += notes_for(result)
     return "\n".join(lines)
 
 
@@ -24,7 +28,7 @@ def _case(result: RuleResult) -> TestCase:
     case = TestCase(name=result.rule_id, classname=f"{SUITE}.{result.kind}",
                     elapsed_sec=0.0)
     main = result.main_check
-    if result.status is Status.FAIL:
+    if result.blocking:
         summary = result.message
         if main and result.remediation:
             summary = f"{main.describe()}; fix: {result.remediation}"

@@ -1,41 +1,116 @@
-"""What every rule kind shares: the common config fields and the evaluation signature."""
+"""What every rule kind shares: common config fields, templates, and the ``Finding`` it returns."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from gatekeeper.globs import GlobError, compile_glob
-from gatekeeper.verdict import Check, Severity, Status
+from gatekeeper.conditions import Condition
+from gatekeeper.facts import FileFacts
+from gatekeeper.policy.types import GlobPattern, Regex, RuleId, one_or_many
+from gatekeeper.verdict import Check, FileShare, Severity
+
+__all__ = ["COMMON_VARIABLES", "Finding", "GlobPattern", "Regex", "RuleConfig", "WaiverPolicy",
+           "render_template", "shares"]
+
+Value = int | float | str
+COMMON_VARIABLES = {
+    "rule_id": "the rule's id",
+    "severity": "the rule's severity",
+    "paths": "the paths that drove the result, comma-separated",
+}
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 
 
-def _valid_glob(pattern: str) -> str:
-    try:
-        compile_glob(pattern)
-    except GlobError as exc:
-        raise ValueError(str(exc)) from None
-    return pattern
+@dataclass(frozen=True)
+class Finding:
+    """What a rule kind measured: whether it passed, and why, in its own words."""
+
+    passed: bool
+    message: str
+    remediation: str | None = None
+    checks: tuple[Check, ...] = ()
+    files: tuple[FileShare, ...] = ()
+    values: Mapping[str, Value] = field(default_factory=dict)
+    applicable: bool = True
+    """False when there is nothing for the rule to measure (no commits in a diff file, say);
+    the rule is then skipped with ``message`` as the reason, never passed."""
 
 
-GlobPattern = Annotated[str, AfterValidator(_valid_glob)]
-RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
+def placeholders(template: str) -> list[str]:
+    return [m.group(1) for m in _PLACEHOLDER.finditer(template) if m.group(1) is not None]
+
+
+def render_template(template: str, values: Mapping[str, Value]) -> str:
+    """Fill ``{name}`` from ``values``; ``{{`` and ``}}`` are literal braces."""
+
+    def fill(match: re.Match[str]) -> str:
+        if match.group(1) is None:
+            return match.group(0)[0]
+        value = values.get(match.group(1).strip(), "")
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+    return _PLACEHOLDER.sub(fill, template)
+
+
+class WaiverPolicy(BaseModel):
+    """How a change may waive this rule. Without this block, the rule cannot be waived."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    labels: Annotated[list[str], BeforeValidator(one_or_many)] = Field(
+        default_factory=list,
+        description="Labels that waive the rule; the change must still give a reason in a "
+        "Gatekeeper-Waive line.")
+    trailer: bool = Field(
+        False, description="Let a `Gatekeeper-Waive: <rule-id>: <reason>` commit trailer or "
+        "description line waive the rule on its own, without a label.")
 
 
 class RuleConfig(BaseModel):
     """Fields every rule has, whatever its kind."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    variables: ClassVar[dict[str, str]] = {}
+    """Measured values the kind offers to ``message`` and ``remediation`` templates."""
 
     id: RuleId = Field(description="Unique name of the rule, used in reports and overrides.")
+    kind: str = Field(description="Which rule kind this is; see docs/policies.md.")
     severity: Severity = Field(
         Severity.ERROR,
-        description="error fails the check; warning and notice are reported without failing.",
-    )
+        description="error fails the check; warning and notice are reported without failing.")
     description: str | None = Field(None, description="What the rule is for, shown in reports.")
+    message: str | None = Field(
+        None, description="Replaces the kind's message when the rule does not pass; may use "
+        "{placeholders} for measured values.")
+    remediation: str | None = Field(
+        None, description="Replaces the kind's suggested fix; may use {placeholders}.")
+    enforce: bool = Field(
+        True, description="false reports the rule's outcome without ever failing the check, "
+        "for rolling a rule out.")
+    when: Condition | None = Field(None, description="The rule applies only when this holds.")
+    unless: Condition | None = Field(None, description="The rule is skipped when this holds.")
+    waivers: WaiverPolicy | None = Field(
+        None, description="Let a change waive this rule with a label or trailer and a reason.")
+
+    @field_validator("message", "remediation")
+    @classmethod
+    def _known_placeholders(cls, template: str | None) -> str | None:
+        if template is None:
+            return None
+        known = {**COMMON_VARIABLES, **cls.variables}
+        for name in placeholders(template):
+            if name.strip() not in known:
+                raise ValueError(f"unknown placeholder {{{name}}}; this kind offers "
+                                 + ", ".join(f"{{{k}}}" for k in sorted(known)))
+        return template
 
 
-def status_for(checks: tuple[Check, ...], severity: Severity) -> Status:
-    if all(check.passed for check in checks):
-        return Status.PASS
-    return Status.FAIL if severity is Severity.ERROR else Status.WARN
+def shares(files: Iterable[FileFacts]) -> tuple[FileShare, ...]:
+    """What each file contributed, for the report."""
+    return tuple(FileShare(f.path, f.change.added, f.change.deleted) for f in files)

@@ -4,6 +4,9 @@ Counts what a reviewer has to read: effective changed lines (added plus deleted,
 generated files, lockfiles, vendored files and pure renames, and counting only the edits of a
 renamed file), the number of effective files, and the number of commits. Each limit is optional.
 
+`groups` give a part of the tree limits of its own: a file counts toward the first group whose
+`paths` match it, and the top-level limits count only the files that fall in no group.
+
 ```yaml
 rules:
   - id: batch-size
@@ -12,7 +15,9 @@ rules:
     max_files: 20
     max_commits: 10
     exclude: ["docs/**"]      # paths that do not count at all
-    severity: error           # or warning
+    groups:
+      - paths: ["src/payments/**"]
+        max_effective_lines: 150
 ```
 
 When a limit is exceeded the result names the files that drove it and suggests which folders to
@@ -23,68 +28,120 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Literal
+from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from gatekeeper.facts import Facts, FileFacts
 from gatekeeper.globs import PathSet
-from gatekeeper.rules.base import GlobPattern, RuleConfig, status_for
-from gatekeeper.verdict import Check, FileShare, RuleResult, Status
+from gatekeeper.rules.base import Finding, GlobPattern, RuleConfig, shares
+from gatekeeper.verdict import Check
 
 KIND = "batch-size"
 TOP_FILES = 5
 SHOWN_GROUPS = 4
 
 
+class Group(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    paths: list[GlobPattern] = Field(min_length=1, description="Globs of the group's files.")
+    max_effective_lines: int | None = Field(None, ge=0, description="Limit for the group.")
+    max_files: int | None = Field(None, ge=0, description="Limit for the group.")
+
+
 class Config(RuleConfig):
+    variables: ClassVar[dict[str, str]] = {
+        "effective_lines": "effective changed lines counted (outside any group)",
+        "files": "effective files counted (outside any group)",
+        "commits": "commits in the range",
+        "max_effective_lines": "the line limit", "max_files": "the file limit",
+        "max_commits": "the commit limit",
+        "exceeded": "the limits that were exceeded, in words",
+    }
+
     kind: Literal["batch-size"]
     max_effective_lines: int | None = Field(
-        None, ge=0, description="Most effective changed lines (added + deleted) allowed."
-    )
+        None, ge=0, description="Most effective changed lines (added + deleted) allowed.")
     max_files: int | None = Field(None, ge=0, description="Most effective files allowed.")
     max_commits: int | None = Field(None, ge=0, description="Most commits allowed in the range.")
     exclude: list[GlobPattern] = Field(
-        default_factory=list, description="Globs of paths that do not count toward the limits."
-    )
+        default_factory=list, description="Globs of paths that do not count toward the limits.")
+    groups: list[Group] = Field(
+        default_factory=list, description="Parts of the tree with limits of their own.")
 
 
-def evaluate(config: Config, facts: Facts) -> RuleResult:
+def _size_checks(files: list[FileFacts], lines: int | None, count: int | None,
+                 where: str) -> list[Check]:
+    checks = []
+    if lines is not None:
+        checks.append(Check(f"effective lines{where}", sum(f.change.changed for f in files),
+                            lines, "lines"))
+    if count is not None:
+        checks.append(Check(f"files{where}", len(files), count, "files"))
+    return checks
+
+
+def evaluate(config: Config, facts: Facts) -> Finding:
     excluded = PathSet(config.exclude)
     counted = [f for f in facts.files if f.effective and not excluded.matches(f.path)]
-    lines = sum(f.change.changed for f in counted)
-    checks = []
-    if config.max_effective_lines is not None:
-        checks.append(Check("effective lines", lines, config.max_effective_lines, "lines"))
-    if config.max_files is not None:
-        checks.append(Check("files", len(counted), config.max_files, "files"))
+    members: list[list[FileFacts]] = [[] for _ in config.groups]
+    rest: list[FileFacts] = []
+    matchers = [PathSet(g.paths) for g in config.groups]
+    for f in counted:
+        index = next((i for i, m in enumerate(matchers) if m.matches(f.path)), None)
+        (rest if index is None else members[index]).append(f)
+    checks = _size_checks(rest, config.max_effective_lines, config.max_files, "")
+    for group, files in zip(config.groups, members, strict=True):
+        where = f" in {', '.join(group.paths)}"
+        checks += _size_checks(files, group.max_effective_lines, group.max_files, where)
+    commits = len(facts.changeset.commits)
     if config.max_commits is not None:
-        checks.append(Check("commits", len(facts.changeset.commits), config.max_commits, "commits"))
-    status = status_for(tuple(checks), config.severity)
+        checks.append(Check("commits", commits, config.max_commits, "commits"))
     failed = [c for c in checks if not c.passed]
+    lines = sum(f.change.changed for f in rest)
+    exceeded = "; ".join(c.describe() for c in failed)
     if failed:
-        message = "change set too large: " + "; ".join(c.describe() for c in failed)
+        message = "change set too large: " + exceeded
     else:
-        commits = len(facts.changeset.commits)
         message = f"{lines} effective lines in {len(counted)} files, {commits} commits"
-    top = sorted(counted, key=lambda f: (-f.change.changed, f.path))[:TOP_FILES]
-    return RuleResult(
-        rule_id=config.id,
-        kind=KIND,
-        severity=config.severity,
-        status=status,
+    drivers = _drivers(failed, counted, rest, config, members)
+    top = sorted(drivers, key=lambda f: (-f.change.changed, f.path))[:TOP_FILES]
+    values = {"effective_lines": lines, "files": len(rest), "commits": commits,
+              "max_effective_lines": _text(config.max_effective_lines),
+              "max_files": _text(config.max_files), "max_commits": _text(config.max_commits),
+              "exceeded": exceeded}
+    return Finding(
+        passed=not failed,
         message=message,
-        remediation=_remediation(failed, counted) if status is not Status.PASS else None,
+        remediation=_remediation(failed, drivers) if failed else None,
         checks=tuple(checks),
-        files=tuple(FileShare(f.path, f.change.added, f.change.deleted) for f in top),
+        files=shares(top),
+        values=values,
     )
+
+
+def _text(limit: int | None) -> int | str:
+    return "none" if limit is None else limit
+
+
+def _drivers(failed: list[Check], counted: list[FileFacts], rest: list[FileFacts],
+             config: Config, members: list[list[FileFacts]]) -> list[FileFacts]:
+    """The files behind the first exceeded size limit: its group's, or those in no group."""
+    for check in failed:
+        for group, files in zip(config.groups, members, strict=True):
+            if check.name.endswith(f" in {', '.join(group.paths)}"):
+                return files
+        if check.name != "commits":
+            return rest
+    return counted
 
 
 def _remediation(failed: list[Check], counted: list[FileFacts]) -> str:
     hints = []
     size = next((c for c in failed if c.name != "commits"), None)
     if size is not None:
-        measure = _lines if size.name == "effective lines" else _one
+        measure = _lines if size.name.startswith("effective lines") else _one
         hints.append(split_plan(counted, measure, int(size.limit), size.unit))
     if any(c.name == "commits" for c in failed):
         limit = next(c.limit for c in failed if c.name == "commits")

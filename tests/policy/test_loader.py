@@ -72,7 +72,8 @@ def test_yaml_syntax_error_has_a_position(tmp_path: Path) -> None:
 def test_unknown_rule_kind(tmp_path: Path) -> None:
     error = load_error(tmp_path, "rules:\n  - id: a\n    kind: batch-sise\n")
     assert (error.line, error.column) == (3, 11)
-    assert "batch-size" in error.message
+    assert error.message == "unknown rule kind 'batch-sise'"
+    assert error.hint == "did you mean 'batch-size'?"
 
 
 def test_duplicate_rule_id(tmp_path: Path) -> None:
@@ -125,7 +126,7 @@ def test_resolve_prefers_explicit_then_repo_file_then_default(tmp_path: Path) ->
     assert [r.id for r in policy.rules] == ["batch-size"]
     write(tmp_path, "rules: []\n")
     policy, source = loader.resolve(None, tmp_path)
-    assert not source.builtin and source.path == ".gatekeeper.yml" and policy.rules == []
+    assert not source.builtin and source.path == ".gatekeeper.yml" and policy.rules == ()
     other = tmp_path / "other.yml"
     other.write_text("rules:\n  - {id: x, kind: batch-size, max_files: 1}\n", encoding="utf-8")
     policy, source = loader.resolve(str(other), tmp_path)

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from gatekeeper.changeset import ChangeSet, Commit, FileChange, FileStatus, Revisions
-from gatekeeper.classify import Classifier
-from gatekeeper.facts import derive
-from gatekeeper.rules.batch_size import Config, evaluate
-from gatekeeper.verdict import Severity, Status
+from typing import Any
+
+from gatekeeper.changeset import FileStatus
+from gatekeeper.facts import Facts
+from gatekeeper.verdict import RuleResult, Severity, Status
+from tests.builders import change, facts_of, judge
 
 
-def change(path: str, added: int, deleted: int = 0, status: FileStatus = FileStatus.MODIFIED,
-           old_path: str | None = None) -> FileChange:
-    return FileChange(path=path, old_path=old_path, status=status, added=added, deleted=deleted)
+def rule(**limits: object) -> dict[str, Any]:
+    return {"id": "size", "kind": "batch-size", **limits}
 
 
-def commit(n: int) -> Commit:
-    return Commit(f"{n:040x}", (), "A", "a@x", "C", "c@x", f"c{n}", "")
-
-
-def facts_of(*files: FileChange, commits: int = 1) -> object:
-    cs = ChangeSet(Revisions(mode="range"), tuple(files), tuple(commit(i) for i in range(commits)))
-    return derive(cs, Classifier())
-
-
-def rule(**limits: object) -> Config:
-    return Config.model_validate({"id": "size", "kind": "batch-size", **limits})
+def evaluate(config: dict[str, Any], facts: Facts) -> RuleResult:
+    return judge(config, facts)
 
 
 def test_passes_under_the_limits() -> None:

@@ -1,0 +1,37 @@
+"""Small validated value types shared by the policy model, rule kinds and conditions."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field
+
+from gatekeeper.globs import GlobError, compile_glob
+
+
+def _valid_glob(pattern: str) -> str:
+    try:
+        compile_glob(pattern)
+    except GlobError as exc:
+        raise ValueError(str(exc)) from None
+    return pattern
+
+
+def _valid_regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+    return pattern
+
+
+def one_or_many(value: Any) -> Any:
+    """Let a list of one be written as the bare value: ``labels: no-changelog``."""
+    return [value] if isinstance(value, str) else value
+
+
+GlobPattern = Annotated[str, AfterValidator(_valid_glob)]
+Regex = Annotated[str, AfterValidator(_valid_regex)]
+RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
+ClassName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]

@@ -1,0 +1,61 @@
+"""The explain report: every rule, the facts it used, and why it passed, failed or was skipped."""
+
+from __future__ import annotations
+
+from gatekeeper.conditions import authors
+from gatekeeper.reporters.common import mark, notes_for
+from gatekeeper.verdict import RuleResult, Status, Verdict
+
+WHY = {
+    Status.PASS: "every limit held",
+    Status.FAIL: "a limit was exceeded and the severity is error",
+    Status.WARN: "a limit was exceeded; the severity does not fail the check",
+    Status.SKIP: "the rule did not apply",
+    Status.WAIVED: "it did not pass, and a waiver was accepted",
+    Status.EXCEPTED: "it did not pass without a policy exception that is still in force",
+}
+
+
+def _change(verdict: Verdict) -> list[str]:
+    facts = verdict.facts
+    meta = facts.changeset.meta
+    people = ", ".join(who[0] for who in authors(facts)) or "unknown"
+    return [
+        f"change:   {facts.changeset.revisions.describe()}",
+        f"  files {facts.raw.files} (+{facts.raw.added} -{facts.raw.deleted}); effective "
+        f"{facts.effective.files} (+{facts.effective.added} -{facts.effective.deleted}); "
+        f"commits {len(facts.changeset.commits)}",
+        f"  labels: {', '.join(meta.labels) or 'none'}; target branch: "
+        f"{meta.target_branch or 'unknown'}; author: {people}",
+        f"policy:   {verdict.policy.description}",
+        f"  built from: {', '.join(verdict.policy.files) or 'nothing'}",
+    ]
+
+
+def _rule(result: RuleResult) -> list[str]:
+    lines = [f"{result.rule_id} ({result.kind}, {result.severity.value}): {mark(result)}"]
+    if result.description:
+        lines.append(f"  purpose:  {result.description}")
+    lines.append(f"  applies:  {result.condition or 'not evaluated'}")
+    if result.values:
+        shown = ", ".join(f"{k}={v}" for k, v in result.values if k not in ("rule_id",
+                                                                            "severity"))
+        lines.append(f"  measured: {shown}")
+    for check in result.checks:
+        lines.append(f"  check:    {check.describe()} {check.unit}".rstrip())
+    lines.append(f"  outcome:  {result.message}")
+    lines.append(f"  because:  {WHY[result.status]}"
+                 + ("" if result.enforced else "; report-only, so it never blocks"))
+    if result.remediation and result.status in (Status.FAIL, Status.WARN):
+        lines.append(f"  fix:      {result.remediation}")
+    lines += [f"  note:     {line}" for line in notes_for(result)]
+    return lines
+
+
+def render(verdict: Verdict) -> str:
+    lines = _change(verdict)
+    for result in verdict.results:
+        lines += ["", *_rule(result)]
+    lines += ["", f"verdict: {'pass' if verdict.passed else 'fail'}"]
+    lines += [f"note: {note}" for note in verdict.notes]
+    return "\n".join(lines) + "\n"

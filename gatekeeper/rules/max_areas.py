@@ -1,0 +1,18 @@
+"""max-areas: placeholder, being written."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from gatekeeper.facts import Facts
+from gatekeeper.rules.base import Finding, RuleConfig
+
+KIND = "max-areas"
+
+
+class Config(RuleConfig):
+    kind: Literal["max-areas"]
+
+
+def evaluate(config: Config, facts: Facts) -> Finding:
+    raise NotImplementedError(KIND)

@@ -1,0 +1,18 @@
+"""restricted-paths: placeholder, being written."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from gatekeeper.facts import Facts
+from gatekeeper.rules.base import Finding, RuleConfig
+
+KIND = "restricted-paths"
+
+
+class Config(RuleConfig):
+    kind: Literal["restricted-paths"]
+
+
+def evaluate(config: Config, facts: Facts) -> Finding:
+    raise NotImplementedError(KIND)
