@@ -134,12 +134,7 @@ def _sample(items: list[str]) -> str:
 
 
 def _touched(facts: Facts) -> list[str]:
-    paths = []
-    for f in facts.files:
-        paths.append(f.path)
-        if f.change.old_path and f.change.old_path != f.path:
-            paths.append(f.change.old_path)
-    return paths
+    return [path for f in facts.files for path in f.touched]
 
 
 def _paths(globs: list[str], facts: Facts) -> Outcome:

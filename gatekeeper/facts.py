@@ -27,6 +27,12 @@ class FileFacts:
     def effective(self) -> bool:
         return self.excluded_by is None
 
+    @property
+    def touched(self) -> tuple[str, ...]:
+        """The paths the change touches: the path and, for a rename or copy, the old one."""
+        old = self.change.old_path
+        return (self.path, old) if old and old != self.path else (self.path,)
+
 
 @dataclass(frozen=True, slots=True)
 class Totals:
@@ -83,9 +89,7 @@ def _summarise(changeset: ChangeSet, files: list[FileFacts]) -> Facts:
 
 def without(facts: Facts, paths: PathSet) -> tuple[Facts, int]:
     """The facts with the files ``paths`` match taken out, and how many were taken."""
-    kept = [f for f in facts.files
-            if not paths.matches(f.path)
-            and not (f.change.old_path and paths.matches(f.change.old_path))]
+    kept = [f for f in facts.files if not any(paths.matches(p) for p in f.touched)]
     return _summarise(facts.changeset, kept), len(facts.files) - len(kept)
 
 

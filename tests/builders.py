@@ -7,6 +7,7 @@ the end-to-end tests in tests/policy and tests/test_cli.py run the same rules on
 from __future__ import annotations
 
 import datetime
+import hashlib
 from typing import Any
 
 from gatekeeper.changeset import (
@@ -30,10 +31,15 @@ def change(path: str, added: int = 1, deleted: int = 0,
     return FileChange(path=path, old_path=old_path, status=status, added=added, deleted=deleted)
 
 
+def _sha(n: int) -> str:
+    # Distinct from the first character on, so short shas in messages differ too.
+    return hashlib.sha1(str(n).encode()).hexdigest()
+
+
 def commit(n: int = 0, subject: str = "", *, trailers: dict[str, str] | None = None,
            author: str = "Ada", email: str = "ada@example.com",
            parents: int = 1) -> Commit:
-    return Commit(f"{n:040x}", tuple(f"{n + 1000 + p:040x}" for p in range(parents)), author,
+    return Commit(_sha(n), tuple(_sha(n + 1000 + p) for p in range(parents)), author,
                   email, "Cy", "cy@example.com", subject or f"change {n}", "",
                   tuple(Trailer(k, v) for k, v in (trailers or {}).items()))
 

@@ -129,3 +129,72 @@ def test_staged_check(repo: Repo) -> None:
     assert result.code == 1
     assert "staged changes against HEAD" in result.stdout
     assert "effective lines 500 > 400" in result.stdout
+
+
+POLICY = """\
+version: 1
+rules:
+  - id: size
+    kind: batch-size
+    description: keep it small
+    max_effective_lines: 20
+    when: {paths: ["src/**"]}
+    waivers: {labels: [big-ok]}
+  - id: docs-size
+    kind: batch-size
+    max_effective_lines: 1
+    when: {paths: ["docs/**"]}
+  - id: trial
+    kind: batch-size
+    max_files: 0
+    enforce: false
+"""
+
+
+def test_labels_and_waiver_reach_the_rules_from_the_command_line(repo: Repo) -> None:
+    feature_repo(repo, lines=50)
+    repo.write(".gatekeeper.yml", POLICY)
+    repo.commit("chore: policy\n\nGatekeeper-Waive: size: data fixture, reviewed by Bo")
+    failed = run_cli("check", "--base", "main", cwd=repo.path)
+    assert failed.code == 1 and "waiver refused (label" not in failed.stdout
+    assert "this rule is waived only with label big-ok" in failed.stdout
+    waived = run_cli("check", "--base", "main", "--label", "big-ok", "--format", "json",
+                     cwd=repo.path)
+    assert waived.code == 0, waived.stdout
+    report = json.loads(waived.stdout)
+    size, docs, trial = report["results"]
+    assert size["status"] == "waived" and size["waivers"][0]["reason"].startswith("data fixture")
+    assert docs["status"] == "skip" and trial["status"] == "fail" and not trial["blocking"]
+    assert report["change"]["labels"] == ["big-ok"]
+    assert report["change"]["target_branch"] == "main"
+
+
+def test_explain_shows_every_rule_and_exits_0(repo: Repo) -> None:
+    feature_repo(repo, lines=50)
+    repo.write(".gatekeeper.yml", POLICY)
+    repo.commit("chore: policy")
+    result = run_cli("explain", "--base", "main", "--target-branch", "release/1", cwd=repo.path)
+    assert result.code == 0, result.stderr
+    out = result.stdout
+    assert "size (batch-size, error): FAIL" in out
+    assert "purpose:  keep it small" in out
+    assert "applies:  when: paths ['src/**'] matched src/app.py" in out
+    assert "check:    effective lines 66 > 20 lines" in out  # 50 app lines + 16 policy lines
+    assert "docs-size (batch-size, error): SKIP" in out
+    assert "trial (batch-size, error): FAIL (report-only)" in out
+    assert "report-only, so it never blocks" in out
+    assert "target branch: release/1" in out and out.rstrip().endswith("verdict: fail")
+
+
+def test_schema_is_json_schema_for_the_policy(tmp_path: Path) -> None:
+    result = run_cli("schema")
+    assert result.code == 0
+    schema = json.loads(result.stdout)
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert schema["additionalProperties"] is False
+    assert {"version", "extends", "disable", "rules", "exceptions"} <= set(schema["properties"])
+    assert "not" in schema["$defs"]["Condition"]["properties"]
+    kinds = {d["properties"]["kind"].get("const") for d in schema["$defs"].values()
+             if "kind" in d.get("properties", {})}
+    from gatekeeper.rules import RULE_KINDS
+    assert set(RULE_KINDS) <= kinds

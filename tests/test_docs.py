@@ -31,3 +31,44 @@ def test_every_rule_kind_and_format_is_documented() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in FORMATS:
         assert f"--{name}" in readme or f"--format {name}" in readme
+
+
+def _schema_fields(node: object) -> set[str]:
+    """Every property name anywhere in a JSON Schema."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "properties" and isinstance(value, dict):
+                found |= set(value)
+            found |= _schema_fields(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _schema_fields(item)
+    return found
+
+
+def test_every_schema_field_is_documented() -> None:
+    from gatekeeper.policy.schema import policy_schema
+
+    policies = (ROOT / "docs" / "policies.md").read_text(encoding="utf-8")
+    fields = _schema_fields(policy_schema())
+    assert {"max_effective_lines", "when", "not", "expires", "trailer"} <= fields
+    missing = sorted(f for f in fields if f"`{f}`" not in policies)
+    assert not missing, f"docs/policies.md does not mention: {missing}"
+
+
+def test_every_template_variable_is_documented() -> None:
+    policies = (ROOT / "docs" / "policies.md").read_text(encoding="utf-8")
+    for kind in RULE_KINDS.values():
+        for name in kind.config.variables:
+            assert f"`{{{name}}}`" in policies, (kind.name, name)
+
+
+def test_rule_kind_docs_are_the_module_docstrings() -> None:
+    """The docstring of each rule module is its documentation; the page carries it verbatim."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(ROOT / "docs" / "sync_rule_kinds.py"),
+                             "--check"], cwd=ROOT)
+    assert result.returncode == 0, "docs/policies.md is stale: run docs/sync_rule_kinds.py"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,12 +27,23 @@ class _State:
 
 
 def builtin_packs() -> list[str]:
-    return sorted(p.stem for p in builtin_policy_dir().glob("*.yml"))
+    # Test cases (name.test.yml) sit beside the packs but are not packs themselves.
+    return sorted(p.stem for p in builtin_policy_dir().glob("*.yml") if "." not in p.stem)
 
 
 def _where(walk: _Walk, *path: object) -> tuple[int | None, int | None]:
-    line, column = walk.values.get(tuple(path), (None, None))
-    return line, column
+    """Where ``path`` was written; a list of one written as a bare value counts as the list."""
+    for cut in range(len(path), 0, -1):
+        if path[:cut] in walk.values:
+            return walk.values[path[:cut]]
+    return None, None
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long, or with a NUL byte
+        return False
 
 
 def _target(entry: str, parent: Path, parent_display: str, walk: _Walk,
@@ -39,22 +51,25 @@ def _target(entry: str, parent: Path, parent_display: str, walk: _Walk,
     line, column = _where(walk, "extends", index)
     if entry.startswith(BUILTIN_PREFIX):
         name = entry[len(BUILTIN_PREFIX):]
-        packs = [BUILTIN_PREFIX + p for p in builtin_packs()]
-        if entry not in packs:
+        names = builtin_packs()
+        if name not in names:
+            packs = ", ".join(BUILTIN_PREFIX + n for n in names)
+            close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
             raise PolicyError(
                 f"extends: no built-in pack {entry!r}", file=walk.filename, line=line,
-                column=column, hint=did_you_mean(entry, packs, "use one of " + ", ".join(packs)))
+                column=column, hint=f"did you mean '{BUILTIN_PREFIX}{close[0]}'?" if close
+                else f"use one of {packs}")
         return builtin_policy_dir() / f"{name}.yml", entry
     if parent_display.startswith(BUILTIN_PREFIX):
         raise PolicyError("a built-in pack may only extend other packs", file=walk.filename,
                           line=line, column=column)
-    path = (parent.parent / entry).resolve()
+    path = parent.parent / entry
     display = os.path.normpath(os.path.join(os.path.dirname(parent_display), entry))
-    if not path.is_file():
+    if not _is_file(path):
         raise PolicyError(f"extends: cannot find {entry!r}", file=walk.filename, line=line,
                           column=column, hint="give a path relative to this file, or a "
                           f"built-in pack such as {BUILTIN_PREFIX}recommended")
-    return path, display
+    return path.resolve(), display
 
 
 def _visit(path: Path, display: str, stack: list[tuple[str, str]], state: _State) -> None:
@@ -104,7 +119,7 @@ def _apply(policy: Policy, walk: _Walk, state: _State) -> None:
 def compose(path: Path, display: str) -> ComposedPolicy:
     """Load ``path`` and everything it extends; later files win, rule by rule."""
     state = _State()
-    if not path.is_file():
+    if not _is_file(path):
         raise PolicyError("cannot read policy: no such file", file=display,
                           hint="check the path given with --policy")
     _visit(path, display, [], state)

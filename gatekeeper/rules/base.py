@@ -14,8 +14,17 @@ from gatekeeper.facts import FileFacts
 from gatekeeper.policy.types import GlobPattern, Regex, RuleId, one_or_many
 from gatekeeper.verdict import Check, FileShare, Severity
 
-__all__ = ["COMMON_VARIABLES", "Finding", "GlobPattern", "Regex", "RuleConfig", "WaiverPolicy",
-           "render_template", "shares"]
+__all__ = [
+    "COMMON_VARIABLES",
+    "Finding",
+    "GlobPattern",
+    "Regex",
+    "RuleConfig",
+    "Value",
+    "WaiverPolicy",
+    "render_template",
+    "shares",
+]
 
 Value = int | float | str
 COMMON_VARIABLES = {

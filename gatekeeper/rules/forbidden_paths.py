@@ -1,18 +1,124 @@
-"""forbidden-paths: placeholder, being written."""
+"""forbidden-paths: fail when a change touches paths that must never change in a change set.
+
+A path counts as touched when a file is added, edited, deleted, has its mode changed, or is
+renamed or copied to or from it: both the new path and, for a rename or copy, the old path are
+matched against `paths`. Generated files, lockfiles, vendored files and pure renames count too,
+since what matters here is where a change reaches, not how much there is to review.
+
+`paths` (required) lists gitignore-style globs: one with a slash is anchored at the repository
+root, one without matches at any depth, and the last match wins, so a later `!pattern` exempts
+paths an earlier glob forbids. A single glob may be written without the list.
+
+```yaml
+rules:
+  - id: no-secrets
+    kind: forbidden-paths
+    paths: ["secrets/**", "*.pem", "!tests/fixtures/*.pem"]
+    message: "{count} forbidden files touched: {matched}"
+```
+
+On failure the result lists every offending file and the fix gives the git command that takes
+them out of the change. Template variables: `{matched}` (the offending paths, comma-separated;
+the old path of a file renamed out of a forbidden folder) and `{count}` (how many files).
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+import shlex
+from collections.abc import Callable, Iterable
+from typing import Annotated, ClassVar, Literal
 
-from gatekeeper.facts import Facts
-from gatekeeper.rules.base import Finding, RuleConfig
+from pydantic import BeforeValidator, Field
+
+from gatekeeper.changeset import FileStatus
+from gatekeeper.facts import Facts, FileFacts
+from gatekeeper.globs import PathSet
+from gatekeeper.policy.types import one_or_many
+from gatekeeper.rules.base import Finding, GlobPattern, RuleConfig, shares
+from gatekeeper.verdict import Check
 
 KIND = "forbidden-paths"
+SHOWN = 5
+TAKE_OUT = "take these files out of the change"
+
+Globs = Annotated[list[GlobPattern], BeforeValidator(one_or_many)]
+Hit = tuple[FileFacts, str]
+"""A touched file and the path of it (new, else old) that matched."""
 
 
 class Config(RuleConfig):
+    variables: ClassVar[dict[str, str]] = {
+        "matched": "the offending paths, comma-separated",
+        "count": "how many files touch a forbidden path",
+    }
+
     kind: Literal["forbidden-paths"]
+    paths: Globs = Field(
+        min_length=1, description="Globs of paths no change may touch; a later !glob exempts "
+        "paths an earlier one forbids.")
+
+
+def hits(files: Iterable[FileFacts], wanted: Callable[[str], bool]) -> list[Hit]:
+    """Each file with a touched path ``wanted`` accepts, with that path (the new one first)."""
+    found = []
+    for f in files:
+        path = next((p for p in f.touched if wanted(p)), None)
+        if path is not None:
+            found.append((f, path))
+    return found
+
+
+def shown(f: FileFacts) -> str:
+    """A file as a reader should see it: where it came from, if it moved or was copied."""
+    old = f.change.old_path
+    if not old or old == f.path:
+        return f.path
+    verb = "copied" if f.change.status is FileStatus.COPIED else "renamed"
+    return f"{f.path} ({verb} from {old})"
+
+
+def sample(items: list[str]) -> str:
+    """The first few items, and how many more there are; the file list has them all."""
+    text = ", ".join(items[:SHOWN])
+    return text + (f" and {len(items) - SHOWN} more" if len(items) > SHOWN else "")
+
+
+def listed(found: list[Hit]) -> tuple[str, str]:
+    """The hits for a message (sampled, showing renames) and for a template (every path)."""
+    return sample([shown(f) for f, _ in found]), ", ".join(path for _, path in found)
 
 
 def evaluate(config: Config, facts: Facts) -> Finding:
-    raise NotImplementedError(KIND)
+    forbidden = PathSet(config.paths)
+    found = hits(facts.files, forbidden.matches)
+    text, matched = listed(found)
+    values: dict[str, int | str] = {"matched": matched, "count": len(found)}
+    check = Check("forbidden files", len(found), 0, "files")
+    if not found:
+        return Finding(True, f"no touched path matches {', '.join(config.paths)}",
+                       checks=(check,), values=values)
+    return Finding(
+        passed=False,
+        message=f"{len(found)} forbidden {_files(len(found))} touched: {text}",
+        remediation=_remediation(found, facts),
+        checks=(check,),
+        files=shares(f for f, _ in found),
+        values=values,
+    )
+
+
+def _files(count: int) -> str:
+    return "file" if count == 1 else "files"
+
+
+def _remediation(found: list[Hit], facts: Facts) -> str:
+    paths = [shlex.quote(p) for f, _ in found for p in f.touched]
+    args = " ".join(paths[:SHOWN]) + (" ..." if len(paths) > SHOWN else "")
+    revisions = facts.changeset.revisions
+    if revisions.mode == "staged":
+        return f"{TAKE_OUT}: unstage them with `git restore --staged -- {args}`"
+    # The merge base is what the change was compared against; restoring from it also drops
+    # files the change adds, so one command fits every kind of change.
+    base = (revisions.merge_base or "")[:12] or revisions.base_ref or "<base>"
+    return (f"{TAKE_OUT}: restore them from the base with `git restore --source={base} "
+            f"--staged --worktree -- {args}` and commit")
