@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from gatekeeper.facts import Facts
 from gatekeeper.globs import GlobError, PathSet, compile_glob
@@ -37,7 +37,7 @@ def _valid_branch_glob(pattern: str) -> str:
 
 Names = Annotated[list[str], BeforeValidator(one_or_many)]
 Globs = Annotated[list[GlobPattern], BeforeValidator(one_or_many)]
-BranchGlobs = Annotated[list[Annotated[str, BeforeValidator(_valid_branch_glob)]],
+BranchGlobs = Annotated[list[Annotated[str, AfterValidator(_valid_branch_glob)]],
                         BeforeValidator(one_or_many)]
 Classes = Annotated[list[ClassName], BeforeValidator(one_or_many)]
 Measure = Literal["lines", "effective_lines", "files", "effective_files", "commits"]

@@ -1,11 +1,14 @@
 """batch-size: keep change sets small enough to review.
 
-Counts what a reviewer has to read: effective changed lines (added plus deleted, leaving out
-generated files, lockfiles, vendored files and pure renames, and counting only the edits of a
-renamed file), the number of effective files, and the number of commits. Each limit is optional.
+Counts what a reviewer has to read. `max_effective_lines` limits effective changed lines
+(added plus deleted, leaving out generated files, lockfiles, vendored files and pure renames,
+and counting only the edits of a renamed file); `max_files` limits the number of effective
+files; `max_commits` limits the commits in the range. Each limit is optional. `exclude` lists
+globs of paths that do not count at all.
 
-`groups` give a part of the tree limits of its own: a file counts toward the first group whose
-`paths` match it, and the top-level limits count only the files that fall in no group.
+`groups` give a part of the tree limits of its own: each group has `paths` (globs) and its own
+`max_effective_lines` and `max_files`. A file counts toward the first group whose `paths` match
+it, and the top-level limits count only the files that fall in no group.
 
 ```yaml
 rules:

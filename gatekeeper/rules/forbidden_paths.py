@@ -1,9 +1,11 @@
 """forbidden-paths: fail when a change touches paths that must never change in a change set.
 
-A path counts as touched when a file is added, edited, deleted, has its mode changed, or is
-renamed or copied to or from it: both the new path and, for a rename or copy, the old path are
-matched against `paths`. Generated files, lockfiles, vendored files and pure renames count too,
-since what matters here is where a change reaches, not how much there is to review.
+A path counts as touched when a file is added, edited, has its mode changed, or is renamed or
+copied to or from it: both the new path and, for a rename or copy, the old path are matched
+against `paths`. Deleting a forbidden file is how one that slipped in gets removed, so a
+deletion does not count unless `deletions` is true. Generated files, lockfiles, vendored files
+and pure renames count too, since what matters here is where a change reaches, not how much
+there is to review.
 
 `paths` (required) lists gitignore-style globs: one with a slash is anchored at the repository
 root, one without matches at any depth, and the last match wins, so a later `!pattern` exempts
@@ -56,6 +58,9 @@ class Config(RuleConfig):
     paths: Globs = Field(
         min_length=1, description="Globs of paths no change may touch; a later !glob exempts "
         "paths an earlier one forbids.")
+    deletions: bool = Field(
+        False, description="Count deleting a matching file as touching it (by default a "
+        "deletion is allowed, since it removes what should not be there).")
 
 
 def hits(files: Iterable[FileFacts], wanted: Callable[[str], bool]) -> list[Hit]:
@@ -90,7 +95,9 @@ def listed(found: list[Hit]) -> tuple[str, str]:
 
 def evaluate(config: Config, facts: Facts) -> Finding:
     forbidden = PathSet(config.paths)
-    found = hits(facts.files, forbidden.matches)
+    files = [f for f in facts.files
+             if config.deletions or f.change.status is not FileStatus.DELETED]
+    found = hits(files, forbidden.matches)
     text, matched = listed(found)
     values: dict[str, int | str] = {"matched": matched, "count": len(found)}
     check = Check("forbidden files", len(found), 0, "files")

@@ -39,12 +39,19 @@ def test_fails_naming_each_offending_file() -> None:
     assert (result.main_check.measured, result.main_check.limit) == (2, 0)
 
 
-@pytest.mark.parametrize("status", [FileStatus.ADDED, FileStatus.DELETED, FileStatus.MODE_ONLY])
-def test_additions_deletions_and_mode_changes_count(status: FileStatus) -> None:
+@pytest.mark.parametrize("status", [FileStatus.ADDED, FileStatus.MODIFIED, FileStatus.MODE_ONLY])
+def test_additions_edits_and_mode_changes_count(status: FileStatus) -> None:
     facts = facts_of(change("secrets/key", 0, 0, status))
     result = judge(rule("secrets/"), facts)
     assert result.status is Status.FAIL
     assert [s.path for s in result.files] == ["secrets/key"]
+
+
+def test_deleting_a_forbidden_file_is_allowed_unless_deletions_count() -> None:
+    facts = facts_of(change("secrets/key", 0, 4, FileStatus.DELETED))
+    assert judge(rule("secrets/"), facts).status is Status.PASS
+    strict = judge({**rule("secrets/"), "deletions": True}, facts)
+    assert strict.status is Status.FAIL and [s.path for s in strict.files] == ["secrets/key"]
 
 
 def test_generated_and_vendored_files_count_too() -> None:
