@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gatekeeper.errors import PolicyError
-from gatekeeper.policy.loader import _Walk, builtin_policy_dir, did_you_mean, load_document
+from gatekeeper.policy.document import Walk
+from gatekeeper.policy.loader import builtin_policy_dir, load_document
+from gatekeeper.policy.locate import did_you_mean, one_line
 from gatekeeper.policy.model import ComposedPolicy, Policy, PolicyException, class_specs
 from gatekeeper.rules.base import RuleConfig
 
@@ -31,7 +33,7 @@ def builtin_packs() -> list[str]:
     return sorted(p.stem for p in builtin_policy_dir().glob("*.yml") if "." not in p.stem)
 
 
-def _where(walk: _Walk, *path: object) -> tuple[int | None, int | None]:
+def _where(walk: Walk, *path: object) -> tuple[int | None, int | None]:
     """Where ``path`` was written; a list of one written as a bare value counts as the list."""
     for cut in range(len(path), 0, -1):
         if path[:cut] in walk.values:
@@ -46,7 +48,7 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def _target(entry: str, parent: Path, parent_display: str, walk: _Walk,
+def _target(entry: str, parent: Path, parent_display: str, walk: Walk,
             index: int) -> tuple[Path, str]:
     line, column = _where(walk, "extends", index)
     if entry.startswith(BUILTIN_PREFIX):
@@ -79,7 +81,7 @@ def _visit(path: Path, display: str, stack: list[tuple[str, str]], state: _State
     for index, entry in enumerate(policy.extends):
         target, shown = _target(entry, path, display, walk, index)
         if str(target.resolve()) in (k for k, _ in stack):
-            cycle = " -> ".join([d for _, d in stack] + [shown])
+            cycle = one_line(" -> ".join([d for _, d in stack] + [shown]))
             line, column = _where(walk, "extends", index)
             raise PolicyError(f"circular extends: {cycle}", file=display, line=line,
                               column=column, hint="remove one of the extends in the cycle")
@@ -92,7 +94,7 @@ def _visit(path: Path, display: str, stack: list[tuple[str, str]], state: _State
     state.files.append(display)
 
 
-def _apply(policy: Policy, walk: _Walk, state: _State) -> None:
+def _apply(policy: Policy, walk: Walk, state: _State) -> None:
     for index, rule_id in enumerate(policy.disable):
         if rule_id not in state.rules:
             line, column = _where(walk, "disable", index)

@@ -22,8 +22,13 @@ def _valid_regex(pattern: str) -> str:
     try:
         re.compile(pattern)
     except re.error as exc:
-        raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
-    return pattern
+        reason = str(exc)
+    except (OverflowError, RecursionError) as exc:  # a{99999999999}, thousands of nested groups
+        reason = "too deeply nested" if isinstance(exc, RecursionError) else str(exc)
+    else:
+        return pattern
+    shown = pattern if len(pattern) <= 60 else pattern[:57] + "..."
+    raise ValueError(f"invalid regular expression {shown!r}: {reason}")
 
 
 def one_or_many(value: Any) -> Any:
