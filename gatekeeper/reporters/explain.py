@@ -7,9 +7,9 @@ from gatekeeper.reporters.common import mark, notes_for
 from gatekeeper.verdict import RuleResult, Status, Verdict
 
 WHY = {
-    Status.PASS: "every limit held",
-    Status.FAIL: "a limit was exceeded and the severity is error",
-    Status.WARN: "a limit was exceeded; the severity does not fail the check",
+    Status.PASS: "the rule's checks held",
+    Status.FAIL: "it did not pass and its severity is error",
+    Status.WARN: "it did not pass; its severity (warning or notice) does not fail the check",
     Status.SKIP: "the rule did not apply",
     Status.WAIVED: "it did not pass, and a waiver was accepted",
     Status.EXCEPTED: "it did not pass without a policy exception that is still in force",
