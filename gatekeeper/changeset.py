@@ -145,15 +145,24 @@ class Revisions:
     head_sha: str | None = None
     merge_base: str | None = None
     source: str | None = None  # the diff file, in diff-file mode
+    head_reason: str = ""
+    context: str = ""
+    """The context the revisions came from (``GitHub Actions pull_request``, ``local run``)."""
+    name: str = ""
+    """What was checked when a run checks several things, such as a pushed ref."""
 
     def describe(self) -> str:
         if self.mode == "diff-file":
             return f"diff read from {self.source}"
         if self.mode == "staged":
             return f"staged changes against {self.base_ref or 'the empty tree'}"
-        base = self.base_ref or "?"
+        head = self.head_ref or "HEAD"
+        if self.head_reason:
+            head += f" ({self.head_reason})"
+        if self.base_ref is None:
+            return f"{head} with no base ({self.base_reason})"
         short = (self.merge_base or "")[:12]
-        return f"{self.head_ref or 'HEAD'} against {base} (merge base {short}; {self.base_reason})"
+        return f"{head} against {self.base_ref} (merge base {short}; {self.base_reason})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +171,9 @@ class ChangeMeta:
 
     labels: tuple[str, ...] = ()
     target_branch: str | None = None
+    number: int | None = None
+    """The PR or MR number (GitLab's IID)."""
+    draft: bool | None = None
     author: str | None = None
     """The PR or MR author's login; None when unknown (rules then look at commit authors)."""
     title: str | None = None

@@ -19,6 +19,7 @@ from gatekeeper.errors import EXIT_INTERNAL, GatekeeperError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 STDOUT_FORMATS = ("console", "json", "junit")
+CONTEXT_NAMES = ("github", "gitlab", "pre-push", "pre-commit", "local")
 
 
 def _guarded(func: F) -> F:
@@ -71,6 +72,12 @@ def _change_options(func: F) -> F:
                      "change carries (repeatable)."),
         click.option("--target-branch", metavar="NAME", help="The branch the change goes into "
                      "(default: the base branch's name)."),
+        click.option("--ci", type=click.Choice(CONTEXT_NAMES), help="The context to run "
+                     "in (default: detected from the environment)."),
+        click.option("--policy-source", type=click.Choice(("base", "head", "worktree")),
+                     help="Where to read the policy: the base commit (default for a pull or "
+                     "merge request, so a change cannot loosen it), the head, or the work tree."),
+        click.option("--remote", metavar="NAME", help="The remote a pre-push hook pushes to."),
         click.option("-C", "--repo", "repo_path", default=".", metavar="DIR",
                      show_default=True, help="Run as if started in DIR."),
     ]
@@ -81,7 +88,8 @@ def _change_options(func: F) -> F:
 
 def _options(base: str | None, head: str | None, staged: bool, diff_file: str | None,
              find_copies: bool, policy_path: str | None, labels: tuple[str, ...],
-             target_branch: str | None, repo_path: str) -> Any:
+             target_branch: str | None, ci: str | None, policy_source: str | None,
+             remote: str | None, repo_path: str) -> Any:
     from gatekeeper.pipeline import CheckOptions
 
     if diff_file is not None and (base or head or staged):
@@ -90,7 +98,8 @@ def _options(base: str | None, head: str | None, staged: bool, diff_file: str | 
         raise click.UsageError("--staged cannot be combined with --base or --head")
     return CheckOptions(repo_path=repo_path, base=base, head=head, staged=staged,
                         diff_file=diff_file, find_copies=find_copies, policy=policy_path,
-                        labels=labels, target_branch=target_branch)
+                        labels=labels, target_branch=target_branch, ci=ci,
+                        policy_source=policy_source, remote=remote)
 
 
 @main.command()
@@ -102,15 +111,16 @@ def _options(base: str | None, head: str | None, staged: bool, diff_file: str | 
 @_guarded
 def check(fmt: str, json_path: str | None, junit_path: str | None, **change: Any) -> None:
     """Check the change set against the policy."""
-    from gatekeeper.pipeline import run_check
-    from gatekeeper.reporters import renderer
+    from gatekeeper.pipeline import run
+    from gatekeeper.reporters import render_all
 
-    verdict = run_check(_options(**change))
+    options = _options(**change)
+    outcome = run(options, stdin=sys.stdin if options.ci == "pre-push" else None)
     for name, path in (("json", json_path), ("junit", junit_path)):
         if path:
-            _write(path, renderer(name)(verdict))
-    click.echo(renderer(fmt)(verdict), nl=False)
-    sys.exit(verdict.exit_code)
+            _write(path, render_all(name, outcome.verdicts, outcome.context))
+    click.echo(render_all(fmt, outcome.verdicts, outcome.context), nl=False)
+    sys.exit(outcome.exit_code)
 
 
 @main.command()
@@ -121,10 +131,12 @@ def explain(**change: Any) -> None:
 
     Exits 0 whatever the rules decided; `check` is the command that gates.
     """
-    from gatekeeper.pipeline import run_check
-    from gatekeeper.reporters import renderer
+    from gatekeeper.pipeline import run
+    from gatekeeper.reporters import render_all
 
-    click.echo(renderer("explain")(run_check(_options(**change))), nl=False)
+    options = _options(**change)
+    outcome = run(options, stdin=sys.stdin if options.ci == "pre-push" else None)
+    click.echo(render_all("explain", outcome.verdicts, outcome.context), nl=False)
 
 
 @main.command()

@@ -105,6 +105,29 @@ class GitRepo:
         status, out = self.run("merge-base", a, b, ok_codes=(0, 1))
         return out.strip() if status == 0 and out.strip() else None
 
+    def remotes(self) -> list[str]:
+        return self.run("remote")[1].split()
+
+    def fetch(self, remote: str, refspecs: tuple[str, ...] = (), *, depth: int | None = None,
+              deepen: int | None = None) -> bool:
+        """Fetch ``refspecs`` (or the remote's defaults) from ``remote``; False if git failed."""
+        args = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head"]
+        if depth is not None:
+            args.append(f"--depth={depth}")
+        if deepen is not None:
+            args.append(f"--deepen={deepen}")
+        # "--" keeps a refspec that starts with "-" from being read as an option.
+        status, _ = self.run(*args, "--", remote, *refspecs, ok_codes=(0, 1, 128))
+        return status == 0
+
+    def read_blob(self, rev: str, path: str) -> bytes | None:
+        """The content of ``path`` in commit ``rev``, or None if it has no such file."""
+        status, out, _ = self.runner.execute(
+            _git_args("cat-file", "blob", f"{rev}:{path}"), with_extended_output=True,
+            with_exceptions=False, strip_newline_in_stdout=False, as_process=False,
+            stdout_as_string=False)
+        return bytes(out) if status == 0 else None
+
     def is_shallow(self) -> bool:
         return self.run("rev-parse", "--is-shallow-repository")[1].strip() == "true"
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import IO
 
 from gatekeeper import collect, context, facts
 from gatekeeper.changeset import ChangeSet
@@ -12,6 +14,8 @@ from gatekeeper.classify import Classifier
 from gatekeeper.evaluate import evaluate
 from gatekeeper.policy import loader
 from gatekeeper.verdict import Verdict
+
+POLICY_SOURCES = ("base", "head", "worktree")
 
 
 @dataclass(frozen=True)
@@ -27,13 +31,31 @@ class CheckOptions:
     target_branch: str | None = None
     author: str | None = None
     description: str | None = None
+    ci: str | None = None
+    remote: str | None = None
+    policy_source: str | None = None
+    """``base``, ``head`` or ``worktree``; None reads from the base for a PR or MR."""
 
     def request(self) -> context.Request:
         return context.Request(self.base, self.head, self.staged, self.labels,
-                               self.target_branch, self.author, self.description)
+                               self.target_branch, self.author, self.description, self.ci,
+                               self.remote)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Every verdict of a run (a pre-push hook checks each pushed ref) and its context."""
+
+    verdicts: tuple[Verdict, ...]
+    context: str
+
+    @property
+    def exit_code(self) -> int:
+        return max((v.exit_code for v in self.verdicts), default=0)
 
 
 def load_changeset(options: CheckOptions) -> tuple[ChangeSet, Path]:
+    """The change set of a local run or a diff file (for tools that need only that)."""
     request = options.request()
     if options.diff_file is not None:
         changeset = collect.from_diff_file(options.diff_file)
@@ -49,8 +71,41 @@ def load_changeset(options: CheckOptions) -> tuple[ChangeSet, Path]:
     return replace(changeset, meta=context.meta(request, revisions)), Path(repo.root)
 
 
+def run(options: CheckOptions, today: datetime.date | None = None,
+        env: Mapping[str, str] | None = None, stdin: IO[str] | None = None) -> Outcome:
+    if options.diff_file is not None:
+        if options.policy_source in ("base", "head"):
+            from gatekeeper.errors import UsageError
+
+            raise UsageError("--policy-source base or head needs a repository, not --diff-file",
+                             hint="use --policy-source worktree")
+        changeset, root = load_changeset(options)
+        policy, source = loader.resolve(options.policy, root)
+        derived = facts.derive(changeset, Classifier(policy.class_specs()))
+        return Outcome((evaluate(policy, derived, source, today),), "diff file")
+    from gatekeeper.gitio import GitRepo
+
+    repo = GitRepo.discover(options.repo_path)
+    try:
+        found = context.detect(repo, options.request(), env, stdin)
+        verdicts = []
+        for target in found.targets:
+            revisions = replace(context.resolve_target(repo, target),
+                                context=found.description, name=target.name)
+            changeset = collect.from_git(repo, revisions, find_copies=options.find_copies)
+            changeset = replace(changeset, meta=found.meta)
+            wanted = options.policy_source or ("base" if found.review else "worktree")
+            policy, source = loader.resolve_in_repo(options.policy, repo, revisions, wanted)
+            derived = facts.derive(changeset, Classifier(policy.class_specs()))
+            verdicts.append(evaluate(policy, derived, source, today))
+    finally:
+        repo.close()
+    return Outcome(tuple(verdicts), found.description)
+
+
 def run_check(options: CheckOptions, today: datetime.date | None = None) -> Verdict:
-    changeset, root = load_changeset(options)
-    policy, source = loader.resolve(options.policy, root)
-    derived = facts.derive(changeset, Classifier(policy.class_specs()))
-    return evaluate(policy, derived, source, today)
+    """The one verdict of a run that checks one change (every context but pre-push)."""
+    outcome = run(options, today)
+    if len(outcome.verdicts) != 1:
+        raise ValueError(f"expected one verdict, got {len(outcome.verdicts)}")
+    return outcome.verdicts[0]

@@ -374,7 +374,8 @@ def test_unknown_revision(repo: Repo) -> None:
         assert info.value.exit_code == 3
 
 
-def test_shallow_clone_without_merge_base(tmp_path: Path) -> None:
+def test_shallow_clone_whose_remote_is_gone_fails_closed(tmp_path: Path) -> None:
+    """With no remote left to deepen from, a missing merge base is exit 3 with the fix."""
     seed = make_repo(tmp_path / "seed")
     seed.write("README.md", "hello\n")
     seed.commit("initial")
@@ -387,6 +388,7 @@ def test_shallow_clone_without_merge_base(tmp_path: Path) -> None:
     shallow = Repo(tmp_path / "shallow")
     shallow.git("checkout", "-q", "feature")
     assert shallow.git("rev-parse", "--is-shallow-repository") == "true"
+    (tmp_path / "seed").rename(tmp_path / "gone")
     with pytest.raises(ChangeSetError, match="shallow") as info:
         changeset(shallow, "origin/main")
     assert info.value.exit_code == 3

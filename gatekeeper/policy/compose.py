@@ -9,9 +9,10 @@ from pathlib import Path
 
 from gatekeeper.errors import PolicyError
 from gatekeeper.policy.document import Walk
-from gatekeeper.policy.loader import builtin_policy_dir, load_document
+from gatekeeper.policy.loader import builtin_policy_dir, load_bytes
 from gatekeeper.policy.locate import did_you_mean, one_line
 from gatekeeper.policy.model import ComposedPolicy, Policy, PolicyException, class_specs
+from gatekeeper.policy.sources import FileSource, Source
 from gatekeeper.rules.base import RuleConfig
 
 BUILTIN_PREFIX = "gatekeeper:"
@@ -41,15 +42,21 @@ def _where(walk: Walk, *path: object) -> tuple[int | None, int | None]:
     return None, None
 
 
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except (OSError, ValueError):  # a name too long, or with a NUL byte
-        return False
+BUILTIN = FileSource()
 
 
-def _target(entry: str, parent: Path, parent_display: str, walk: Walk,
-            index: int) -> tuple[Path, str]:
+@dataclass(frozen=True)
+class _File:
+    source: Source
+    key: str
+    display: str
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        return (self.source.label if self.source is not BUILTIN else "builtin", self.key)
+
+
+def _target(entry: str, parent: _File, walk: Walk, index: int) -> _File:
     line, column = _where(walk, "extends", index)
     if entry.startswith(BUILTIN_PREFIX):
         name = entry[len(BUILTIN_PREFIX):]
@@ -61,37 +68,40 @@ def _target(entry: str, parent: Path, parent_display: str, walk: Walk,
                 f"extends: no built-in pack {entry!r}", file=walk.filename, line=line,
                 column=column, hint=f"did you mean '{BUILTIN_PREFIX}{close[0]}'?" if close
                 else f"use one of {packs}")
-        return builtin_policy_dir() / f"{name}.yml", entry
-    if parent_display.startswith(BUILTIN_PREFIX):
+        return _File(BUILTIN, BUILTIN.key(builtin_policy_dir() / f"{name}.yml"), entry)
+    if parent.display.startswith(BUILTIN_PREFIX):
         raise PolicyError("a built-in pack may only extend other packs", file=walk.filename,
                           line=line, column=column)
-    path = parent.parent / entry
-    display = os.path.normpath(os.path.join(os.path.dirname(parent_display), entry))
-    if not _is_file(path):
+    key = parent.source.join(parent.key, entry)
+    display = os.path.normpath(os.path.join(os.path.dirname(parent.display), entry))
+    if key is None or parent.source.read(key) is None:
         raise PolicyError(f"extends: cannot find {entry!r}", file=walk.filename, line=line,
                           column=column, hint="give a path relative to this file, or a "
                           f"built-in pack such as {BUILTIN_PREFIX}recommended")
-    return path.resolve(), display
+    return _File(parent.source, key, display)
 
 
-def _visit(path: Path, display: str, stack: list[tuple[str, str]], state: _State) -> None:
-    policy, walk = load_document(path, display)
-    key = str(path.resolve())
-    stack = [*stack, (key, display)]
+def _visit(file: _File, stack: list[tuple[tuple[str, str], str]], state: _State) -> None:
+    raw = file.source.read(file.key)
+    if raw is None:
+        raise PolicyError("cannot read policy: no such file", file=file.display,
+                          hint="check the path given with --policy")
+    policy, walk = load_bytes(raw, file.display)
+    stack = [*stack, (file.identity, file.display)]
     for index, entry in enumerate(policy.extends):
-        target, shown = _target(entry, path, display, walk, index)
-        if str(target.resolve()) in (k for k, _ in stack):
-            cycle = one_line(" -> ".join([d for _, d in stack] + [shown]))
+        target = _target(entry, file, walk, index)
+        if target.identity in (k for k, _ in stack):
+            cycle = one_line(" -> ".join([d for _, d in stack] + [target.display]))
             line, column = _where(walk, "extends", index)
-            raise PolicyError(f"circular extends: {cycle}", file=display, line=line,
+            raise PolicyError(f"circular extends: {cycle}", file=file.display, line=line,
                               column=column, hint="remove one of the extends in the cycle")
         if len(stack) >= MAX_DEPTH:
             line, column = _where(walk, "extends", index)
-            raise PolicyError(f"extends nests deeper than {MAX_DEPTH} files", file=display,
-                              line=line, column=column)
-        _visit(target, shown, stack, state)
+            raise PolicyError(f"extends nests deeper than {MAX_DEPTH} files",
+                              file=file.display, line=line, column=column)
+        _visit(target, stack, state)
     _apply(policy, walk, state)
-    state.files.append(display)
+    state.files.append(file.display)
 
 
 def _apply(policy: Policy, walk: Walk, state: _State) -> None:
@@ -118,13 +128,15 @@ def _apply(policy: Policy, walk: Walk, state: _State) -> None:
         state.exceptions.append(exception)
 
 
-def compose(path: Path, display: str) -> ComposedPolicy:
-    """Load ``path`` and everything it extends; later files win, rule by rule."""
+def compose(path: Path, display: str, source: Source | None = None) -> ComposedPolicy:
+    """Load ``path`` and everything it extends; later files win, rule by rule.
+
+    ``source`` says where to read from: the file system (default) or a commit's tree, where
+    ``path`` is relative to the repository root.
+    """
     state = _State()
-    if not _is_file(path):
-        raise PolicyError("cannot read policy: no such file", file=display,
-                          hint="check the path given with --policy")
-    _visit(path, display, [], state)
+    where = source or BUILTIN
+    _visit(_File(where, where.key(path), display), [], state)
     exceptions = tuple(e for e in state.exceptions if e.rule in state.rules)
     return ComposedPolicy(
         rules=tuple(state.rules.values()),

@@ -73,6 +73,11 @@ def read_yaml_file(path: Path, display: str, what: str = "policy") -> tuple[Any,
                           hint="check the path") from None
     except ValueError:  # an embedded NUL byte in the path
         raise PolicyError(f"cannot read {what}: invalid path", file=display) from None
+    return read_yaml_bytes(raw, display, what)
+
+
+def read_yaml_bytes(raw: bytes, display: str, what: str = "policy") -> tuple[Any, Walk]:
+    """Parse ``raw`` as YAML with locations, refusing oversized or non-UTF-8 input."""
     if len(raw) > MAX_BYTES:
         raise PolicyError(f"{what} file larger than {MAX_BYTES} bytes", file=display)
     try:

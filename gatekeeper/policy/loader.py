@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from gatekeeper.errors import PolicyError
-from gatekeeper.policy.document import Walk, read_yaml_file
+from gatekeeper.policy.document import Walk, read_yaml_bytes, read_yaml_file
 from gatekeeper.policy.locate import located_error
 from gatekeeper.policy.model import ComposedPolicy, Policy
+from gatekeeper.policy.sources import TreeSource
 from gatekeeper.verdict import PolicySource
+
+if TYPE_CHECKING:
+    from gatekeeper.changeset import Revisions
+    from gatekeeper.gitio import GitRepo
 
 POLICY_FILENAME = ".gatekeeper.yml"
 
@@ -63,6 +69,11 @@ def load_document(path: Path, display: str | None = None) -> tuple[Policy, Walk]
     return validate(data, walk), walk
 
 
+def load_bytes(raw: bytes, display: str) -> tuple[Policy, Walk]:
+    data, walk = read_yaml_bytes(raw, display)
+    return validate(data, walk), walk
+
+
 def resolve(explicit: str | None, root: Path) -> tuple[ComposedPolicy, PolicySource]:
     """The policy to apply: --policy, else .gatekeeper.yml at the root, else the default pack."""
     from gatekeeper.policy.compose import compose
@@ -78,3 +89,39 @@ def resolve(explicit: str | None, root: Path) -> tuple[ComposedPolicy, PolicySou
     policy = compose(builtin_policy_dir() / "default.yml", "gatekeeper:default")
     return policy, PolicySource(None, True, f"built-in default policy (no {POLICY_FILENAME} "
                                 "found)", policy.files)
+
+
+def resolve_in_repo(explicit: str | None, repo: GitRepo, revisions: Revisions,
+                    wanted: str) -> tuple[ComposedPolicy, PolicySource]:
+    """The policy from the work tree, or from the base or head commit (``wanted``).
+
+    Reading from the base is what makes a pull request unable to loosen the policy that
+    judges it: the files come from the commit it is compared with, not from the change.
+    """
+    root = Path(repo.root)
+    if wanted == "worktree" or revisions.mode != "range":
+        policy, source = resolve(explicit, root)
+        return policy, replace(source, description=source.description + " from the work tree")
+    from gatekeeper.policy.compose import compose
+
+    rev = revisions.base_sha if wanted == "base" else revisions.head_sha
+    if rev is None:
+        raise PolicyError(f"there is no {wanted} commit to read the policy from",
+                          file=explicit or POLICY_FILENAME, hint="use --policy-source worktree")
+    tree = TreeSource(wanted, rev, repo.read_blob)
+    where = f"the {wanted} commit {rev[:12]}"
+    name = _in_repo(explicit, root) if explicit is not None else POLICY_FILENAME
+    if explicit is None and tree.read(name) is None:
+        policy = compose(builtin_policy_dir() / "default.yml", "gatekeeper:default")
+        return policy, PolicySource(None, True, f"built-in default policy (no {POLICY_FILENAME} "
+                                    f"in {where})", policy.files)
+    policy = compose(Path(name), name, tree)
+    return policy, PolicySource(name, False, f"policy {name} from {where}", policy.files)
+
+
+def _in_repo(explicit: str, root: Path) -> str:
+    try:
+        return Path(explicit).resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        raise PolicyError("a policy read from a commit must be inside the repository",
+                          file=explicit, hint="use --policy-source worktree") from None

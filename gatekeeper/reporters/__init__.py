@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from gatekeeper.verdict import Verdict
 
@@ -22,3 +22,22 @@ def renderer(name: str) -> Renderer:
     module = importlib.import_module(FORMATS[name])
     render: Renderer = module.render
     return render
+
+
+def render_all(name: str, verdicts: Sequence[Verdict], context: str) -> str:
+    """Render several verdicts (one per pushed ref) in one output, or say there were none."""
+    module = importlib.import_module(FORMATS[name])
+    if len(verdicts) == 1:
+        one: str = module.render(verdicts[0])
+        return one
+    many: Callable[[Sequence[Verdict], str], str] | None = getattr(module, "render_many", None)
+    if many is not None:
+        return many(verdicts, context)
+    if not verdicts:
+        return f"gatekeeper: PASS - nothing to check ({context}: no changes to check)\n"
+    parts = []
+    for verdict in verdicts:
+        revisions = verdict.facts.changeset.revisions
+        title = revisions.name or revisions.describe()
+        parts.append(f"== {title} ==\n" + module.render(verdict))
+    return "\n".join(parts)

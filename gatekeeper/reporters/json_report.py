@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from gatekeeper import __version__
@@ -98,3 +99,13 @@ def render(verdict: Verdict) -> str:
     # Compact: reports of large change sets list many hunks, and indenting makes the
     # encoder several times slower. Pipe through `jq .` to read it.
     return json.dumps(report(verdict), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def render_many(verdicts: Sequence[Verdict], context: str) -> str:
+    """Several checks in one run (a push of several refs): a list of reports."""
+    passed = all(v.passed for v in verdicts)
+    document = {"schema": f"{SCHEMA}-list", "version": VERSION, "context": context,
+                "verdict": "pass" if passed else "fail",
+                "exit_code": max((v.exit_code for v in verdicts), default=0),
+                "reports": [report(v) for v in verdicts]}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 
 from junit_xml import TestCase, TestSuite
 
@@ -40,7 +41,7 @@ def _case(result: RuleResult) -> TestCase:
     return case
 
 
-def render(verdict: Verdict) -> str:
+def _suite(verdict: Verdict) -> ET.Element:
     facts = verdict.facts
     rev = facts.changeset.revisions
     properties = {
@@ -51,13 +52,22 @@ def render(verdict: Verdict) -> str:
         "effective.changed": str(facts.effective.changed),
         "effective.files": str(facts.effective.files),
     }
-    suite = TestSuite(SUITE, [_case(r) for r in verdict.results], properties=properties)
-    element = suite.build_xml_doc()
+    name = f"{SUITE} {rev.name}" if rev.name else SUITE
+    suite = TestSuite(name, [_case(r) for r in verdict.results], properties=properties)
+    element: ET.Element = suite.build_xml_doc()
     element.attrib.pop("disabled", None)  # junit_xml adds it; the junit-10 schema has no such
-    root = ET.Element("testsuites", {
-        "name": SUITE, "tests": element.get("tests", "0"),
-        "failures": element.get("failures", "0"), "errors": element.get("errors", "0"),
-        "time": "0"})
-    root.append(element)
+    return element
+
+
+def render_many(verdicts: Sequence[Verdict], context: str) -> str:
+    suites = [_suite(v) for v in verdicts]
+    root = ET.Element("testsuites", {"name": SUITE, "time": "0"})
+    for key in ("tests", "failures", "errors"):
+        root.set(key, str(sum(int(e.get(key, "0")) for e in suites)))
+    root.extend(suites)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def render(verdict: Verdict) -> str:
+    return render_many([verdict], "")

@@ -1,0 +1,62 @@
+"""What the context layer hands on: the targets to check and what is known about the change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gatekeeper.changeset import ChangeMeta
+
+ZERO_SHAS = ("0" * 40, "0" * 64)
+"""The object name git uses for "nothing", in SHA-1 and SHA-256 repositories."""
+
+
+def is_zero(sha: str | None) -> bool:
+    return bool(sha) and set(sha or "") == {"0"}
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the command line asked for; every field may be left to the detected context."""
+
+    base: str | None = None
+    head: str | None = None
+    staged: bool = False
+    labels: tuple[str, ...] = ()
+    target_branch: str | None = None
+    author: str | None = None
+    description: str | None = None
+    ci: str | None = None
+    """``github``, ``gitlab``, ``pre-push``, ``pre-commit`` or ``local``; None detects it."""
+    remote: str | None = None
+    """The remote a pre-push hook was given (its first argument)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """One change to check: its head and base revisions, and how each was found."""
+
+    head: str
+    head_reason: str
+    base: str | None
+    """A revision whose merge base with ``head`` is the base; None compares with nothing."""
+    base_reason: str
+    name: str = ""
+    """What is being checked, when there are several (a pushed ref)."""
+    fetch: tuple[str, ...] = ()
+    """Refspecs (or object names) to fetch from ``remote`` when a side is missing locally."""
+    remote: str = "origin"
+    shallow_fix: str = ""
+    """The exact remedy for this context when the merge base cannot be found."""
+    staged: bool = False
+
+
+@dataclass(frozen=True)
+class Context:
+    kind: str
+    """``github``, ``gitlab``, ``pre-push``, ``pre-commit`` or ``local``."""
+    description: str
+    """How the context was recognised, for the report (``GitHub Actions pull_request``)."""
+    targets: tuple[Target, ...]
+    meta: ChangeMeta = field(default_factory=ChangeMeta)
+    review: bool = False
+    """A pull or merge request: the policy is then read from the base by default."""
