@@ -13,7 +13,14 @@ LOCKFILE = "lockfile"
 VENDORED = "vendored"
 TEST = "test"
 DOCS = "docs"
-BUILTIN_CLASSES = (GENERATED, LOCKFILE, VENDORED, TEST, DOCS)
+POLICY = "policy"
+GITATTRIBUTES = "gitattributes"
+CODEOWNERS = "codeowners"
+CI_CONFIG = "ci-config"
+SENSITIVE = (POLICY, GITATTRIBUTES, CODEOWNERS, CI_CONFIG)
+"""Files that change how the gate itself judges, who must review, or what CI runs: a change
+touching them can weaken the checks, so policies may ask more of it."""
+BUILTIN_CLASSES = (GENERATED, LOCKFILE, VENDORED, TEST, DOCS, *SENSITIVE)
 REVIEW_EXCLUDED = (GENERATED, LOCKFILE, VENDORED)
 """Classes whose files a reviewer does not read line by line; they leave the effective totals."""
 
@@ -38,6 +45,16 @@ BUILTIN_PATTERNS: dict[str, tuple[str, ...]] = {
         "*.spec.[jt]s", "*.spec.[jt]sx", "*.test.mjs", "*.spec.mjs", "*_spec.rb", "*_test.rb",
         "*Test.java", "*Tests.java", "*IT.java", "*Test.kt", "*Tests.cs", "*Test.php",
         "*_test.rs", "*_test.exs", "*Tests.swift", "__snapshots__/", "testdata/",
+    ),
+    POLICY: (".gatekeeper.yml", ".gatekeeper.yaml", ".gatekeeper/", "*.gatekeeper.yml"),
+    GITATTRIBUTES: (".gitattributes",),
+    CODEOWNERS: ("/CODEOWNERS", "/.github/CODEOWNERS", "/docs/CODEOWNERS", "/.gitlab/CODEOWNERS"),
+    CI_CONFIG: (
+        "/.github/workflows/", "/.github/actions/", "/action.yml", "/action.yaml",
+        "/.gitlab-ci.yml", "/.gitlab/ci/", "/.circleci/", "/Jenkinsfile", "/.travis.yml",
+        "/azure-pipelines.yml", "/.azure-pipelines/", "/bitbucket-pipelines.yml",
+        "/.buildkite/", "/.drone.yml", "/.woodpecker/", "/.woodpecker.yml",
+        "/.pre-commit-config.yaml", "/.pre-commit-hooks.yaml", "/.ci/",
     ),
     DOCS: (
         "docs/", "doc/", "documentation/", "*.md", "*.mdx", "*.rst", "*.adoc", "*.asciidoc",

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from gatekeeper.changeset import ChangeSet, FileChange
-from gatekeeper.classify import REVIEW_EXCLUDED, Classifier
+from gatekeeper.classify import REVIEW_EXCLUDED, SENSITIVE, Classifier
 from gatekeeper.globs import PathSet
 
 RENAME = "rename"
@@ -62,6 +62,11 @@ class Facts:
     @property
     def empty(self) -> bool:
         return self.changeset.empty
+
+    @property
+    def touches(self) -> dict[str, bool]:
+        """Whether the change touches policy files, .gitattributes, CODEOWNERS, CI config."""
+        return {name: any(name in f.classes for f in self.files) for name in SENSITIVE}
 
     @property
     def effective_files(self) -> tuple[FileFacts, ...]:

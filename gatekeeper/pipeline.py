@@ -10,10 +10,12 @@ from typing import IO
 
 from gatekeeper import collect, context, facts
 from gatekeeper.changeset import ChangeSet
-from gatekeeper.classify import Classifier
+from gatekeeper.classify import POLICY, Classifier, ClassSpec
 from gatekeeper.evaluate import evaluate
 from gatekeeper.policy import loader
-from gatekeeper.verdict import Verdict
+from gatekeeper.policy.compose import BUILTIN_PREFIX
+from gatekeeper.policy.model import ComposedPolicy
+from gatekeeper.verdict import PolicySource, Verdict
 
 POLICY_SOURCES = ("base", "head", "worktree")
 
@@ -81,7 +83,7 @@ def run(options: CheckOptions, today: datetime.date | None = None,
                              hint="use --policy-source worktree")
         changeset, root = load_changeset(options)
         policy, source = loader.resolve(options.policy, root)
-        derived = facts.derive(changeset, Classifier(policy.class_specs()))
+        derived = facts.derive(changeset, classifier_for(policy, source))
         return Outcome((evaluate(policy, derived, source, today),), "diff file")
     from gatekeeper.gitio import GitRepo
 
@@ -96,11 +98,26 @@ def run(options: CheckOptions, today: datetime.date | None = None,
             changeset = replace(changeset, meta=found.meta)
             wanted = options.policy_source or ("base" if found.review else "worktree")
             policy, source = loader.resolve_in_repo(options.policy, repo, revisions, wanted)
-            derived = facts.derive(changeset, Classifier(policy.class_specs()))
+            derived = facts.derive(changeset, classifier_for(policy, source))
             verdicts.append(evaluate(policy, derived, source, today))
     finally:
         repo.close()
     return Outcome(tuple(verdicts), found.description)
+
+
+def classifier_for(policy: ComposedPolicy, source: PolicySource) -> Classifier:
+    """The policy's classes, with the files the policy was read from in the ``policy`` class:
+    a change to a file the policy extends changes the policy as much as .gatekeeper.yml does."""
+    specs = dict(policy.class_specs())
+    own = tuple("/" + _escape(f) for f in source.files
+                if not f.startswith(BUILTIN_PREFIX) and not f.startswith(("/", "..")))
+    current = specs.get(POLICY, ClassSpec())
+    specs[POLICY] = ClassSpec((*own, *current.include), current.builtin)
+    return Classifier(specs)
+
+
+def _escape(path: str) -> str:
+    return "".join("\\" + ch if ch in "*?[]\\!" else ch for ch in path)
 
 
 def run_check(options: CheckOptions, today: datetime.date | None = None) -> Verdict:

@@ -105,6 +105,13 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, Walk]:
                           hint="remove control characters from the file") from None
     except yaml.YAMLError as exc:
         raise PolicyError("YAML error: " + " ".join(str(exc).split()), file=filename) from None
+    except (ValueError, OverflowError) as exc:
+        # PyYAML's scanner lets some escapes fail in Python itself ("\U11111111" -> chr()).
+        mark = loader.get_mark() if loader is not None else None
+        raise PolicyError(f"YAML syntax error: {' '.join(str(exc).split())}", file=filename,
+                          line=mark.line + 1 if mark else None,
+                          column=mark.column + 1 if mark else None,
+                          hint="fix the escape sequence in the quoted string") from None
     finally:
         if loader is not None:
             loader.dispose()

@@ -137,3 +137,8 @@ def test_missing_explicit_policy_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as info:
         loader.resolve(str(tmp_path / "nope.yml"), tmp_path)
     assert "cannot read policy" in info.value.message
+
+
+def test_an_out_of_range_escape_is_a_located_syntax_error(tmp_path: Path) -> None:
+    error = load_error(tmp_path, 'rules:\n  - id: "\\U11111111"\n')
+    assert error.line == 2 and error.message.startswith("YAML syntax error")

@@ -1,0 +1,100 @@
+"""Where the policy is read from: the base commit, the head commit or the work tree."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import Repo, run_cli
+
+STRICT = "rules:\n  - {id: size, kind: batch-size, max_effective_lines: 5}\n"
+LOOSE = "rules:\n  - {id: size, kind: batch-size, max_effective_lines: 5000}\n"
+
+
+def weakening_branch(repo: Repo) -> None:
+    """main has a strict policy; the feature branch adds code and loosens the policy."""
+    repo.write(".gatekeeper.yml", STRICT)
+    repo.commit("policy")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("src/app.py", "".join(f"x{i} = {i}\n" for i in range(40)))
+    repo.write(".gatekeeper.yml", LOOSE)
+    repo.commit("feat: app, and a looser policy")
+
+
+def check(repo: Repo, *args: str) -> tuple[int, dict[str, Any]]:
+    result = run_cli("check", "--base", "main", "--format", "json", *args, cwd=repo.path)
+    assert result.code in (0, 1), result.stderr
+    return result.code, json.loads(result.stdout)
+
+
+def test_policy_from_the_base_cannot_be_loosened_by_the_change(repo: Repo) -> None:
+    weakening_branch(repo)
+    code, report = check(repo, "--policy-source", "base")
+    assert code == 1
+    policy = report["policy"]
+    assert isinstance(policy, dict) and "from the base commit" in str(policy["description"])
+    code, report = check(repo, "--policy-source", "head")
+    assert code == 0 and "from the head commit" in str(report["policy"]["description"])
+    code, report = check(repo)  # a local run reads the work tree
+    assert code == 0 and "from the work tree" in str(report["policy"]["description"])
+
+
+def test_the_change_records_that_it_touches_the_policy(repo: Repo) -> None:
+    weakening_branch(repo)
+    repo.write(".github/workflows/ci.yml", "on: push\n")
+    repo.write(".gitattributes", "*.pb.go linguist-generated\n")
+    repo.commit("ci")
+    _, report = check(repo, "--policy-source", "base")
+    touches = report["changeset"]["touches"]
+    assert touches == {"policy": True, "gitattributes": True, "codeowners": False,
+                       "ci-config": True}
+
+
+def test_extends_are_read_from_the_same_commit(repo: Repo) -> None:
+    repo.write("policy/base.yml", STRICT)
+    repo.write(".gatekeeper.yml", "extends: [policy/base.yml]\n")
+    repo.commit("policy")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("policy/base.yml", LOOSE)  # weakening the inherited file is caught too
+    repo.write("src/app.py", "".join(f"x{i} = {i}\n" for i in range(40)))
+    repo.commit("feat")
+    code, report = check(repo, "--policy-source", "base")
+    assert code == 1 and report["policy"]["files"] == ["policy/base.yml", ".gatekeeper.yml"]
+    files = {f["path"]: f["classification"] for f in report["changeset"]["files"]}
+    assert "policy" in files["policy/base.yml"]  # a file the policy extends is a policy file
+
+
+def test_no_policy_at_the_base_falls_back_to_the_default_and_says_so(repo: Repo) -> None:
+    repo.write("README.md", "hi\n")
+    repo.commit("init")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write(".gatekeeper.yml", LOOSE)
+    repo.commit("add a policy")
+    _, report = check(repo, "--policy-source", "base")
+    assert "built-in default policy (no .gatekeeper.yml in the base commit" in str(
+        report["policy"]["description"])
+
+
+def test_a_commit_tree_has_no_outside(repo: Repo, tmp_path: Path) -> None:
+    repo.write(".gatekeeper.yml", "extends: [../../etc/policy.yml]\n")
+    repo.commit("policy")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("a.py", "x = 1\n")
+    repo.commit("feat")
+    result = run_cli("check", "--base", "main", "--policy-source", "base", cwd=repo.path)
+    assert result.code == 2
+    assert result.stderr.startswith(".gatekeeper.yml:1:11: extends: cannot find")
+    outside = tmp_path / "elsewhere.yml"
+    outside.write_text(STRICT)
+    result = run_cli("check", "--base", "main", "--policy-source", "base", "--policy",
+                     str(outside), cwd=repo.path)
+    assert result.code == 2 and "must be inside the repository" in result.stderr
+
+
+def test_policy_source_needs_a_repository_for_commits(tmp_path: Path) -> None:
+    diff = tmp_path / "x.diff"
+    diff.write_text("--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n")
+    result = run_cli("check", "--diff-file", str(diff), "--policy-source", "base",
+                     cwd=tmp_path)
+    assert result.code == 2 and "--policy-source worktree" in result.stderr
