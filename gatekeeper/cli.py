@@ -185,6 +185,34 @@ def test_command(paths: tuple[str, ...], verbose: bool) -> None:
     sys.exit(0 if ok else 1)
 
 
+@main.command(name="install-hook")
+@click.option("--force", is_flag=True, help="Replace a pre-push hook gatekeeper did not "
+              "install.")
+@click.option("-C", "--repo", "repo_path", default=".", metavar="DIR", show_default=True,
+              help="Run as if started in DIR.")
+@_guarded
+def install_hook(force: bool, repo_path: str) -> None:
+    """Install a git pre-push hook that runs `gatekeeper check` on what is pushed.
+
+    The hook goes where git looks for it (core.hooksPath and worktrees included) and runs
+    gatekeeper with the Python that installed it.
+    """
+    from gatekeeper.hooks import install
+
+    click.echo(install(repo_path, force=force))
+
+
+@main.command(name="uninstall-hook")
+@click.option("-C", "--repo", "repo_path", default=".", metavar="DIR", show_default=True,
+              help="Run as if started in DIR.")
+@_guarded
+def uninstall_hook(repo_path: str) -> None:
+    """Remove the pre-push hook that `gatekeeper install-hook` installed, and no other."""
+    from gatekeeper.hooks import uninstall
+
+    click.echo(uninstall(repo_path))
+
+
 def _write(path: str, text: str) -> None:
     try:
         with open(path, "w", encoding="utf-8") as handle:

@@ -40,13 +40,17 @@ def from_git(repo: GitRepo, revisions: Revisions, *, find_copies: bool = False) 
     if revisions.mode == "staged":
         args += ["--cached", revisions.base_sha or repo.empty_tree(), "--"]
     else:
-        assert revisions.merge_base and revisions.head_sha
-        args += [revisions.merge_base, revisions.head_sha, "--"]
+        if not revisions.head_sha:
+            raise ChangeSetError("no head revision to check")
+        # No base (a branch none of whose history the remote has): everything is new.
+        args += [revisions.merge_base or repo.empty_tree(), revisions.head_sha, "--"]
     with repo.stream("diff", *args) as out:
         files = tuple(_zip_raw_and_patch(out))
     commits: tuple[Commit, ...] = ()
     if revisions.mode == "range" and revisions.merge_base != revisions.head_sha:
-        commits = read_commits(repo, f"{revisions.merge_base}..{revisions.head_sha}")
+        spec = (f"{revisions.merge_base}..{revisions.head_sha}" if revisions.merge_base
+                else str(revisions.head_sha))
+        commits = read_commits(repo, spec)
     tree = (revisions.head_sha or "") if revisions.mode == "range" else ""
     attribute_specs = _attribute_specs(tree, files)
     wanted = _wanted_blobs(files)

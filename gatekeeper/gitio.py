@@ -108,6 +108,16 @@ class GitRepo:
     def remotes(self) -> list[str]:
         return self.run("remote")[1].split()
 
+    def rev_list(self, *args: str) -> list[str]:
+        """What ``git rev-list`` prints for ``args``, one entry per line."""
+        return self.run("rev-list", *args)[1].split()
+
+    def git_path(self, name: str) -> str:
+        """The absolute path of ``name`` in the git directory, as git would use it
+        (``hooks`` follows core.hooksPath, and a linked worktree shares the main one's)."""
+        path = self.run("rev-parse", "--git-path", name)[1].strip()
+        return os.path.normpath(os.path.join(self.root, path))
+
     def fetch(self, remote: str, refspecs: tuple[str, ...] = (), *, depth: int | None = None,
               deepen: int | None = None) -> bool:
         """Fetch ``refspecs`` (or the remote's defaults) from ``remote``; False if git failed."""

@@ -66,6 +66,18 @@ def make_repo(path: Path, *, branch: str = "main") -> Repo:
     return repo
 
 
+def with_origin(tmp_path: Path, *, track: bool = False) -> tuple[Repo, Path]:
+    """A work repo whose one-commit main is pushed to a bare origin (``track``: with -u)."""
+    origin = tmp_path / "origin.git"
+    Repo(tmp_path).git("init", "-q", "--bare", str(origin))
+    work = make_repo(tmp_path / "work")
+    work.write("README.md", "hi\n")
+    work.commit("base")
+    work.git("remote", "add", "origin", str(origin))
+    work.git("push", "-q", *(["-u"] if track else []), "origin", "main")
+    return work, origin
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
     return make_repo(tmp_path / "repo")
