@@ -18,7 +18,7 @@ from gatekeeper import __version__
 from gatekeeper.errors import EXIT_INTERNAL, GatekeeperError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
-STDOUT_FORMATS = ("console", "json", "junit")
+STDOUT_FORMATS = ("console", "json", "junit", "markdown")
 CONTEXT_NAMES = ("github", "gitlab", "pre-push", "pre-commit", "local")
 
 

@@ -14,6 +14,15 @@ import pytest
 
 from gatekeeper.changeset import ChangeSet, FileChange
 
+BATCH_POLICY = """\
+version: 1
+rules:
+  - id: batch-size
+    kind: batch-size
+    max_effective_lines: 20
+"""
+"""A policy of one rule: at most 20 effective lines, for integration tests."""
+
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Ada Author",
     "GIT_AUTHOR_EMAIL": "ada@example.com",

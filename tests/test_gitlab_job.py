@@ -15,19 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import GIT_ENV, Repo, make_repo
+from tests.conftest import BATCH_POLICY, GIT_ENV, Repo, make_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASSIC = ROOT / "ci" / "gatekeeper.gitlab-ci.yml"
 COMPONENT = ROOT / "templates" / "gatekeeper.yml"
 JOB = "gatekeeper"
-POLICY = """\
-version: 1
-rules:
-  - id: batch-size
-    kind: batch-size
-    max_effective_lines: 20
-"""
+POLICY = BATCH_POLICY
 # Both ways of adding the job, each passing an extra option the documented way.
 INCLUDES = {
     "classic": """\

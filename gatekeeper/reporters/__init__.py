@@ -15,6 +15,7 @@ FORMATS: dict[str, str] = {
     "json": "gatekeeper.reporters.json_report",
     "junit": "gatekeeper.reporters.junit",
     "explain": "gatekeeper.reporters.explain",
+    "markdown": "gatekeeper.reporters.markdown",
 }
 
 
