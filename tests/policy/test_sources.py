@@ -98,3 +98,27 @@ def test_policy_source_needs_a_repository_for_commits(tmp_path: Path) -> None:
     result = run_cli("check", "--diff-file", str(diff), "--policy-source", "base",
                      cwd=tmp_path)
     assert result.code == 2 and "--policy-source worktree" in result.stderr
+
+
+def test_a_pull_request_is_judged_by_the_base_policy_by_default(tmp_path: Path) -> None:
+    """In GitHub Actions, a PR that loosens .gatekeeper.yml still meets the target's policy."""
+    from tests.context.test_github import checkout, github_env, pr_payload
+
+    seed = Repo(tmp_path / "seed")
+    seed.path.mkdir()
+    seed.git("init", "-q", "-b", "main")
+    weakening_branch(seed)
+    head, base = seed.head(), seed.git("rev-parse", "main")
+    bare = tmp_path / "origin.git"
+    Repo(tmp_path).git("clone", "-q", "--bare", str(seed.path), str(bare))
+    Repo(bare).git("config", "uploadpack.allowReachableSHA1InWant", "true")
+    work = checkout(bare.as_uri(), tmp_path / "work", head, "refs/remotes/pull/7/head")
+    env = github_env(tmp_path, "pull_request", pr_payload(head, base))
+    result = run_cli("check", "--format", "json", cwd=work.path, env=env)
+    assert result.code == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert report["policy"]["description"].startswith("policy .gatekeeper.yml from the base")
+    assert report["changeset"]["touches"]["policy"] is True
+    loosened = run_cli("check", "--policy-source", "head", "--format", "json", cwd=work.path,
+                       env=env)
+    assert loosened.code == 0, loosened.stderr
