@@ -96,10 +96,12 @@ def _options(base: str | None, head: str | None, staged: bool, diff_file: str | 
         raise click.UsageError("--diff-file cannot be combined with --base, --head or --staged")
     if staged and (base or head):
         raise click.UsageError("--staged cannot be combined with --base or --head")
-    return CheckOptions(repo_path=repo_path, base=base, head=head, staged=staged,
-                        diff_file=diff_file, find_copies=find_copies, policy=policy_path,
-                        labels=labels, target_branch=target_branch, ci=ci,
-                        policy_source=policy_source, remote=remote)
+    from gatekeeper.context import Request
+
+    request = Request(base=base, head=head, staged=staged, labels=labels,
+                      target_branch=target_branch, ci=ci, remote=remote)
+    return CheckOptions(repo_path=repo_path, request=request, diff_file=diff_file,
+                        find_copies=find_copies, policy=policy_path, policy_source=policy_source)
 
 
 @main.command()
@@ -115,7 +117,7 @@ def check(fmt: str, json_path: str | None, junit_path: str | None, **change: Any
     from gatekeeper.reporters import render_all
 
     options = _options(**change)
-    outcome = run(options, stdin=sys.stdin if options.ci == "pre-push" else None)
+    outcome = run(options, stdin=sys.stdin if options.request.ci == "pre-push" else None)
     for name, path in (("json", json_path), ("junit", junit_path)):
         if path:
             _write(path, render_all(name, outcome.verdicts, outcome.context))
@@ -135,7 +137,7 @@ def explain(**change: Any) -> None:
     from gatekeeper.reporters import render_all
 
     options = _options(**change)
-    outcome = run(options, stdin=sys.stdin if options.ci == "pre-push" else None)
+    outcome = run(options, stdin=sys.stdin if options.request.ci == "pre-push" else None)
     click.echo(render_all("explain", outcome.verdicts, outcome.context), nl=False)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
@@ -22,26 +22,15 @@ POLICY_SOURCES = ("base", "head", "worktree")
 
 @dataclass(frozen=True)
 class CheckOptions:
+    """What to check (``request``, resolved by the context layer) and how."""
+
     repo_path: str = "."
-    base: str | None = None
-    head: str | None = None
-    staged: bool = False
+    request: context.Request = field(default_factory=context.Request)
     diff_file: str | None = None
     find_copies: bool = False
     policy: str | None = None
-    labels: tuple[str, ...] = ()
-    target_branch: str | None = None
-    author: str | None = None
-    description: str | None = None
-    ci: str | None = None
-    remote: str | None = None
     policy_source: str | None = None
     """``base``, ``head`` or ``worktree``; None reads from the base for a PR or MR."""
-
-    def request(self) -> context.Request:
-        return context.Request(self.base, self.head, self.staged, self.labels,
-                               self.target_branch, self.author, self.description, self.ci,
-                               self.remote)
 
 
 @dataclass(frozen=True)
@@ -58,7 +47,7 @@ class Outcome:
 
 def load_changeset(options: CheckOptions) -> tuple[ChangeSet, Path]:
     """The change set of a local run or a diff file (for tools that need only that)."""
-    request = options.request()
+    request = options.request
     if options.diff_file is not None:
         changeset = collect.from_diff_file(options.diff_file)
         return replace(changeset, meta=context.meta(request, None)), Path(options.repo_path)
@@ -89,7 +78,7 @@ def run(options: CheckOptions, today: datetime.date | None = None,
 
     repo = GitRepo.discover(options.repo_path)
     try:
-        found = context.detect(repo, options.request(), env, stdin)
+        found = context.detect(repo, options.request, env, stdin)
         verdicts = []
         for target in found.targets:
             revisions = replace(context.resolve_target(repo, target),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from gatekeeper.context import Request
 from gatekeeper.errors import UsageError
 from gatekeeper.pipeline import CheckOptions, run_check
 from gatekeeper.reporters import markdown, render_all, renderer
@@ -35,7 +36,7 @@ def checked(repo: Repo, policy: str = POLICY, path: str = HOSTILE_PATH) -> Verdi
     repo.write("legacy/old.py", "y = 1\n")
     repo.commit("feat: things")
     (repo.path / ".gatekeeper.yml").write_text(policy, encoding="utf-8")
-    return run_check(CheckOptions(repo_path=str(repo.path), base=base))
+    return run_check(CheckOptions(repo_path=str(repo.path), request=Request(base=base)))
 
 
 def outside_code(text: str) -> str:
@@ -98,7 +99,7 @@ def test_several_verdicts_and_none(repo: Repo) -> None:
 def test_an_empty_change_passes_with_nothing_to_check(repo: Repo) -> None:
     repo.write("a.txt", "a\n")
     repo.commit("only")
-    verdict = run_check(CheckOptions(repo_path=str(repo.path), base="HEAD"))
+    verdict = run_check(CheckOptions(repo_path=str(repo.path), request=Request(base="HEAD")))
     text = markdown.render(verdict)
     assert text.startswith("### ✅ gatekeeper: PASS — nothing to check")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from gatekeeper.context import Request
 from gatekeeper.pipeline import CheckOptions, run_check
 from gatekeeper.reporters import FORMATS, renderer
 from gatekeeper.verdict import Verdict
@@ -48,7 +49,7 @@ def verdict_for(repo: Repo, policy: str | None = None) -> Verdict:
     repo.commit("feat: add things\n\nBody text.\n\nSigned-off-by: Ada <ada@example.com>")
     if policy:
         (repo.path / ".gatekeeper.yml").write_text(policy, encoding="utf-8")
-    return run_check(CheckOptions(repo_path=str(repo.path), base=base))
+    return run_check(CheckOptions(repo_path=str(repo.path), request=Request(base=base)))
 
 
 FAILING = """
@@ -116,7 +117,7 @@ def test_junit_marks_an_empty_change_set_as_skipped(repo: Repo, junit_xsd: Path)
 
     repo.write("a.txt", "a\n")
     repo.commit("only")
-    verdict = run_check(CheckOptions(repo_path=str(repo.path), base="HEAD"))
+    verdict = run_check(CheckOptions(repo_path=str(repo.path), request=Request(base="HEAD")))
     assert verdict.passed and verdict.nothing_to_check
     xml = renderer("junit")(verdict)
     xmlschema.XMLSchema(str(junit_xsd)).validate(xml)
