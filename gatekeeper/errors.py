@@ -32,8 +32,8 @@ class UsageError(GatekeeperError):
     exit_code = EXIT_USAGE
 
 
-class PolicyError(UsageError):
-    """A policy file that cannot be read or does not validate."""
+class LocatedError(UsageError):
+    """Bad input in a file, located by line and column where they are known."""
 
     def __init__(
         self,
@@ -62,6 +62,14 @@ class PolicyError(UsageError):
         return text
 
 
+class PolicyError(LocatedError):
+    """A policy file that cannot be read or does not validate."""
+
+
+class ReportError(LocatedError):
+    """A coverage report that cannot be read: corrupt, truncated, empty, hostile or unknown."""
+
+
 class ChangeSetError(GatekeeperError):
     """The change set cannot be determined: unknown revision, missing base, shallow clone."""
 
@@ -70,3 +78,7 @@ class ChangeSetError(GatekeeperError):
 
 class DiffInputError(UsageError):
     """A diff given with --diff-file that is not a unified diff."""
+
+
+class CoverageMismatchError(ChangeSetError):
+    """Coverage reports that do not fit the change: stale, or with paths that match nothing."""

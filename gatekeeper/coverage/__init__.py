@@ -1,0 +1,1 @@
+"""Coverage: reports read, mapped to the repository, and judged on changed lines."""
