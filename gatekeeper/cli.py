@@ -78,6 +78,12 @@ def _change_options(func: F) -> F:
                      help="Where to read the policy: the base commit (default for a pull or "
                      "merge request, so a change cannot loosen it), the head, or the work tree."),
         click.option("--remote", metavar="NAME", help="The remote a pre-push hook pushes to."),
+        click.option("--coverage", "coverage", multiple=True, metavar="PATH",
+                     help="A coverage report of the head: Cobertura, LCOV, JaCoCo or coverage.py "
+                     "JSON, detected by content (repeatable; globs allowed; merged)."),
+        click.option("--coverage-base", "coverage_base", multiple=True, metavar="PATH",
+                     help="A coverage report of the base, for the change in total coverage "
+                     "(repeatable; globs allowed)."),
         click.option("-C", "--repo", "repo_path", default=".", metavar="DIR",
                      show_default=True, help="Run as if started in DIR."),
     ]
@@ -89,7 +95,8 @@ def _change_options(func: F) -> F:
 def _options(base: str | None, head: str | None, staged: bool, diff_file: str | None,
              find_copies: bool, policy_path: str | None, labels: tuple[str, ...],
              target_branch: str | None, ci: str | None, policy_source: str | None,
-             remote: str | None, repo_path: str) -> Any:
+             remote: str | None, repo_path: str, coverage: tuple[str, ...] = (),
+             coverage_base: tuple[str, ...] = ()) -> Any:
     from gatekeeper.pipeline import CheckOptions
 
     if diff_file is not None and (base or head or staged):
@@ -101,7 +108,26 @@ def _options(base: str | None, head: str | None, staged: bool, diff_file: str | 
     request = Request(base=base, head=head, staged=staged, labels=labels,
                       target_branch=target_branch, ci=ci, remote=remote)
     return CheckOptions(repo_path=repo_path, request=request, diff_file=diff_file,
-                        find_copies=find_copies, policy=policy_path, policy_source=policy_source)
+                        find_copies=find_copies, policy=policy_path, policy_source=policy_source,
+                        coverage=_expand("--coverage", coverage),
+                        coverage_base=_expand("--coverage-base", coverage_base))
+
+
+def _expand(option: str, patterns: tuple[str, ...]) -> tuple[str, ...]:
+    """Report paths with globs expanded (CI inputs pass shard patterns unexpanded)."""
+    import glob
+
+    found: list[str] = []
+    for pattern in patterns:
+        if not glob.has_magic(pattern):
+            found.append(pattern)
+            continue
+        matches = sorted(glob.glob(pattern, recursive=True))
+        if not matches:
+            raise UsageError(f"{option} {pattern}: no file matches",
+                             hint="check the pattern and that the tests wrote their reports")
+        found += [m for m in matches if m not in found]
+    return tuple(found)
 
 
 @main.command()

@@ -79,7 +79,8 @@ def _rule(rule: RuleConfig, policy: ComposedPolicy, facts: Facts, day: datetime.
     found, view = _notes(rule, policy, facts, day)
     finding: Finding = judge(rule, view)
     if not finding.applicable:
-        return _base(rule, Status.SKIP, f"not applicable: {finding.message}", why)
+        return replace(_base(rule, Status.NOT_APPLICABLE, f"not applicable: {finding.message}",
+                             why), values=tuple(finding.values.items()))
     notes = tuple(note for _, note in found)
     live = [(e, n) for e, n in found if not n.expired]
     excepted_by = None
@@ -107,7 +108,8 @@ def _rule(rule: RuleConfig, policy: ComposedPolicy, facts: Facts, day: datetime.
         message += f" (excepted until {excepted_by.expires}: {excepted_by.reason})"
     result = _base(rule, status, message, why)
     return replace(result, remediation=remediation, checks=finding.checks, files=finding.files,
-                   values=tuple(values.items()), waivers=granted, exceptions=notes)
+                   values=tuple(values.items()), waivers=granted, exceptions=notes,
+                   details=finding.details)
 
 
 def _status(finding: Finding, severity: Severity) -> Status:

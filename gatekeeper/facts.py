@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gatekeeper.changeset import ChangeSet, FileChange
 from gatekeeper.classify import REVIEW_EXCLUDED, SENSITIVE, Classifier
 from gatekeeper.globs import PathSet
+
+if TYPE_CHECKING:
+    from gatekeeper.coverage.patch import CoverageFacts
 
 RENAME = "rename"
 
@@ -58,6 +62,8 @@ class Facts:
     effective: Totals
     excluded: tuple[tuple[str, int], ...]
     """How many files each reason took out of the effective totals."""
+    coverage: CoverageFacts | None = None
+    """What coverage reports say of the change; None when no report was given."""
 
     @property
     def empty(self) -> bool:
@@ -80,7 +86,8 @@ def _exclusion(change: FileChange, classes: frozenset[str]) -> str | None:
     return RENAME if change.is_pure_rename else None
 
 
-def _summarise(changeset: ChangeSet, files: list[FileFacts]) -> Facts:
+def _summarise(changeset: ChangeSet, files: list[FileFacts],
+               coverage: CoverageFacts | None = None) -> Facts:
     effective = [f for f in files if f.effective]
     reasons = Counter(f.excluded_by for f in files if f.excluded_by)
     return Facts(
@@ -89,19 +96,21 @@ def _summarise(changeset: ChangeSet, files: list[FileFacts]) -> Facts:
         raw=Totals.of(files),
         effective=Totals.of(effective),
         excluded=tuple(sorted(reasons.items())),
+        coverage=coverage,
     )
 
 
 def without(facts: Facts, paths: PathSet) -> tuple[Facts, int]:
     """The facts with the files ``paths`` match taken out, and how many were taken."""
     kept = [f for f in facts.files if not any(paths.matches(p) for p in f.touched)]
-    return _summarise(facts.changeset, kept), len(facts.files) - len(kept)
+    return _summarise(facts.changeset, kept, facts.coverage), len(facts.files) - len(kept)
 
 
-def derive(changeset: ChangeSet, classifier: Classifier) -> Facts:
+def derive(changeset: ChangeSet, classifier: Classifier,
+           coverage: CoverageFacts | None = None) -> Facts:
     files = []
     for change in changeset.files:
         attributes = changeset.attributes.get(change.path, {})
         classes = classifier.classify(change.path, attributes, changeset.headers.get(change.path))
         files.append(FileFacts(change, classes, _exclusion(change, classes)))
-    return _summarise(changeset, files)
+    return _summarise(changeset, files, coverage)

@@ -7,7 +7,7 @@ the configuration that would change the output format pinned on the command line
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -173,14 +173,45 @@ class GitRepo:
             stdout.close()
 
     def object_heads(self, limits: dict[str, int]) -> dict[str, bytes]:
-        """The first ``limits[spec]`` bytes of each blob named; missing ones are left out.
+        """The first ``limits[spec]`` bytes of each blob named; missing ones are left out."""
+        heads: dict[str, bytes] = {}
+
+        def take(spec: str, stdout: Any, size: int) -> None:
+            data = stdout.read(min(size, limits[spec]))
+            _skip(stdout, size - len(data) + 1)  # the rest, and the trailing newline
+            heads[spec] = data
+
+        self._blobs(list(limits), take)
+        return heads
+
+    def line_counts(self, specs: list[str]) -> dict[str, int]:
+        """How many lines each blob named has (a last line without a newline counts)."""
+        counts: dict[str, int] = {}
+
+        def count(spec: str, stdout: Any, size: int) -> None:
+            lines, left, last = 0, size, b"\n"
+            while left:
+                chunk = stdout.read(min(left, 1 << 16))
+                if not chunk:
+                    break
+                lines += chunk.count(b"\n")
+                left -= len(chunk)
+                last = chunk[-1:]
+            _skip(stdout, 1)
+            counts[spec] = lines + (1 if size and last != b"\n" else 0)
+
+        self._blobs(specs, count)
+        return counts
+
+    def _blobs(self, names: list[str], handle: Callable[[str, Any, int], None]) -> None:
+        """Call ``handle(spec, stdout, size)`` for each blob named, to read exactly its bytes.
 
         One ``git cat-file --batch`` serves every spec; a thread feeds it the names so that
         neither side blocks on a full pipe.
         """
-        specs = [spec for spec in limits if "\n" not in spec]  # the protocol is line-based
+        specs = [spec for spec in names if "\n" not in spec]  # the protocol is line-based
         if not specs:
-            return {}
+            return
         import subprocess
         import threading
 
@@ -199,7 +230,6 @@ class GitRepo:
 
         writer = threading.Thread(target=feed, daemon=True)
         writer.start()
-        heads: dict[str, bytes] = {}
         try:
             for spec in specs:
                 line = stdout.readline()
@@ -210,15 +240,19 @@ class GitRepo:
                 if line.endswith((b" missing\n", b" ambiguous\n")) or len(header) != 3:
                     continue
                 size = int(header[2])
-                data = stdout.read(min(size, limits[spec]))
-                _skip(stdout, size - len(data) + 1)  # the rest, and the trailing newline
                 if header[1] == b"blob":
-                    heads[spec] = data
+                    handle(spec, stdout, size)
+                else:
+                    _skip(stdout, size + 1)
         finally:
             writer.join()
             stdout.close()
             process.wait()
-        return heads
+
+    def list_files(self, rev: str) -> list[str]:
+        """Every file path in commit ``rev``'s tree."""
+        _, out = self.run("ls-tree", "-r", "-z", "--name-only", rev)
+        return [p for p in out.split("\0") if p]
 
     def close(self) -> None:
         self.runner.clear_cache()

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from gatekeeper import collect, context, facts
-from gatekeeper.changeset import ChangeSet
+from gatekeeper.changeset import ChangeSet, Revisions
 from gatekeeper.classify import POLICY, Classifier, ClassSpec
+from gatekeeper.coverage import gather
 from gatekeeper.evaluate import evaluate
 from gatekeeper.policy import loader
 from gatekeeper.policy.compose import BUILTIN_PREFIX
 from gatekeeper.policy.model import ComposedPolicy
 from gatekeeper.verdict import PolicySource, Verdict
+
+if TYPE_CHECKING:
+    from gatekeeper.coverage.patch import CoverageFacts
+    from gatekeeper.gitio import GitRepo
 
 POLICY_SOURCES = ("base", "head", "worktree")
 
@@ -31,6 +36,10 @@ class CheckOptions:
     policy: str | None = None
     policy_source: str | None = None
     """``base``, ``head`` or ``worktree``; None reads from the base for a PR or MR."""
+    coverage: tuple[str, ...] = ()
+    """Coverage reports of the head; several are merged (shards, monorepo packages)."""
+    coverage_base: tuple[str, ...] = ()
+    """Coverage reports of the base, for the change in total coverage."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,7 @@ def load_changeset(options: CheckOptions) -> tuple[ChangeSet, Path]:
 
 def run(options: CheckOptions, today: datetime.date | None = None,
         env: Mapping[str, str] | None = None, stdin: IO[str] | None = None) -> Outcome:
+    reports = gather.read(options.coverage, options.coverage_base)
     if options.diff_file is not None:
         if options.policy_source in ("base", "head"):
             from gatekeeper.errors import UsageError
@@ -72,8 +82,12 @@ def run(options: CheckOptions, today: datetime.date | None = None,
                              hint="use --policy-source worktree")
         changeset, root = load_changeset(options)
         policy, source = loader.resolve(options.policy, root)
-        derived = facts.derive(changeset, classifier_for(policy, source))
-        return Outcome((evaluate(policy, derived, source, today),), "diff file")
+        covered, notes = gather.gather(reports, policy, changeset,
+                                       gather.worktree_files(str(root)), str(root.resolve()),
+                                       lambda paths: _worktree_lines(root, paths))
+        derived = facts.derive(changeset, classifier_for(policy, source), covered)
+        verdict = evaluate(policy, derived, source, today)
+        return Outcome((replace(verdict, notes=verdict.notes + notes),), "diff file")
     from gatekeeper.gitio import GitRepo
 
     repo = GitRepo.discover(options.repo_path)
@@ -87,11 +101,39 @@ def run(options: CheckOptions, today: datetime.date | None = None,
             changeset = replace(changeset, meta=found.meta)
             wanted = options.policy_source or ("base" if found.review else "worktree")
             policy, source = loader.resolve_in_repo(options.policy, repo, revisions, wanted)
-            derived = facts.derive(changeset, classifier_for(policy, source))
-            verdicts.append(evaluate(policy, derived, source, today))
+            covered, notes = _coverage(reports, policy, changeset, repo, revisions, found.kind)
+            derived = facts.derive(changeset, classifier_for(policy, source), covered)
+            verdict = evaluate(policy, derived, source, today)
+            verdicts.append(replace(verdict, notes=verdict.notes + notes))
     finally:
         repo.close()
     return Outcome(tuple(verdicts), found.description)
+
+
+def _coverage(reports: gather.Reports, policy: ComposedPolicy, changeset: ChangeSet,
+              repo: GitRepo, revisions: Revisions, kind: str
+              ) -> tuple[CoverageFacts | None, tuple[str, ...]]:
+    # Staged changes live in the index (":path"); a range's head is its commit.
+    head = revisions.head_sha
+    prefix = f"{head}:" if head else ":"
+    files = repo.list_files(head or "HEAD") if reports.given else []
+
+    def lines(paths: Sequence[str]) -> dict[str, int]:
+        counts = repo.line_counts([prefix + p for p in paths])
+        return {spec[len(prefix):]: n for spec, n in counts.items()}
+
+    return gather.gather(reports, policy, changeset, files, repo.root, lines, kind)
+
+
+def _worktree_lines(root: Path, paths: Sequence[str]) -> dict[str, int]:
+    counts = {}
+    for path in paths:
+        try:
+            data = (root / path).read_bytes()
+        except OSError:
+            continue
+        counts[path] = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+    return counts
 
 
 def classifier_for(policy: ComposedPolicy, source: PolicySource) -> Classifier:

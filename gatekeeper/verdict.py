@@ -21,7 +21,10 @@ class Status(str, enum.Enum):
     WARN = "warn"
     """The rule's limit was exceeded but its severity is warning or notice."""
     SKIP = "skip"
-    """The rule did not apply: its conditions did not hold, or there was nothing to check."""
+    """The rule did not apply: its conditions did not hold, or the change set was empty."""
+    NOT_APPLICABLE = "not-applicable"
+    """The rule applied but had nothing to measure, such as no coverable changed line.
+    Never a pass: a coverage rule with no coverable line is not 100%."""
     WAIVED = "waived"
     """The rule did not pass, and a waiver with a reason was accepted for this change."""
     EXCEPTED = "excepted"
@@ -36,14 +39,35 @@ class Check:
     measured: int | float
     limit: int | float
     unit: str = ""
+    floor: bool = False
+    """The limit is a minimum (coverage) rather than a maximum (size)."""
 
     @property
     def passed(self) -> bool:
-        return self.measured <= self.limit
+        return self.measured >= self.limit if self.floor else self.measured <= self.limit
 
     def describe(self) -> str:
-        op = "<=" if self.passed else ">"
+        ops = (">=", "<") if self.floor else ("<=", ">")
+        op = ops[0] if self.passed else ops[1]
         return f"{self.name} {self.measured} {op} {self.limit}"
+
+
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """Lines of one file that a result points at, such as uncovered changed lines."""
+
+    path: str
+    lines: tuple[tuple[int, int], ...]
+    """Inclusive ``(first, last)`` ranges."""
+    note: str = ""
+
+    def describe(self, limit: int = 12) -> str:
+        """``path:3-5,9 (note)``, with at most ``limit`` ranges spelled out."""
+        shown = [f"{a}-{b}" if b != a else str(a) for a, b in self.lines[:limit]]
+        if len(self.lines) > limit:
+            shown.append(f"and {len(self.lines) - limit} more ranges")
+        where = f"{self.path}:{','.join(shown)}" if shown else self.path
+        return f"{where} ({self.note})" if self.note else where
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +123,8 @@ class RuleResult:
     """The measured values the message templates can use, in a stable order."""
     waivers: tuple[Waiver, ...] = ()
     exceptions: tuple[ExceptionNote, ...] = ()
+    details: tuple[Detail, ...] = ()
+    """Lines the result points at, per file (uncovered changed lines, for coverage)."""
 
     @property
     def blocking(self) -> bool:

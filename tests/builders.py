@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from array import array
+from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from gatekeeper.changeset import (
@@ -16,10 +19,15 @@ from gatekeeper.changeset import (
     Commit,
     FileChange,
     FileStatus,
+    Hunk,
     Revisions,
     Trailer,
 )
 from gatekeeper.classify import Classifier, ClassSpec
+from gatekeeper.coverage.merge import merge
+from gatekeeper.coverage.model import COVERED, MISSED, FileCoverage, Report
+from gatekeeper.coverage.patch import build
+from gatekeeper.coverage.paths import PathMapper
 from gatekeeper.evaluate import evaluate
 from gatekeeper.facts import Facts, derive
 from gatekeeper.policy.model import ComposedPolicy, Policy, PolicyException
@@ -74,3 +82,37 @@ def judge(rule: dict[str, Any], facts: Facts, *, today: datetime.date | None = N
     """The result of one rule, through the whole framework (conditions, waivers, templates)."""
     rule = {"id": "rule", **rule}
     return verdict(compose(rule, exceptions=exceptions), facts, today).results[0]
+
+
+def edited(path: str, *ranges: tuple[int, int], status: FileStatus = FileStatus.MODIFIED,
+           old_path: str | None = None, deleted: int = 0) -> FileChange:
+    """A file change whose added lines are ``ranges`` (inclusive), one hunk per range."""
+    hunks = tuple(Hunk(a, 0, a, b - a + 1, ((a, b),), ()) for a, b in ranges)
+    added = sum(b - a + 1 for a, b in ranges)
+    return FileChange(path=path, old_path=old_path, status=status, added=added,
+                      deleted=deleted, hunks=hunks)
+
+
+def measured(path: str, covered: Iterable[int] = (), missed: Iterable[int] = (),
+             branches: Iterable[tuple[int, int, int]] = ()) -> FileCoverage:
+    """A report's data for one file: the lines run, the lines not run, branch triples."""
+    covered, missed = list(covered), list(missed)
+    states = bytearray(max([0, *covered, *missed]) + 1)
+    for line in missed:
+        states[line] = MISSED
+    for line in covered:
+        states[line] = COVERED
+    return FileCoverage(path, bytes(states), array("l", [n for t in branches for n in t]))
+
+
+def with_coverage(facts: Facts, head: list[FileCoverage],
+                  base: list[FileCoverage] | None = None,
+                  line_counts: dict[str, int] | None = None) -> Facts:
+    """``facts`` with coverage facts from reports that name repository paths directly."""
+    files = [f.path for f in facts.files] + [f.path for f in head] + [f.path for f in base or []]
+    mapper = PathMapper(files)
+    head_report = merge([Report("head.xml", "cobertura", tuple(head))], mapper)
+    base_report = (merge([Report("base.xml", "cobertura", tuple(base))], mapper)
+                   if base is not None else None)
+    coverage = build(facts.changeset, head_report, base_report, line_counts or {})
+    return replace(facts, coverage=coverage)

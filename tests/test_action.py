@@ -35,7 +35,8 @@ COMMANDS = {"set-output", "save-state", "add-mask", "add-path", "set-env", "erro
             "stop-commands"}
 """Workflow commands the runner acts on."""
 OUTPUTS = {"verdict", "exit-code", "json-report", "junit-report", "effective-lines",
-           "effective-files", "failed-rules"}
+           "effective-files", "failed-rules", "patch-coverage", "total-coverage",
+           "coverage-delta"}
 POLICY = BATCH_POLICY + "    waivers: {labels: [size-approved]}\n"
 HOSTILE = ("$(touch pwned) `touch pwned2`; touch pwned3 | <img src=x onerror=alert(1)> "
            "[link](https://evil.example) @octocat #1\n::error::injected\n"
@@ -298,8 +299,8 @@ def test_no_expression_reaches_a_script() -> None:
     assert set(ACTION["outputs"]) == OUTPUTS
     for name, spec in ACTION["outputs"].items():
         assert spec["value"] == f"${{{{ steps.check.outputs.{name} }}}}"
-    assert set(ACTION["inputs"]) == {"policy", "coverage-files", "json-report", "junit-report",
-                                     "args", "fail-on-error"}
+    assert set(ACTION["inputs"]) == {"policy", "coverage-files", "coverage-base-files",
+                                     "json-report", "junit-report", "args", "fail-on-error"}
 
 
 def test_the_harness_sees_what_the_runner_would_act_on() -> None:
@@ -353,6 +354,34 @@ def test_fail_on_error_false_reports_without_failing(forge: Forge, tmp_path: Pat
     assert run.code == 0, run.log
     assert (run.outputs["verdict"], run.outputs["exit-code"]) == ("fail", "1")
     assert "fail-on-error is false" in run.log
+
+
+def test_coverage_reports_are_passed_and_reported(forge: Forge, tmp_path: Path,
+                                                  installed: dict[str, str]) -> None:
+    shards = tmp_path / "cov shards"
+    shards.mkdir()
+    (shards / "a.info").write_text("SF:small.py\nDA:1,1\nDA:2,1\nend_of_record\n",
+                                   encoding="utf-8")
+    (shards / "b.info").write_text("SF:small.py\nDA:3,0\nDA:4,0\nDA:5,1\nend_of_record\n",
+                                   encoding="utf-8")
+    base = tmp_path / "base.info"
+    base.write_text("SF:app.py\nDA:1,1\nend_of_record\n", encoding="utf-8")
+    run = run_action(forge, tmp_path, installed, inputs={
+        "coverage-files": f"'{shards}/*.info'\n", "coverage-base-files": str(base)})
+    assert run.code == 0, run.log
+    out = run.outputs
+    assert (out["patch-coverage"], out["total-coverage"], out["coverage-delta"]) == (
+        "60.00", "60.00", "-40.00")
+    report = json.loads(Path(out["json-report"]).read_text(encoding="utf-8"))
+    assert [r["role"] for r in report["coverage"]["reports"]] == ["head", "head", "base"]
+
+
+def test_without_coverage_reports_the_coverage_outputs_are_empty(
+        forge: Forge, tmp_path: Path, installed: dict[str, str]) -> None:
+    run = run_action(forge, tmp_path, installed)
+    assert run.code == 0, run.log
+    assert [run.outputs[k] for k in ("patch-coverage", "total-coverage", "coverage-delta")] == [
+        "", "", ""]
 
 
 def test_args_are_split_without_a_shell(forge: Forge, tmp_path: Path,

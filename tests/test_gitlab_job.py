@@ -132,7 +132,8 @@ class JobRun:
     report: Path
 
 
-def run_job(gcl: str, work: Repo, project: Project, iid: str, title: str) -> JobRun:
+def run_job(gcl: str, work: Repo, project: Project, iid: str, title: str,
+            extra: dict[str, str] | None = None) -> JobRun:
     variables = {
         "GITLAB_CI": "true", "CI_PIPELINE_SOURCE": "merge_request_event",
         "CI_MERGE_REQUEST_IID": iid, "CI_MERGE_REQUEST_EVENT_TYPE": "detached",
@@ -142,6 +143,7 @@ def run_job(gcl: str, work: Repo, project: Project, iid: str, title: str) -> Job
         "CI_MERGE_REQUEST_TITLE": title, "CI_MERGE_REQUEST_DESCRIPTION": HOSTILE,
         "CI_MERGE_REQUEST_LABELS": "backend",
         "GATEKEEPER_PACKAGE": str(ROOT),
+        **(extra or {}),
     }
     # gitlab-ci-local wants --cwd relative, so it runs from the checkout's parent folder.
     args = [gcl, "--cwd", work.path.name, "--home", str(work.path.parent / "gcl-home"),
@@ -199,6 +201,24 @@ def test_a_merge_request_over_the_limit_fails_and_still_publishes_junit(
     assert not list(work.path.rglob("pwned"))
 
 
+def test_coverage_reports_reach_the_job(gcl: str, projects: dict[str, Project],
+                                        tmp_path: Path) -> None:
+    project = projects["classic"]
+    work = checkout(tmp_path, project, "1")
+    shards = tmp_path / "coverage"
+    shards.mkdir()
+    for name, lines in (("one", "DA:1,1\nDA:2,0\n"), ("two", "DA:2,1\nDA:3,0\n")):
+        (shards / f"{name}.info").write_text(f"SF:small.py\n{lines}end_of_record\n",
+                                             encoding="utf-8")
+    run = run_job(gcl, work, project, "1", "Add the small feature",
+                  {"GATEKEEPER_COVERAGE": str(shards / "*.info")})
+    assert run.code == 0, run.output
+    assert "coverage: patch 66.66% (2 of 3 changed lines)" in run.output
+    report = json.loads(run.report.read_text(encoding="utf-8"))
+    assert len(report["coverage"]["reports"]) == 2
+    assert report["coverage"]["patch"]["covered"] == 2
+
+
 def test_the_job_stays_out_of_other_pipelines(gcl: str, projects: dict[str, Project],
                                               tmp_path: Path) -> None:
     work = checkout(tmp_path, projects["classic"], "1")
@@ -216,7 +236,9 @@ def test_component_and_classic_template_define_the_same_job() -> None:
     defaults = {"stage": classic["stage"], "image": classic["image"],
                 "package": classic["variables"]["GATEKEEPER_PACKAGE"],
                 "policy": classic["variables"]["GATEKEEPER_POLICY"],
-                "args": classic["variables"]["GATEKEEPER_ARGS"]}
+                "args": classic["variables"]["GATEKEEPER_ARGS"],
+                "coverage": classic["variables"]["GATEKEEPER_COVERAGE"],
+                "coverage_base": classic["variables"]["GATEKEEPER_COVERAGE_BASE"]}
     assert {name: value["default"] for name, value in inputs.items()} == defaults
     filled = re.sub(r"\$\[\[ inputs\.(\w+) \]\]", lambda m: str(defaults[m.group(1)]), body)
     assert yaml.safe_load(filled)[JOB] == classic

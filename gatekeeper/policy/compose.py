@@ -11,7 +11,13 @@ from gatekeeper.errors import PolicyError
 from gatekeeper.policy.document import Walk
 from gatekeeper.policy.loader import builtin_policy_dir, load_bytes
 from gatekeeper.policy.locate import did_you_mean, one_line
-from gatekeeper.policy.model import ComposedPolicy, Policy, PolicyException, class_specs
+from gatekeeper.policy.model import (
+    ComposedPolicy,
+    CoverageSettings,
+    Policy,
+    PolicyException,
+    class_specs,
+)
 from gatekeeper.policy.sources import FileSource, Source
 from gatekeeper.rules.base import RuleConfig
 
@@ -26,6 +32,7 @@ class _State:
     disabled: set[str] = field(default_factory=set)
     classification: dict[str, object] = field(default_factory=dict)
     exceptions: list[PolicyException] = field(default_factory=list)
+    coverage: dict[str, object] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
 
 
@@ -118,6 +125,8 @@ def _apply(policy: Policy, walk: Walk, state: _State) -> None:
         state.ever_defined.add(rule.id)
         state.disabled.discard(rule.id)
     state.classification.update(policy.classification)
+    # Key by key, so a local file can set source_roots and keep a pack's mismatch setting.
+    state.coverage.update(policy.coverage.model_dump(include=policy.coverage.model_fields_set))
     for index, exception in enumerate(policy.exceptions):
         if exception.rule not in state.ever_defined:
             line, column = _where(walk, "exceptions", index, "rule")
@@ -143,4 +152,5 @@ def compose(path: Path, display: str, source: Source | None = None) -> ComposedP
         classification=class_specs(state.classification),  # type: ignore[arg-type]
         exceptions=exceptions,
         files=tuple(state.files),
+        coverage=CoverageSettings.model_validate(state.coverage),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -24,6 +24,27 @@ class ClassificationSpec(BaseModel):
     builtin: bool = Field(
         True, description="Keep the built-in detection (attributes, names, banners) as well."
     )
+
+
+class CoverageSettings(BaseModel):
+    """How coverage reports are matched to repository paths, and what a misfit does."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source_roots: Annotated[list[str], BeforeValidator(one_or_many)] = Field(
+        default_factory=list,
+        description="Repository directories that report paths are relative to, such as "
+        "src/main/java for JaCoCo or packages/web in a monorepo.")
+    strip_prefixes: Annotated[list[str], BeforeValidator(one_or_many)] = Field(
+        default_factory=list,
+        description="Prefixes to remove from report paths, such as /app/ for a report made "
+        "in a container.")
+    mismatch: Literal["error", "warn"] = Field(
+        "error", description="What a report that does not fit the change does (stale, or no "
+        "path matches the repository): error exits 3; warn reports it as a note.")
+    missing_report: Literal["error", "skip"] = Field(
+        "error", description="What happens when the policy has coverage rules but no report "
+        "was given: error exits 3; skip reports the rules as not applicable.")
 
 
 class PolicyException(BaseModel):
@@ -70,6 +91,9 @@ class Policy(BaseModel):
         description="Extra or overriding globs per file class (generated, lockfile, vendored, "
         "test, docs, or a class of your own).",
     )
+    coverage: CoverageSettings = Field(
+        default_factory=lambda: CoverageSettings.model_validate({}),
+        description="How coverage reports are matched to the repository (coverage rules).")
     rules: RuleList = Field(
         default_factory=list, description="The rules to evaluate, in order."
     )
@@ -111,6 +135,8 @@ class ComposedPolicy:
     exceptions: tuple[PolicyException, ...]
     files: tuple[str, ...]
     """Every file it was built from, inherited ones first."""
+    coverage: CoverageSettings = field(
+        default_factory=lambda: CoverageSettings.model_validate({}))
 
     def class_specs(self) -> dict[str, ClassSpec]:
         return self.classification

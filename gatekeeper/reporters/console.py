@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gatekeeper.facts import Facts, Totals
-from gatekeeper.reporters.common import mark, notes_for
+from gatekeeper.reporters.common import coverage_lines, details_for, mark, notes_for
 from gatekeeper.verdict import RuleResult, Status, Verdict
 
 INDENT = "      "
@@ -29,7 +29,8 @@ def _headline(verdict: Verdict) -> str:
         return f"gatekeeper: FAIL - {blocking} of {total} rules failed"
     extras = []
     for status, word in ((Status.WARN, "with warnings"), (Status.WAIVED, "waived"),
-                         (Status.EXCEPTED, "excepted"), (Status.SKIP, "skipped")):
+                         (Status.EXCEPTED, "excepted"), (Status.SKIP, "skipped"),
+                         (Status.NOT_APPLICABLE, "not applicable")):
         if verdict.count(status):
             extras.append(f"{verdict.count(status)} {word}")
     report_only = sum(1 for r in verdict.results if r.status is Status.FAIL and not r.enforced)
@@ -43,8 +44,10 @@ def _result(result: RuleResult) -> list[str]:
     severity = result.severity.value
     lines = [f"{mark(result)}  {result.rule_id} [{severity}]  {result.message}"]
     if result.status in (Status.FAIL, Status.WARN, Status.WAIVED, Status.EXCEPTED):
-        for share in result.files:
-            lines.append(f"{INDENT}{share.path} (+{share.added} -{share.deleted})")
+        if result.details:
+            lines += [INDENT + line for line in details_for(result)]
+        else:
+            lines += [f"{INDENT}{s.path} (+{s.added} -{s.deleted})" for s in result.files]
         if result.remediation and result.status in (Status.FAIL, Status.WARN):
             lines.append(f"{INDENT}fix: {result.remediation}")
     lines += [INDENT + line for line in notes_for(result)]
@@ -58,6 +61,7 @@ def render(verdict: Verdict) -> str:
         f"  compared: {facts.changeset.revisions.describe()}",
         f"  policy:   {verdict.policy.description}",
         f"  change:   {_change_line(facts)}",
+        *(f"  coverage: {line}" for line in coverage_lines(facts.coverage)),
         "",
     ]
     for result in verdict.results:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gatekeeper.conditions import authors
-from gatekeeper.reporters.common import mark, notes_for
+from gatekeeper.reporters.common import coverage_lines, details_for, mark, notes_for
 from gatekeeper.verdict import RuleResult, Status, Verdict
 
 WHY = {
@@ -11,6 +11,7 @@ WHY = {
     Status.FAIL: "it did not pass and its severity is error",
     Status.WARN: "it did not pass; its severity (warning or notice) does not fail the check",
     Status.SKIP: "the rule did not apply",
+    Status.NOT_APPLICABLE: "the rule applied, but there was nothing for it to measure",
     Status.WAIVED: "it did not pass, and a waiver was accepted",
     Status.EXCEPTED: "it did not pass without a policy exception that is still in force",
 }
@@ -29,6 +30,7 @@ def _change(verdict: Verdict) -> list[str]:
         f"{meta.target_branch or 'unknown'}; author: {people}",
         f"policy:   {verdict.policy.description}",
         f"  built from: {', '.join(verdict.policy.files) or 'nothing'}",
+        *(f"coverage: {line}" for line in coverage_lines(facts.coverage)),
     ]
 
 
@@ -48,6 +50,7 @@ def _rule(result: RuleResult) -> list[str]:
                  + ("" if result.enforced else "; report-only, so it never blocks"))
     if result.remediation and result.status in (Status.FAIL, Status.WARN):
         lines.append(f"  fix:      {result.remediation}")
+    lines += [f"  lines:    {line}" for line in details_for(result)]
     lines += [f"  note:     {line}" for line in notes_for(result)]
     return lines
 

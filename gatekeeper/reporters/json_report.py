@@ -8,6 +8,7 @@ from typing import Any
 
 from gatekeeper import __version__
 from gatekeeper.changeset import Commit, Hunk
+from gatekeeper.coverage.patch import CoverageFacts, FilePatch, Tally
 from gatekeeper.facts import FileFacts, Totals
 from gatekeeper.verdict import RuleResult, Verdict
 
@@ -55,12 +56,46 @@ def _result(r: RuleResult) -> dict[str, Any]:
         "checks": [{"name": c.name, "measured": c.measured, "limit": c.limit, "unit": c.unit,
                     "passed": c.passed} for c in r.checks],
         "files": [{"path": s.path, "added": s.added, "deleted": s.deleted} for s in r.files],
+        "details": [{"path": d.path, "lines": [list(x) for x in d.lines], "note": d.note}
+                    for d in r.details],
         "enforced": r.enforced, "blocking": r.blocking, "description": r.description,
         "condition": r.condition, "values": dict(r.values),
         "waivers": [{"source": w.source, "reason": w.reason, "accepted": w.accepted,
                      "note": w.note} for w in r.waivers],
         "exceptions": [{"paths": list(e.paths), "reason": e.reason, "expires": e.expires,
                         "expired": e.expired, "files": e.files} for e in r.exceptions],
+    }
+
+
+def _tally(t: Tally | None) -> dict[str, Any] | None:
+    if t is None:
+        return None
+    return {"coverable": t.coverable, "covered": t.covered, "percent": t.percent,
+            "branches": {"total": t.branches, "covered": t.branches_covered,
+                         "percent": t.branch_percent}}
+
+
+def _patch_file(f: FilePatch) -> dict[str, Any]:
+    return {"path": f.path, "changed_lines": [list(r) for r in f.changed],
+            "covered_lines": [list(r) for r in f.covered],
+            "uncovered_lines": [list(r) for r in f.uncovered], "changed": f.changed_lines,
+            "in_report": f.in_report, **(_tally(f.tally) or {})}
+
+
+def _coverage(c: CoverageFacts | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    patch = c.patch()
+    return {
+        "patch": {"changed": sum(f.changed_lines for f in c.files), **(_tally(patch) or {}),
+                  "files": [_patch_file(f) for f in c.files]},
+        "total": {"head": _tally(c.total()), "base": _tally(c.total(True)), "delta": c.delta()},
+        "reports": [{"path": r.source, "format": r.format, "role": r.role, "files": r.files,
+                     "mapped": r.mapped} for r in c.reports],
+        "unmapped": [{"report_path": m.report_path, "report": m.report, "reason": m.reason,
+                      "candidates": list(m.candidates)} for m in c.unmapped],
+        "problems": list(c.problems),
+        "has_branches": c.has_branches,
     }
 
 
@@ -95,6 +130,7 @@ def report(verdict: Verdict) -> dict[str, Any]:
             "files": [_file(f) for f in facts.files],
             "commits": [_commit(c) for c in facts.changeset.commits],
         },
+        "coverage": _coverage(facts.coverage),
     }
 
 

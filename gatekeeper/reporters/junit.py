@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from junit_xml import TestCase, TestSuite
 
-from gatekeeper.reporters.common import notes_for
+from gatekeeper.reporters.common import details_for, notes_for
 from gatekeeper.verdict import RuleResult, Status, Verdict
 
 SUITE = "gatekeeper"
@@ -16,13 +16,20 @@ SUITE = "gatekeeper"
 def _details(result: RuleResult) -> str:
     lines = [result.message]
     lines += [f"{c.name}: measured {c.measured}, limit {c.limit}" for c in result.checks]
-    lines += [f"file: {s.path} (+{s.added} -{s.deleted})" for s in result.files]
+    if result.details:
+        lines += [f"lines: {line}" for line in details_for(result, limit=200)]
+    else:
+        lines += [f"file: {s.path} (+{s.added} -{s.deleted})" for s in result.files]
     if result.remediation:
         lines.append(f"fix: {result.remediation}")
     if result.status is Status.FAIL and not result.enforced:
         lines.insert(0, "report-only: this rule does not block (enforce: false)")
     lines += notes_for(result)
     return "\n".join(lines)
+
+
+def _number(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
 
 
 def _case(result: RuleResult) -> TestCase:
@@ -33,8 +40,10 @@ def _case(result: RuleResult) -> TestCase:
         summary = result.message
         if main and result.remediation:
             summary = f"{main.describe()}; fix: {result.remediation}"
+        if result.details:
+            summary += "; uncovered: " + "; ".join(details_for(result, limit=5))
         case.add_failure_info(message=summary, output=_details(result), failure_type="policy")
-    elif result.status is Status.SKIP:
+    elif result.status in (Status.SKIP, Status.NOT_APPLICABLE):
         case.add_skipped_info(message=result.message)
     else:
         case.stdout = _details(result)
@@ -52,6 +61,12 @@ def _suite(verdict: Verdict) -> ET.Element:
         "effective.changed": str(facts.effective.changed),
         "effective.files": str(facts.effective.files),
     }
+    if facts.coverage is not None:
+        patch, head = facts.coverage.patch(), facts.coverage.total()
+        delta = facts.coverage.delta()
+        properties["coverage.patch"] = _number(patch.percent)
+        properties["coverage.total"] = _number(head.percent if head else None)
+        properties["coverage.delta"] = _number(delta)
     name = f"{SUITE} {rev.name}" if rev.name else SUITE
     suite = TestSuite(name, [_case(r) for r in verdict.results], properties=properties)
     element: ET.Element = suite.build_xml_doc()

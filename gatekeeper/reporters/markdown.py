@@ -20,15 +20,15 @@ from typing import Any
 
 from gatekeeper.changeset import Revisions
 from gatekeeper.errors import GatekeeperError, UsageError
-from gatekeeper.reporters.common import mark, notes_for
-from gatekeeper.verdict import ExceptionNote, RuleResult, Severity, Status, Verdict, Waiver
+from gatekeeper.reporters.common import details_for, mark, notes_for
+from gatekeeper.verdict import Detail, ExceptionNote, RuleResult, Severity, Status, Verdict, Waiver
 
 MAX_BYTES = 100_000
 """GitHub drops a step summary over 128 KiB; stay well below it."""
 CELL_CHARS = 300
 NOTES_PER_RULE = 10
 ICONS = {Status.PASS: "✅", Status.FAIL: "❌", Status.WARN: "⚠️", Status.SKIP: "⏭️",
-         Status.WAIVED: "🟡", Status.EXCEPTED: "🛡️"}
+         Status.NOT_APPLICABLE: "🚫", Status.WAIVED: "🟡", Status.EXCEPTED: "🛡️"}
 _BACKTICKS = re.compile(r"`+")
 
 
@@ -103,7 +103,8 @@ def _headline(summary: Summary) -> str:
         return f"❌ gatekeeper: FAIL — {blocking} of {len(results)} rules failed"
     extras = [f"{count} {word}" for status, word in (
         (Status.WARN, "with warnings"), (Status.WAIVED, "waived"), (Status.EXCEPTED, "excepted"),
-        (Status.SKIP, "skipped")) if (count := sum(1 for r in results if r.status is status))]
+        (Status.SKIP, "skipped"), (Status.NOT_APPLICABLE, "not applicable"))
+        if (count := sum(1 for r in results if r.status is status))]
     tail = f" ({', '.join(extras)})" if extras else ""
     return f"✅ gatekeeper: PASS — {len(results)} rules checked{tail}"
 
@@ -122,8 +123,11 @@ def _body(summary: Summary) -> list[str]:
         lines += ["| status | rule | message |", "| --- | --- | --- |"]
         lines += [f"| {_icon(r)} {mark(r)} | {code(r.rule_id, table=True)} | "
                   f"{code(r.message, table=True)} |" for r in summary.results]
-    fixes = [f"- {code(r.rule_id)}: {code(r.remediation)}" for r in summary.results
-             if r.remediation and r.status in (Status.FAIL, Status.WARN)]
+    fixes = []
+    for r in summary.results:
+        if r.remediation and r.status in (Status.FAIL, Status.WARN):
+            fixes.append(f"- {code(r.rule_id)}: {code(r.remediation)}")
+            fixes += [f"  - {code(line)}" for line in details_for(r, limit=10)]
     if fixes:
         lines += ["", "**How to fix**", "", *fixes]
     waived = [line for r in summary.results for line in _notes(r)]
@@ -192,7 +196,10 @@ def _result(data: Mapping[str, Any]) -> RuleResult:
     return RuleResult(rule_id, str(data["kind"]), Severity(data["severity"]),
                       Status(data["status"]), str(data["message"]),
                       None if data["remediation"] is None else str(data["remediation"]),
-                      enforced=bool(data["enforced"]), waivers=waivers, exceptions=exceptions)
+                      enforced=bool(data["enforced"]), waivers=waivers, exceptions=exceptions,
+                      details=tuple(Detail(str(d["path"]), tuple((int(a), int(b))
+                                                                 for a, b in d["lines"]),
+                                           str(d["note"])) for d in data.get("details", ())))
 
 
 def summary_from_report(report: Mapping[str, Any]) -> Summary:

@@ -11,9 +11,12 @@ from gatekeeper.rules import (
     batch_size,
     commits,
     companion_change,
+    coverage_delta,
     forbidden_paths,
     max_areas,
+    patch_coverage,
     restricted_paths,
+    tests_required,
 )
 from gatekeeper.rules.base import Finding, RuleConfig
 
@@ -23,11 +26,15 @@ class RuleKind:
     name: str
     config: type[RuleConfig]
     evaluate: Callable[[Any, Facts], Finding]
+    needs_coverage: bool = False
+    """The kind reads coverage reports, so a policy using it needs ``--coverage``."""
 
 
 def _kind(module: Any) -> RuleKind:
-    return RuleKind(module.KIND, module.Config, module.evaluate)
+    return RuleKind(module.KIND, module.Config, module.evaluate,
+                    getattr(module, "NEEDS_COVERAGE", False))
 
 
-_MODULES = (batch_size, forbidden_paths, restricted_paths, companion_change, max_areas, commits)
+_MODULES = (batch_size, forbidden_paths, restricted_paths, companion_change, max_areas, commits,
+            patch_coverage, coverage_delta, tests_required)
 RULE_KINDS: dict[str, RuleKind] = {kind.name: kind for kind in map(_kind, _MODULES)}

@@ -12,7 +12,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from gatekeeper.conditions import Condition
 from gatekeeper.facts import FileFacts
 from gatekeeper.policy.types import GlobPattern, Regex, RuleId, one_or_many
-from gatekeeper.verdict import Check, FileShare, Severity
+from gatekeeper.verdict import Check, Detail, FileShare, Severity
 
 __all__ = [
     "COMMON_VARIABLES",
@@ -47,7 +47,8 @@ class Finding:
     values: Mapping[str, Value] = field(default_factory=dict)
     applicable: bool = True
     """False when there is nothing for the rule to measure (no commits in a diff file, say);
-    the rule is then skipped with ``message`` as the reason, never passed."""
+    the rule is then reported as not applicable with ``message`` as the reason, never passed."""
+    details: tuple[Detail, ...] = ()
 
 
 def placeholders(template: str) -> list[str]:

@@ -124,9 +124,9 @@ def test_merge_commits_are_skipped_unless_included() -> None:
         "match subject_pattern)" in included.message
 
 
-def test_only_merge_commits_is_a_skip_not_a_pass() -> None:
+def test_only_merge_commits_is_not_applicable_not_a_pass() -> None:
     result = run(rule(required_trailers=["Signed-off-by"]), made(1, "Merge x", parents=2))
-    assert result.status is Status.SKIP
+    assert result.status is Status.NOT_APPLICABLE
     assert result.message.startswith("not applicable: no commits to check: every commit is a "
                                      "merge")
 
@@ -135,11 +135,11 @@ def test_only_merge_commits_is_a_skip_not_a_pass() -> None:
     (Revisions(mode="diff-file", source="change.diff"), "diff read from change.diff"),
     (Revisions(mode="staged", base_ref="HEAD"), "staged changes against HEAD"),
 ])
-def test_no_commits_is_a_skip_not_a_pass(revisions: Revisions, where: str) -> None:
+def test_no_commits_is_not_applicable_not_a_pass(revisions: Revisions, where: str) -> None:
     facts = facts_of(change("a.py"), commits=0)
     facts = replace(facts, changeset=replace(facts.changeset, revisions=revisions))
     result = judge(rule(max_commits=1, required_trailers=["Signed-off-by"]), facts)
-    assert result.status is Status.SKIP
+    assert result.status is Status.NOT_APPLICABLE
     assert result.message == f"not applicable: no commits to check ({where} carries none)"
 
 
