@@ -6,18 +6,38 @@ import argparse
 import hashlib
 import json
 import os
-import platform
 import random
-import shutil
-import statistics
 import subprocess
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from harness import (
+    BenchError,
+    Row,
+    ScaledPlan,
+    bench_env,
+    bench_main,
+    bench_parser,
+    change_kinds,
+    commit_tree,
+    environment,
+    fmt_ratio,
+    gatekeeper_command,
+    git,
+    init_repo,
+    log,
+    measure,
+    prepare_repo,
+    print_measurements,
+    print_targets,
+    random_lines,
+    ratio,
+    text_of,
+)
 
 GENERATOR_VERSION = 1
 """Bump when the generated repository changes, so a reused --workdir is rebuilt."""
@@ -26,42 +46,8 @@ STARTUP_TARGET_S = 0.15
 MIN_FILES = 1_500
 MIN_DIFF_LINES = 400_000
 REPO_DIRNAME = "gatekeeper-bench-repo"
-MARKER_NAME = "gatekeeper-bench.json"  # kept inside .git so it is not part of any commit
+MARKER_NAME = "gatekeeper-bench.json"
 DIFF_NAME = "gatekeeper-bench.diff"
-KIB_PER_MIB = 1024  # ru_maxrss is in KiB on Linux
-
-# A reproducible git: no system or global configuration, fixed identities and dates, so the
-# same seed always gives the same commit ids.
-GIT_ENV = {
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_AUTHOR_NAME": "Bench Author",
-    "GIT_AUTHOR_EMAIL": "author@example.com",
-    "GIT_COMMITTER_NAME": "Bench Committer",
-    "GIT_COMMITTER_EMAIL": "committer@example.com",
-    "GIT_TERMINAL_PROMPT": "0",
-}
-COMMIT_DATE = "2024-01-15T12:00:00+00:00"
-
-# Runs one command with stdin and stdout on /dev/null and stderr into a file, and prints its exit
-# code, wall seconds, peak RSS (KiB) and CPU seconds. os.wait4 reports the rusage of that one
-# child (with the descendants it reaped). It runs in a fresh, small interpreter because a child
-# inherits its parent's peak RSS through fork/vfork + exec on Linux: that floor is measured
-# separately with `true` and reported.
-WRAPPER = """
-import os, sys, time
-err_path, cmd = sys.argv[1], sys.argv[2:]
-stdin = os.open(os.devnull, os.O_RDONLY)
-stdout = os.open(os.devnull, os.O_WRONLY)
-stderr = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-actions = [(os.POSIX_SPAWN_DUP2, stdin, 0), (os.POSIX_SPAWN_DUP2, stdout, 1),
-           (os.POSIX_SPAWN_DUP2, stderr, 2)]
-start = time.perf_counter()
-pid = os.posix_spawnp(cmd[0], cmd, os.environ, file_actions=actions)
-_, status, usage = os.wait4(pid, 0)
-wall = time.perf_counter() - start
-print(os.waitstatus_to_exitcode(status), wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime)
-"""
 
 # The peer: a plain unidiff parse of the very diff text `git diff -M` printed.
 UNIDIFF_PEER = """
@@ -81,17 +67,27 @@ WORDS = (
     "trace", "update", "user", "vector", "window", "worker",
 )
 LANGS = ("py", "py", "py", "py", "ts", "ts", "ts", "go", "go", "md")
-
-
-class BenchError(RuntimeError):
-    """A failure that ends the benchmark with a one-line message."""
+# str.format templates of generated lines: {a} and {b} are identifiers, {n} a number.
+LINE_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "py": ("def {a}({b}, limit={n}):", "    {a} = {b}.get({n}, None)",
+           "    return {a} + {n}", "    if {a} > {n}:",
+           "    # {a} keeps {b} in step", "    {a}.append({b}[{n}])"),
+    "ts": ("export function {a}({b}: number): number {{", "  const {a} = {b} * {n};",
+           "  return {a} + {n};", "}}", "  // {a} follows {b}",
+           "  if ({a} > {n}) {{ {b}.push({n}); }}"),
+    "go": ("func {a}({b} int) int {{", "\t{a} := {b} * {n}", "\treturn {a} + {n}",
+           "}}", "\t// {a} follows {b}", "\tif {a} > {n} {{ {b}++ }}"),
+    "md": ("## {a} and {b}", "The {a} step reads {b} up to {n} times.",
+           "- {a}: {n}", "", "See `{b}` for the {a} case.",
+           "| {a} | {b} | {n} |"),
+}
 
 
 # -- the generated repository -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Plan:
+class Plan(ScaledPlan):
     """How many files of each kind the change set holds (before --scale)."""
 
     modified: int = 860
@@ -106,37 +102,9 @@ class Plan:
     binaries: int = 4
     lock_packages: int = 3_000
 
-    def scaled(self, factor: float) -> Plan:
-        values = {name: max(1, round(getattr(self, name) * factor))
-                  for name in self.__dataclass_fields__}
-        return replace(self, **values)
-
-
-def _ident(rng: random.Random) -> str:
-    return f"{rng.choice(WORDS)}_{rng.choice(WORDS)}_{rng.randrange(100_000)}"
-
-
-def _line(rng: random.Random, lang: str) -> str:
-    a, b, n = _ident(rng), _ident(rng), rng.randrange(1_000_000)
-    kind = rng.randrange(6)
-    if lang == "py":
-        return (f"def {a}({b}, limit={n}):", f"    {a} = {b}.get({n}, None)",
-                f"    return {a} + {n}", f"    if {a} > {n}:",
-                f"    # {a} keeps {b} in step", f"    {a}.append({b}[{n}])")[kind]
-    if lang == "ts":
-        return (f"export function {a}({b}: number): number {{", f"  const {a} = {b} * {n};",
-                f"  return {a} + {n};", "}", f"  // {a} follows {b}",
-                f"  if ({a} > {n}) {{ {b}.push({n}); }}")[kind]
-    if lang == "go":
-        return (f"func {a}({b} int) int {{", f"\t{a} := {b} * {n}", f"\treturn {a} + {n}",
-                "}", f"\t// {a} follows {b}", f"\tif {a} > {n} {{ {b}++ }}")[kind]
-    return (f"## {a} and {b}", f"The {a} step reads {b} up to {n} times.",
-            f"- {a}: {n}", "", f"See `{b}` for the {a} case.",
-            f"| {a} | {b} | {n} |")[kind]
-
 
 def _lines(rng: random.Random, lang: str, count: int) -> list[str]:
-    return [_line(rng, lang) for _ in range(count)]
+    return random_lines(rng, LINE_TEMPLATES[lang], count, WORDS)
 
 
 def _edit(rng: random.Random, lines: list[str], lang: str, fraction: float) -> list[str]:
@@ -217,10 +185,6 @@ class Snapshots:
     """(message, files to write, paths to delete)."""
 
 
-def _text(lines: list[str]) -> str:
-    return "\n".join(lines) + "\n"
-
-
 def generate(seed: int, plan: Plan) -> Snapshots:
     rng = random.Random(seed)
     snap = Snapshots()
@@ -234,20 +198,20 @@ def generate(seed: int, plan: Plan) -> Snapshots:
     rework: Tree = {}
     for _ in range(plan.modified):
         path, lines = new_file(rng.choice(LANGS), 200, 560)
-        snap.base[path] = _text(lines)
-        rework[path] = _text(_edit(rng, lines, _lang_of(path), rng.uniform(0.25, 0.45)))
+        snap.base[path] = text_of(lines)
+        rework[path] = text_of(_edit(rng, lines, _lang_of(path), rng.uniform(0.25, 0.45)))
     for _ in range(plan.unchanged):
         path, lines = new_file(rng.choice(LANGS), 50, 300)
-        snap.base[path] = _text(lines)
+        snap.base[path] = text_of(lines)
     for _ in range(plan.added):
         path, lines = new_file(rng.choice(LANGS), 120, 400)
-        rework[path] = _text(lines)
+        rework[path] = text_of(lines)
     banner = "// Code generated by protoc-gen-go. DO NOT EDIT.\n// source: bench.proto\n\n"
     for i in range(plan.generated):
         lines = _lines(rng, "go", rng.randint(150, 300))
         path = f"gen/proto/{rng.choice(WORDS)}_{i}.pb.go"
-        snap.base[path] = banner + _text(lines)
-        rework[path] = banner + _text(_edit(rng, lines, "go", 0.5))
+        snap.base[path] = banner + text_of(lines)
+        rework[path] = banner + text_of(_edit(rng, lines, "go", 0.5))
     snap.base[".gitattributes"] = "gen/** linguist-generated=true\n*.png binary\n"
     for i in range(plan.binaries):
         path = f"assets/img/{rng.choice(WORDS)}_{i}.png"
@@ -277,13 +241,13 @@ def generate(seed: int, plan: Plan) -> Snapshots:
     vendor = "vendor/github.com/acme/netkit"
     for _ in range(plan.vendored_base):
         path, lines = new_file("go", 100, 300, vendor)
-        snap.base[path] = _text(lines)
+        snap.base[path] = text_of(lines)
     for path in rng.sample(sorted(p for p in snap.base if p.startswith(vendor)),
                            min(plan.vendored_modified, plan.vendored_base)):
-        deps[path] = _text(_edit(rng, str(snap.base[path]).splitlines(), "go", 0.3))
+        deps[path] = text_of(_edit(rng, str(snap.base[path]).splitlines(), "go", 0.3))
     for _ in range(plan.vendored_added):
         path, lines = new_file("go", 80, 300, f"{vendor}/{rng.choice(WORDS)}")
-        deps[path] = _text(lines)
+        deps[path] = text_of(lines)
     snap.commits.append(("Update dependencies and vendored netkit", deps, []))
 
     # Commit 3: move modules (renames with small edits) and delete dead ones.
@@ -292,82 +256,26 @@ def generate(seed: int, plan: Plan) -> Snapshots:
     for _ in range(plan.renamed):
         lang = rng.choice(LANGS)
         old, lines = new_file(lang, 80, 300)
-        snap.base[old] = _text(lines)
+        snap.base[old] = text_of(lines)
         new = _path(rng, lang, next(counter), f"src/core/{rng.choice(WORDS)}")
-        moves[new] = _text(_edit(rng, lines, lang, 0.04))
+        moves[new] = text_of(_edit(rng, lines, lang, 0.04))
         gone.append(old)
     for _ in range(plan.deleted):
         path, lines = new_file(rng.choice(LANGS), 150, 450)
-        snap.base[path] = _text(lines)
+        snap.base[path] = text_of(lines)
         gone.append(path)
     snap.commits.append(("Move core modules and delete dead code", moves, gone))
     return snap
 
 
-def git(repo: Path, *args: str, capture: bool = True) -> str:
-    result = subprocess.run(["git", *args], cwd=repo, env=bench_env(), check=False,
-                            capture_output=capture)
-    if result.returncode != 0:
-        message = (result.stderr or b"").decode("utf-8", errors="replace").strip()
-        raise BenchError(f"git {' '.join(args[:2])} failed: {message or result.returncode}")
-    return (result.stdout or b"").decode("utf-8", errors="replace").strip()
-
-
-def bench_env() -> dict[str, str]:
-    return {**os.environ, **GIT_ENV, "GIT_AUTHOR_DATE": COMMIT_DATE,
-            "GIT_COMMITTER_DATE": COMMIT_DATE}
-
-
-def _write_tree(repo: Path, files: Tree, deletions: Sequence[str] = ()) -> None:
-    for rel in deletions:
-        (repo / rel).unlink()
-    for rel, content in files.items():
-        target = repo / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8", newline="\n")
-
-
-def build_repo(repo: Path, seed: int, plan: Plan) -> tuple[str, str]:
-    snap = generate(seed, plan)
-    repo.mkdir(parents=True)
-    git(repo, "init", "-q")
-    git(repo, "symbolic-ref", "HEAD", "refs/heads/main")
-    for key, value in (("commit.gpgsign", "false"), ("gc.auto", "0"), ("core.autocrlf", "false")):
-        git(repo, "config", key, value)
-    _write_tree(repo, snap.base)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "Base snapshot")
-    base = git(repo, "rev-parse", "HEAD")
+def build_repo(repo: Path, seed: int, scale: float) -> tuple[str, str]:
+    snap = generate(seed, Plan().scaled(scale))
+    init_repo(repo)
+    base = head = commit_tree(repo, "Base snapshot", snap.base)
     for message, files, deletions in snap.commits:
-        _write_tree(repo, files, deletions)
-        git(repo, "add", "-A")
-        git(repo, "commit", "-q", "-m", message)
-    head = git(repo, "rev-parse", "HEAD")
+        head = commit_tree(repo, message, files, deletions)
     git(repo, "branch", "-f", "bench-base", base)
     return base, head
-
-
-def prepare_repo(workdir: Path, seed: int, scale: float) -> tuple[Path, str, str, bool]:
-    """The benchmark repository under ``workdir``: reused when seed and scale match."""
-    repo = workdir / REPO_DIRNAME
-    marker = repo / ".git" / MARKER_NAME
-    wanted = {"generator": GENERATOR_VERSION, "seed": seed, "scale": scale}
-    if marker.is_file():
-        recorded = json.loads(marker.read_text(encoding="utf-8"))
-        if {k: recorded.get(k) for k in wanted} == wanted:
-            return repo, recorded["base"], recorded["head"], True
-        log(f"rebuilding {repo}: it was built with different settings")
-        shutil.rmtree(repo)
-    elif repo.exists():
-        raise BenchError(f"{repo} exists but was not made by this benchmark; remove it or pass "
-                         "another --workdir")
-    log(f"building the benchmark repository in {repo} (seed {seed}, scale {scale}) ...")
-    base, head = build_repo(repo, seed, Plan().scaled(scale))
-    marker.write_text(json.dumps({**wanted, "base": base, "head": head}), encoding="utf-8")
-    return repo, base, head, False
 
 
 @dataclass(frozen=True)
@@ -395,70 +303,6 @@ def diff_stats(repo: Path, base: str, head: str, diff_path: Path) -> DiffStats:
     return DiffStats(files, lines, diff_path.stat().st_size, dict(sorted(statuses.items())))
 
 
-# -- measuring --------------------------------------------------------------------------------
-
-
-@dataclass
-class Measurement:
-    label: str
-    walls: list[float] = field(default_factory=list)
-    rss_kib: list[int] = field(default_factory=list)
-    cpus: list[float] = field(default_factory=list)
-
-    @property
-    def wall(self) -> float:
-        return statistics.median(self.walls)
-
-    @property
-    def rss_mib(self) -> float:
-        return statistics.median(self.rss_kib) / KIB_PER_MIB
-
-    @property
-    def cpu(self) -> float:
-        return statistics.median(self.cpus)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"median_wall_s": round(self.wall, 4), "peak_rss_mib": round(self.rss_mib, 2),
-                "max_peak_rss_mib": round(max(self.rss_kib) / KIB_PER_MIB, 2),
-                "median_cpu_s": round(self.cpu, 4), "runs": len(self.walls),
-                "walls_s": [round(w, 4) for w in self.walls]}
-
-
-def run_once(cmd: Sequence[str], cwd: Path, err_path: Path,
-             ok_codes: tuple[int, ...]) -> tuple[float, int, float]:
-    """Run ``cmd`` under the wrapper; return its wall seconds, peak RSS (KiB) and CPU seconds."""
-    result = subprocess.run([sys.executable, "-I", "-S", "-c", WRAPPER, str(err_path), *cmd],
-                            cwd=cwd, env=bench_env(), capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise BenchError(f"the measuring wrapper failed for {cmd[0]}: {result.stderr.strip()}")
-    code, wall, rss, cpu = result.stdout.split()
-    if int(code) not in ok_codes:
-        stderr = err_path.read_text(encoding="utf-8", errors="replace").strip()
-        raise BenchError(f"{' '.join(cmd)} exited with {code}: {stderr[-2000:] or '(no stderr)'}")
-    return float(wall), int(rss), float(cpu)
-
-
-def measure(label: str, cmd: Sequence[str], cwd: Path, err_path: Path, repeat: int,
-            warmup: int, ok_codes: tuple[int, ...] = (0,)) -> Measurement:
-    log(f"measuring {label}: {warmup} warm-up + {repeat} runs")
-    for _ in range(warmup):
-        run_once(cmd, cwd, err_path, ok_codes)
-    result = Measurement(label)
-    for _ in range(repeat):
-        wall, rss, cpu = run_once(cmd, cwd, err_path, ok_codes)
-        result.walls.append(wall)
-        result.rss_kib.append(rss)
-        result.cpus.append(cpu)
-    return result
-
-
-def gatekeeper_command(explicit: str | None) -> list[str]:
-    if explicit:
-        return [explicit]
-    found = shutil.which("gatekeeper")
-    return [found] if found else [sys.executable, "-m", "gatekeeper"]
-
-
 def interpreter_of(command: list[str]) -> str:
     """The Python that runs ``command``: its script's shebang, else this interpreter."""
     if len(command) == 1:
@@ -483,24 +327,12 @@ def find_unidiff_python(candidates: Sequence[str]) -> str | None:
     return None
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 # -- reporting --------------------------------------------------------------------------------
-
-
-def ratio(a: float, b: float) -> float | None:
-    return round(a / b, 2) if b > 0 else None
-
-
-def fmt_ratio(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}x"
 
 
 def print_table(report: dict[str, Any]) -> None:
     repo, res, ratios = report["repo"], report["results"], report["ratios"]
-    kinds = ", ".join(f"{k} {v:,}" for k, v in repo["statuses"].items())
+    kinds = change_kinds(repo["statuses"])
     print(f"Change set: {repo['files']:,} files ({kinds}), {repo['diff_lines']:,} lines and "
           f"{repo['diff_bytes'] / 2**20:.1f} MiB of `git diff -M` output")
     print(f"Revisions: {repo['base'][:12]}..{repo['head'][:12]} (seed {repo['seed']}, scale "
@@ -509,61 +341,33 @@ def print_table(report: dict[str, Any]) -> None:
     print(f"Runs: median of {report['repeat']} (startup: {report['startup_repeat']}); "
           f"RSS floor of a measured child (`true`): {report['rss_floor_mib']:.1f} MiB")
     print()
-    rows = [("git diff -M", res["git_diff"], "1.00x", "1.00x"),
-            ("gatekeeper check --format json", res["gatekeeper_check"],
-             fmt_ratio(ratios["gatekeeper_time"]), fmt_ratio(ratios["gatekeeper_rss"]))]
+    rows: list[Row] = [
+        ("git diff -M", res["git_diff"], ("1.00x", "1.00x")),
+        ("gatekeeper check --format json", res["gatekeeper_check"],
+         (fmt_ratio(ratios["gatekeeper_time"]), fmt_ratio(ratios["gatekeeper_rss"])))]
     if res.get("unidiff_peer"):
         rows.append(("peer: unidiff PatchSet parse", res["unidiff_peer"],
-                     fmt_ratio(ratios["unidiff_time"]), fmt_ratio(ratios["unidiff_rss"])))
-    rows.append(("gatekeeper --version (startup)", res["startup"], "", ""))
-    header = ("command", "wall s", "peak RSS MiB", "CPU s", "time/git", "mem/git")
-    widths = (32, 8, 13, 8, 9, 9)
-    print("  ".join(h.ljust(w) if i == 0 else h.rjust(w)
-                    for i, (h, w) in enumerate(zip(header, widths, strict=True))))
-    print("  ".join("-" * w for w in widths))
-    floor = report["rss_floor_mib"]
-    at_floor = False
-    for name, data, t_ratio, m_ratio in rows:
-        rss = f"{data['peak_rss_mib']:.1f}"
-        if data["peak_rss_mib"] <= floor * 1.05:
-            rss, at_floor = f"*{rss}", True
-        cells = (name, f"{data['median_wall_s']:.3f}", rss,
-                 f"{data['median_cpu_s']:.3f}", t_ratio, m_ratio)
-        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                        for i, (c, w) in enumerate(zip(cells, widths, strict=True))))
-    if at_floor:
-        print("* at the RSS floor: the command itself may use less than this")
+                     (fmt_ratio(ratios["unidiff_time"]), fmt_ratio(ratios["unidiff_rss"]))))
+    rows.append(("gatekeeper --version (startup)", res["startup"], ("", "")))
+    print_measurements(("command", "wall s", "peak RSS MiB", "CPU s", "time/git", "mem/git"),
+                       (32, 8, 13, 8, 9, 9), rows, report["rss_floor_mib"])
     if report["unidiff_skipped"]:
         print(f"(peer row skipped: {report['unidiff_skipped']})")
-    print()
-    for target in report["targets"].values():
-        print(f"{'MET    ' if target['met'] else 'NOT MET'}  {target['name']}: "
-              f"{target['value']} (target {target['target']})")
+    print_targets(report["targets"])
 
 
 # -- main ---------------------------------------------------------------------------------------
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="Build a large deterministic git change set and compare the wall time and "
-        "peak RSS of `gatekeeper check` with `git diff -M` (and a plain unidiff parse).")
-    parser.add_argument("--workdir", type=Path, help="Keep the generated repository here and "
-                        "reuse it on later runs (default: a temporary folder, removed after).")
-    parser.add_argument("--repeat", type=int, default=5, help="Measured runs per command; the "
-                        "median is reported (default: %(default)s).")
-    parser.add_argument("--startup-repeat", type=int, default=10, help="Runs of `gatekeeper "
-                        "--version` (default: %(default)s).")
-    parser.add_argument("--warmup", type=int, default=1, help="Unmeasured runs before each "
-                        "command's measured runs (default: %(default)s).")
-    parser.add_argument("--seed", type=int, default=20240115, help="Seed of the generated "
-                        "repository (default: %(default)s).")
-    parser.add_argument("--scale", type=float, default=1.0, help="Multiply the number of files "
-                        "(below 1.0 the change set is smaller than the benchmark's minimum; "
-                        "default: %(default)s).")
-    parser.add_argument("--gatekeeper", metavar="PATH", help="The gatekeeper executable (default: "
-                        "`gatekeeper` on PATH, else `python -m gatekeeper`).")
-    parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+    parser = bench_parser(
+        "Build a large deterministic git change set and compare the wall time and peak RSS of "
+        "`gatekeeper check` with `git diff -M` (and a plain unidiff parse).",
+        repeat=5, seed=20240115, seeded="repository",
+        below="the change set is smaller than the benchmark's minimum",
+        run_options=lambda parser: parser.add_argument(
+            "--startup-repeat", type=int, default=10,
+            help="Runs of `gatekeeper --version` (default: %(default)s)."))
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.startup_repeat < 1 or args.warmup < 0 or args.scale <= 0:
         parser.error("--repeat and --startup-repeat must be >= 1, --warmup >= 0, --scale > 0")
@@ -571,9 +375,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    if shutil.which("git") is None:
-        raise BenchError("git is not on PATH")
-    repo, base, head, reused = prepare_repo(workdir, args.seed, args.scale)
+    repo, base, head, reused = prepare_repo(workdir, args.seed, args.scale,
+                                            dirname=REPO_DIRNAME, marker_name=MARKER_NAME,
+                                            generator=GENERATOR_VERSION, build=build_repo)
     stats = diff_stats(repo, base, head, workdir / DIFF_NAME)
     log(f"change set: {stats.files:,} files, {stats.lines:,} diff lines")
     if stats.files < MIN_FILES or stats.lines < MIN_DIFF_LINES:
@@ -635,8 +439,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "gatekeeper_command": gk,
         "gatekeeper_files_seen": seen,
         "gatekeeper_verdict": verdict.get("verdict"),
-        "environment": {"python": platform.python_version(), "platform": platform.platform(),
-                        "git": git(repo, "--version"), "cpus": os.cpu_count()},
+        "environment": environment(repo),
         "repeat": args.repeat,
         "startup_repeat": args.startup_repeat,
         "rss_floor_mib": round(floor.rss_mib, 2),
@@ -655,22 +458,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    try:
-        if args.workdir is not None:
-            args.workdir.mkdir(parents=True, exist_ok=True)
-            report = run(args, args.workdir.resolve())
-        else:
-            with tempfile.TemporaryDirectory(prefix="gatekeeper-bench-") as tmp:
-                report = run(args, Path(tmp))
-    except BenchError as exc:
-        print(f"bench_check: error: {exc}", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        print_table(report)
-    return 0
+    return bench_main("bench_check", "gatekeeper-bench-", parse_args(argv), run, print_table)
 
 
 if __name__ == "__main__":
