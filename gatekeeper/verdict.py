@@ -31,6 +31,11 @@ class Status(str, enum.Enum):
     """The rule did not pass, and a policy exception that has not expired covers it."""
 
 
+def _number(value: int | float) -> str:
+    """30.0 reads as 30; a count stays as it is, however large."""
+    return f"{value:.10g}" if isinstance(value, float) else str(value)
+
+
 @dataclass(frozen=True, slots=True)
 class Check:
     """One measured value against one limit."""
@@ -49,7 +54,7 @@ class Check:
     def describe(self) -> str:
         ops = (">=", "<") if self.floor else ("<=", ">")
         op = ops[0] if self.passed else ops[1]
-        return f"{self.name} {self.measured} {op} {self.limit}"
+        return f"{self.name} {_number(self.measured)} {op} {_number(self.limit)}"
 
 
 @dataclass(frozen=True, slots=True)

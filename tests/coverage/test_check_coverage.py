@@ -269,3 +269,16 @@ def test_a_hook_without_reports_reports_coverage_rules_not_applicable(project: R
                      env={"PRE_COMMIT_FROM_REF": base, "PRE_COMMIT_TO_REF": project.head()})
     assert result.code == 0, result.stderr
     assert "N/A  tested [error]  not applicable: no coverage report was given" in result.stdout
+
+
+def test_explain_and_markdown_show_the_uncovered_lines(project: Repo) -> None:
+    xml = coverage_of(project, "xml")["xml"]
+    explained = run_cli("explain", "-C", str(project.path), "--base", "main",
+                        "--coverage", str(xml))
+    assert explained.code == 0, explained.stderr
+    assert "coverage: patch 30.00% (3 of 10 changed lines)" in explained.stdout
+    assert "  lines:    src/extra.py:1-4 (0 of 4 changed lines covered, 0%)" in explained.stdout
+    assert "  check:    patch coverage 30 < 50 %" in explained.stdout
+    code, out, _ = check(project, "--coverage", str(xml), "--format", "markdown")
+    assert code == 1
+    assert "  - `src/calc.py:14-16 (3 of 6 changed lines covered, 50%)`" in out
