@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 LineRange = tuple[int, int]
 """An inclusive range of line numbers, ``(first, last)``."""
+
+
+def fold_ranges(lines: Iterable[int]) -> tuple[LineRange, ...]:
+    """Line numbers, in any order and repeated or not, folded into sorted inclusive ranges."""
+    found: list[LineRange] = []
+    for line in sorted(set(lines)):
+        if found and found[-1][1] == line - 1:
+            found[-1] = (found[-1][0], line)
+        else:
+            found.append((line, line))
+    return tuple(found)
 
 
 class FileStatus(str, enum.Enum):
@@ -181,6 +192,31 @@ class ChangeMeta:
 
 
 @dataclass(frozen=True, slots=True)
+class AddedComment:
+    """An added line that holds a comment marker (``#``, ``//``, ``/*``, ``<!--`` ...), kept
+    so AI authorship comments can be found after the diff is gone."""
+
+    path: str
+    line: int
+    """The line number in the new file."""
+    text: str
+    """The line with surrounding whitespace removed, shortened to a bounded length."""
+
+
+@dataclass(frozen=True, slots=True)
+class LineOrigin:
+    """Where an added line at the head came from, by ``git blame``: for notes attribution."""
+
+    line: int
+    """The line number at the head."""
+    commit: str
+    path: str
+    """The file's path in ``commit``."""
+    original_line: int
+    """The line number in ``commit``'s version of the file."""
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeSet:
     """The raw change set: what changed and in which commits, before any policy is applied."""
 
@@ -192,6 +228,14 @@ class ChangeSet:
     headers: dict[str, str] = field(default_factory=dict)
     """Path to the first bytes of its new content, for generated-file banners."""
     meta: ChangeMeta = ChangeMeta()
+    comments: tuple[AddedComment, ...] = ()
+    """Added lines holding a comment, for AI authorship comments."""
+    notes: dict[str, bytes] = field(default_factory=dict)
+    """Commit to its note on refs/notes/ai, for the commits of the change that have one."""
+    unread_notes: dict[str, int] = field(default_factory=dict)
+    """Commit to the size of its note, for notes too big to read."""
+    origins: dict[str, tuple[LineOrigin, ...]] = field(default_factory=dict)
+    """Path to where its added lines came from, for files that commits with notes touched."""
 
     @property
     def empty(self) -> bool:

@@ -10,6 +10,7 @@ from typing import IO
 
 from gatekeeper import diffparse, gitattributes
 from gatekeeper.changeset import (
+    AddedComment,
     ChangeSet,
     Commit,
     FileChange,
@@ -30,6 +31,9 @@ HEADER_BYTES = 4096
 ATTRIBUTES_BYTES = 1 << 20
 BINARY_PROBE_BYTES = 8000  # git's own binary heuristic looks this far for a NUL byte
 _ZERO = frozenset("0")
+MAX_COMMENTS = 200_000
+"""Added comment lines kept per change set, at most ~240 characters each: this bounds their
+memory (tens of MB at worst) on huge generated or vendored changes. Later ones are dropped."""
 _LOG_FIELDS = ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%s", "%b", "%(trailers:unfold,only)")
 
 
@@ -44,8 +48,9 @@ def from_git(repo: GitRepo, revisions: Revisions, *, find_copies: bool = False) 
             raise ChangeSetError("no head revision to check")
         # No base (a branch none of whose history the remote has): everything is new.
         args += [revisions.merge_base or repo.empty_tree(), revisions.head_sha, "--"]
+    comments: list[AddedComment] = []
     with repo.stream("diff", *args) as out:
-        files = tuple(_zip_raw_and_patch(out))
+        files = tuple(_zip_raw_and_patch(out, comments))
     commits: tuple[Commit, ...] = ()
     if revisions.mode == "range" and revisions.merge_base != revisions.head_sha:
         spec = (f"{revisions.merge_base}..{revisions.head_sha}" if revisions.merge_base
@@ -63,7 +68,7 @@ def from_git(repo: GitRepo, revisions: Revisions, *, find_copies: bool = False) 
                   for f in files)
     headers = {path: head[:HEADER_BYTES].decode("utf-8", errors="replace")
                for path, head in heads.items() if not _is_binary(head)}
-    return ChangeSet(revisions, files, commits, attributes, headers)
+    return ChangeSet(revisions, files, commits, attributes, headers, comments=tuple(comments))
 
 
 def from_diff_file(path: str) -> ChangeSet:
@@ -79,15 +84,19 @@ def from_diff_file(path: str) -> ChangeSet:
     try:
         first = stream.readline()
         lines: Iterable[bytes] = itertools.chain([first], stream)
-        patches = list(diffparse.parse_patch(lines, source=name))
+        patches = list(diffparse.parse_patch(
+            lines, source=name, comments=diffparse.CommentBudget(MAX_COMMENTS)))
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
     if first.strip() and not patches:
         raise DiffInputError(f"{name}:1: not a unified diff (no ---/+++ or diff --git header)",
                              hint="produce it with git diff or diff -u")
-    files = tuple(_from_patch(p) for p in _merge_type_changes(patches))
-    return ChangeSet(Revisions(mode="diff-file", source=name), files)
+    merged = _merge_type_changes(patches)
+    files = tuple(_from_patch(p) for p in merged)
+    comments = tuple(AddedComment(f.path, line, text)
+                     for f, p in zip(files, merged, strict=True) for line, text in p.comments)
+    return ChangeSet(Revisions(mode="diff-file", source=name), files, comments=comments)
 
 
 def _merge_type_changes(patches: list[diffparse.PatchFile]) -> list[diffparse.PatchFile]:
@@ -111,6 +120,7 @@ def _join_type_change(removal: diffparse.PatchFile, addition: diffparse.PatchFil
     removal.added += addition.added
     removal.deleted += addition.deleted
     removal.hunks += addition.hunks
+    removal.comments += addition.comments
     removal.binary = removal.binary or addition.binary
 
 
@@ -127,11 +137,13 @@ def _split_raw_section(out: IO[bytes]) -> tuple[bytes, bytes]:
             return buffer, b""
 
 
-def _zip_raw_and_patch(out: IO[bytes]) -> Iterator[FileChange]:
+def _zip_raw_and_patch(out: IO[bytes], comments: list[AddedComment]) -> Iterator[FileChange]:
+    """The files of git's raw-plus-patch output; their added comment lines go to ``comments``."""
     raw, first = _split_raw_section(out)
     entries = diffparse.parse_raw_z(raw)
     try:
-        patches = diffparse.parse_patch(itertools.chain([first], out), source="git diff")
+        patches = diffparse.parse_patch(itertools.chain([first], out), source="git diff",
+                                        comments=diffparse.CommentBudget(MAX_COMMENTS))
         for entry in entries:
             patch = next(patches, None)
             if patch is None:
@@ -141,6 +153,7 @@ def _zip_raw_and_patch(out: IO[bytes]) -> Iterator[FileChange]:
                 if second is None:
                     raise ChangeSetError(f"git diff printed half a type change for {entry.dst}")
                 _join_type_change(patch, second)
+            comments += (AddedComment(entry.dst, line, text) for line, text in patch.comments)
             yield _from_raw(entry, patch)
     except DiffInputError as exc:
         raise ChangeSetError(f"could not parse git's diff output: {exc.message}") from exc

@@ -22,7 +22,18 @@ from unidiff.constants import (
     RE_TARGET_FILENAME,
 )
 
+from gatekeeper.comments import (
+    MAX_COMMENT_CHARS,
+    SIEVE_LEADS,
+    SIEVE_MARKS,
+    CommentBudget,
+    keep_comment,
+)
 from gatekeeper.errors import DiffInputError
+
+# The comment budget is part of parse_patch's signature, so its names are offered here too.
+__all__ = ["MAX_COMMENT_CHARS", "CommentBudget", "PatchFile", "RawEntry", "decode_path",
+           "parse_patch", "parse_raw_z", "unquote"]
 
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 _PLAIN_EPOCH = re.compile(r"^1970-01-01 00:00:00(\.0+)? \+0000$|^Thu Jan  1 00:00:00 1970")
@@ -127,6 +138,8 @@ class PatchFile:
     hunks: list[tuple[int, int, int, int, str, list[list[int]], list[list[int]]]] = field(
         default_factory=list
     )
+    comments: list[tuple[int, str]] = field(default_factory=list)
+    """Added lines holding a comment: the line number in the new file and the stripped text."""
 
     @property
     def old_path(self) -> str | None:
@@ -177,8 +190,13 @@ def _header_name(raw: str) -> str | None:
     return None if name == DEV_NULL else name
 
 
-def parse_patch(lines: Iterable[bytes], *, source: str = "diff") -> Iterator[PatchFile]:
-    """Yield one PatchFile per file section of a unified diff read line by line (as bytes)."""
+def parse_patch(lines: Iterable[bytes], *, source: str = "diff",
+                comments: CommentBudget | None = None) -> Iterator[PatchFile]:
+    """Yield one PatchFile per file section of a unified diff read line by line (as bytes).
+
+    With a ``comments`` budget, added lines that hold a comment are kept in
+    ``PatchFile.comments`` until the budget runs out.
+    """
     current: PatchFile | None = None
     pending_minus: str | None = None  # a plain diff's "---" line, waiting for "+++"
     pending_epoch = False
@@ -197,7 +215,7 @@ def parse_patch(lines: Iterable[bytes], *, source: str = "diff") -> Iterator[Pat
         if line.startswith(b"@@ "):
             if current is None:
                 raise DiffInputError(f"{source}:{lineno}: hunk before any file header")
-            lineno = _read_hunk(current, line, it, lineno, source)
+            lineno = _read_hunk(current, line, it, lineno, source, comments)
             continue
         text = line.decode("utf-8", errors="replace").rstrip("\r\n")
         if text.startswith("--- ") and (current is None or not current.git or current.hunks
@@ -281,7 +299,8 @@ def _git_extended_header(current: PatchFile, text: str) -> None:
 
 
 def _read_hunk(
-    current: PatchFile, header: bytes, it: Iterator[bytes], lineno: int, source: str
+    current: PatchFile, header: bytes, it: Iterator[bytes], lineno: int, source: str,
+    budget: CommentBudget | None = None,
 ) -> int:
     match = RE_HUNK_HEADER.match(header.decode("utf-8", errors="replace").rstrip("\r\n"))
     if match is None:
@@ -295,6 +314,7 @@ def _read_hunk(
     added: list[list[int]] = []
     removed: list[list[int]] = []
     n_added = n_removed = 0
+    leads, marks = SIEVE_LEADS, SIEVE_MARKS  # looked up once per hunk
     while old_left > 0 or new_left > 0:
         line = next(it, None)
         if line is None:
@@ -306,6 +326,12 @@ def _read_hunk(
                 added[-1][1] = new_no
             else:
                 added.append([new_no, new_no])
+            if budget is not None and (
+                line.lstrip(b"+ \t")[:1] in leads or len(line.translate(None, marks)) != len(line)
+            ):
+                comment = keep_comment(budget, line)
+                if comment is not None:
+                    current.comments.append((new_no, comment))
             new_no += 1
             new_left -= 1
             n_added += 1

@@ -7,11 +7,13 @@ the configuration that would change the output format pinned on the command line
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gatekeeper.blameparse import parse_porcelain
+from gatekeeper.changeset import LineOrigin, LineRange
 from gatekeeper.errors import ChangeSetError
 
 if TYPE_CHECKING:
@@ -254,5 +256,62 @@ class GitRepo:
         _, out = self.run("ls-tree", "-r", "-z", "--name-only", rev)
         return [p for p in out.split("\0") if p]
 
+    def remote_refs(self, remote: str, *patterns: str) -> dict[str, str] | None:
+        """Ref name to object for the refs ``remote`` advertises that match ``patterns``;
+        None when the remote cannot be reached."""
+        if remote.startswith("-"):
+            return None
+        status, out = self.run("ls-remote", "--refs", remote, *patterns, ok_codes=(0, 2, 128))
+        if status != 0:
+            return None
+        refs = {}
+        for line in out.splitlines():
+            sha, _, name = line.partition("\t")
+            if name:
+                refs[name] = sha
+        return refs
+
+    def read_notes(self, ref: str, objects: Iterable[str],
+                   limit: int) -> tuple[dict[str, bytes], dict[str, int]]:
+        """The notes on ``ref`` of each of ``objects`` that has one, and apart from them the
+        size of each note larger than ``limit`` bytes, which is not read."""
+        wanted = set(objects)
+        status, out = self.run("notes", f"--ref={ref}", "list", ok_codes=(0, 1, 128))
+        blobs: dict[str, list[str]] = {}
+        for line in out.splitlines() if status == 0 else ():
+            blob, _, annotated = line.partition(" ")
+            if annotated in wanted:
+                blobs.setdefault(blob, []).append(annotated)
+        notes: dict[str, bytes] = {}
+        too_big: dict[str, int] = {}
+
+        def take(blob: str, stdout: Any, size: int) -> None:
+            if size > limit:
+                _skip(stdout, size + 1)
+                too_big.update(dict.fromkeys(blobs[blob], size))
+                return
+            data = stdout.read(size)
+            _skip(stdout, 1)
+            notes.update(dict.fromkeys(blobs[blob], data))
+
+        self._blobs(list(blobs), take)
+        return notes, too_big
+
+    def blame(self, head: str, path: str, ranges: Sequence[LineRange],
+              since: str | None = None) -> list[LineOrigin]:
+        """Where each line of ``path`` at ``head`` in ``ranges`` came from, by ``git blame``
+        (which sorts and joins the ranges itself).
+
+        With ``since``, history stops there: lines older than ``since`` have no origin in the
+        range and are left out. Root commits count as origins (a clone's shallow edge, or a
+        change with no base).
+        """
+        args = ["blame", "--porcelain", "--root", "--no-textconv", "--no-ignore-revs-file"]
+        args += [f"-L{first},{last}" for first, last in ranges]
+        args += [f"{since}..{head}" if since else head, "--", path]
+        with self.stream(*args) as out:
+            return list(parse_porcelain(out))
+
     def close(self) -> None:
         self.runner.clear_cache()
+

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from gatekeeper.changeset import EntryKind, FileStatus
+from gatekeeper import collect
+from gatekeeper.changeset import ChangeSet, EntryKind, FileStatus
 from gatekeeper.errors import ChangeSetError
 from tests.conftest import (
     GIT_ENV,
@@ -398,16 +401,37 @@ def test_shallow_clone_whose_remote_is_gone_fails_closed(tmp_path: Path) -> None
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
+_LEADERS = ("#", "//", "/*", "*", "<!--", "--", ";", "%", "'", '"""')
+
+
+def comments_of(repo: Repo, head: str, cs: ChangeSet) -> set[tuple[str, int, str]]:
+    """The added lines of ``cs`` that hold a comment, read back from the files at ``head``."""
+    found = set()
+    for f in cs.files:
+        if not f.added or f.binary:
+            continue
+        blob = subprocess.run(["git", "show", f"{head}:{f.path}"], cwd=repo.path, check=True,
+                              capture_output=True, env={**os.environ, **GIT_ENV}).stdout
+        lines = blob.decode("utf-8", errors="replace").split("\n")
+        for number in f.added_lines():
+            text = lines[number - 1].strip()
+            if text.startswith(_LEADERS) or any(m in text for m in (" #", "//", "/*", "<!--")):
+                found.add((f.path, number, text))
+    return found
+
+
 def test_counts_agree_with_numstat_for_every_first_parent_commit(repo: Repo) -> None:
     line = build_history(repo, seed=20240611, commits=42)
     assert len(line) >= 40
     statuses: set[FileStatus] = set()
-    seen_binary = seen_rename_edit = seen_merge = False
+    seen_binary = seen_rename_edit = seen_merge = seen_comment = False
     for parent, commit in itertools.pairwise(line):
         cs = changeset(repo, parent, commit)
         expected, binary = git_numstat(repo, parent, commit)
         assert {(f.path, f.added, f.deleted) for f in cs.files} == expected, commit
         assert {f.path for f in cs.files if f.binary} == binary, commit
+        assert comments_of(repo, commit, cs) == {(c.path, c.line, c.text) for c in cs.comments}
+        seen_comment |= bool(cs.comments)
         for f in cs.files:
             assert_hunks_consistent(f)
             statuses.add(f.status)
@@ -416,7 +440,7 @@ def test_counts_agree_with_numstat_for_every_first_parent_commit(repo: Repo) -> 
         seen_merge |= any(c.is_merge for c in cs.commits)
     assert statuses >= {FileStatus.ADDED, FileStatus.MODIFIED, FileStatus.DELETED,
                         FileStatus.RENAMED, FileStatus.MODE_ONLY}
-    assert seen_binary and seen_rename_edit and seen_merge
+    assert seen_binary and seen_rename_edit and seen_merge and seen_comment
 
 
 # settings in a user's gitconfig that would change git's output if gatekeeper did not pin them
@@ -445,3 +469,28 @@ def test_user_git_config_does_not_change_the_change_set(
     assert expected[-1].commits[0].trailer_values("signed-off-by") == ["Ada <ada@example.com>"]
     hostile_git_config(monkeypatch)
     assert [changeset(repo, a, b) for a, b in itertools.pairwise(line)] == expected
+
+
+def test_comments_of_staged_renamed_and_retyped_files(repo: Repo,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.write("lib/util.py", numbered(10, "v ="))
+    repo.write("to-link.sh", "# was a script\necho\n")
+    repo.write("target.txt", "t\n")
+    repo.write("gone.py", "# bye\n")
+    repo.commit("base")
+    move(repo, "lib/util.py", "pkg/util.py")
+    repo.write("pkg/util.py", numbered(10, "v =").replace("v = 4\n", "v = 4  # four\n"))
+    (repo.path / "to-link.sh").unlink()
+    (repo.path / "to-link.sh").symlink_to("target.txt")
+    (repo.path / "gone.py").unlink()
+    repo.write("new.py", "# one\n# two\n# three\n")
+    repo.git("add", "-A")
+    cs = changeset(repo, staged=True)
+    files = {f.path: f for f in cs.files}
+    assert files["pkg/util.py"].status is FileStatus.RENAMED and files["to-link.sh"].is_symlink
+    assert [(c.path, c.line, c.text) for c in cs.comments] == [
+        ("new.py", 1, "# one"), ("new.py", 2, "# two"), ("new.py", 3, "# three"),
+        ("pkg/util.py", 4, "v = 4  # four")]
+    monkeypatch.setattr(collect, "MAX_COMMENTS", 2)
+    assert [(c.path, c.line) for c in changeset(repo, staged=True).comments] == [
+        ("new.py", 1), ("new.py", 2)]

@@ -145,6 +145,9 @@ def test_git_diff_file_reads_like_git(repo: Repo, tmp_path: Path, options: list[
     assert from_file.revisions.mode == "diff-file" and from_file.commits == ()
     from_git = changeset(repo, base)
     assert summary(from_file) == summary(from_git)
+    assert from_file.comments == from_git.comments
+    renamed = [(c.path, c.line, c.text) for c in from_git.comments if c.path.startswith("r")]
+    assert renamed == [("rénamed/to x.txt", 7, "-- seven")]
     numstat, binary = git_numstat(repo, base, "HEAD")
     assert {(f.path, f.added, f.deleted) for f in from_file.files} == numstat
     assert {f.path for f in from_file.files if f.binary} == binary == {"bin.dat"}
@@ -250,6 +253,100 @@ def test_text_that_is_not_a_diff(tmp_path: Path) -> None:
     assert missing.code == 2 and "cannot read diff file" in missing.stderr
 
 
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+COMMENTED = {
+    "app.py": "import os\n# a comment\nx = 1  # trailing\nx=1#no space before the hash\n"
+              "    '''docstring opener\n'in a string',\nvalue = 2\n",
+    "web/main.js": "const a = 1; // trailing\n/* block\n * more\n */\nlet url = 'https://x';\n"
+                   "const b = a / 2;\nif (a < b) {}\n",
+    "page.html": "<!-- note -->\n<p>text</p> <!-- after -->\n<p>a &lt; b</p>\n",
+    "q.sql": "-- a query\nSELECT 1; -- trailing\nSELECT 2 - 1;\n",
+    "conf.ini": "; a setting\nkey = value\n",
+    "paper.tex": "% a remark\n\\section{Intro}\n",
+    "crlf.c": "int x;\r\n// windows line\r\n",
+}
+KEPT = [
+    ("app.py", 2, "# a comment"), ("app.py", 3, "x = 1  # trailing"),
+    ("app.py", 5, "'''docstring opener"), ("app.py", 6, "'in a string',"),
+    ("conf.ini", 1, "; a setting"), ("crlf.c", 2, "// windows line"),
+    ("page.html", 1, "<!-- note -->"), ("page.html", 2, "<p>text</p> <!-- after -->"),
+    ("paper.tex", 1, "% a remark"), ("q.sql", 1, "-- a query"),
+    ("web/main.js", 1, "const a = 1; // trailing"), ("web/main.js", 2, "/* block"),
+    ("web/main.js", 3, "* more"), ("web/main.js", 4, "*/"),
+    ("web/main.js", 5, "let url = 'https://x';"),
+]
+"""What is kept of COMMENTED: lines opening with a comment leader, or holding " #", "//",
+"/*" or "<!--" after code (not "--", which is too common in code). The test is on bytes, so a
+URL or a quoted leader counts too."""
+
+
+def test_added_comment_lines_are_kept_with_their_new_line_numbers(repo: Repo,
+                                                                   tmp_path: Path) -> None:
+    repo.write("README", "x\n")
+    base = repo.commit("base")
+    for name, text in COMMENTED.items():
+        repo.write(name, text)
+    repo.commit("comments")
+    from_file = parse(tmp_path, git_bytes(repo, "diff", base, "HEAD"))
+    assert sorted((c.path, c.line, c.text) for c in from_file.comments) == sorted(KEPT)
+    assert from_file.comments == changeset(repo, base).comments
+
+
+def test_only_added_lines_are_looked_at(repo: Repo, tmp_path: Path) -> None:
+    repo.write("a.py", "# one\n# two\nx = 1\n# three\n")
+    base = repo.commit("base")
+    repo.write("a.py", "# one\nx = 1\n# three\n# four\n")
+    repo.commit("edit")
+    cs = parse(tmp_path, git_bytes(repo, "diff", base, "HEAD"))
+    assert [(c.path, c.line, c.text) for c in cs.comments] == [("a.py", 4, "# four")]
+
+
+def test_comment_text_is_decoded_leniently_and_capped(repo: Repo, tmp_path: Path) -> None:
+    long = "# " + "ä" * 600
+    repo.write("a.py", b"# caf\xe9 latin-1\n" + long.encode() + "\n# 🤖 ok\n".encode())
+    repo.write("b.py", "#" + "x" * 100_000 + "\n")
+    repo.write("c.py", "# " + "€" * 500 + "\n")  # three bytes each: the cut lands inside one
+    repo.git("add", "-A")
+    cs = parse(tmp_path, git_bytes(repo, "diff", "--cached", EMPTY_TREE))
+    texts = {(c.path, c.line): c.text for c in cs.comments}
+    limit = diffparse.MAX_COMMENT_CHARS
+    assert texts == {("a.py", 1): "# caf\ufffd latin-1", ("a.py", 2): long[:limit],
+                     ("a.py", 3): "# 🤖 ok", ("b.py", 1): "#" + "x" * (limit - 1),
+                     ("c.py", 1): "# " + "€" * (limit - 2)}
+
+
+def test_the_comment_budget_spans_the_files_of_a_diff(repo: Repo) -> None:
+    for name in ("a.py", "b.py", "c.py"):
+        repo.write(name, "# one\n# two\ncode = 1\n")
+    repo.git("add", "-A")
+    lines = git_bytes(repo, "diff", "--cached", EMPTY_TREE).splitlines(keepends=True)
+    budget = diffparse.CommentBudget(3)
+    patches = list(diffparse.parse_patch(lines, comments=budget))
+    assert [(p.new_path, p.comments) for p in patches] == [
+        ("a.py", [(1, "# one"), (2, "# two")]), ("b.py", [(1, "# one")]), ("c.py", [])]
+    assert (budget.left, budget.dropped) == (0, 3)
+    assert all(p.comments == [] for p in diffparse.parse_patch(lines))  # no budget: none kept
+
+
+def test_a_diff_file_keeps_at_most_max_comments(repo: Repo, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.write("a.py", "".join(f"# comment {i}\n" for i in range(1, 51)))
+    repo.git("add", "-A")
+    data = git_bytes(repo, "diff", "--cached", EMPTY_TREE)
+    monkeypatch.setattr(collect, "MAX_COMMENTS", 20)
+    cs = parse(tmp_path, data)
+    assert [c.line for c in cs.comments] == list(range(1, 21))
+    assert cs.files[0].added == 50
+
+
+def test_a_plain_diff_keeps_comments_too(tmp_path: Path) -> None:
+    data = plain_diff(tmp_path, {"a.sh": b"echo hi\n"},
+                      {"a.sh": b"# greet\necho hi\n", "new/b.rb": b"x = 1 # one\n"}, "UTC0")
+    cs = parse(tmp_path, data)
+    assert sorted((c.path, c.line, c.text) for c in cs.comments) == [
+        ("a.sh", 1, "# greet"), ("new/b.rb", 1, "x = 1 # one")]
+
+
 NAMES = ["plain.txt", "with space.txt", "ünï cödé.txt", 'quo"te.txt', "tab\there.txt",
          "back\\slash.txt", "new\nline.txt", "bell\a.txt", "日本語.md"]
 
@@ -304,6 +401,7 @@ _DIFF_LINES = st.sampled_from([
     b"index 0000000..1234567 100644\n", b"Binary files a/x and b/x differ\n",
     b"old mode 100644\n", b"new mode 100755\n", b"GIT binary patch\n", b"\"unterminated\n",
     b"diff --git \"a/q b/q\n", b"Binary files x and y differ\n", b"\xff\xfe\x00garbage\n",
+    b"+# added comment\n", b"+x = 1  // trailing\n", b"+\xff # bad utf-8\n", b"+#\n",
 ])
 
 
@@ -312,9 +410,13 @@ _DIFF_LINES = st.sampled_from([
 def test_hostile_diffs_raise_only_our_error(lines: list[bytes]) -> None:
     data = b"".join(line if line.endswith(b"\n") else line + b"\n" for line in lines)
     try:
-        patches = list(diffparse.parse_patch(data.splitlines(keepends=True)))
+        budget = diffparse.CommentBudget(5)
+        patches = list(diffparse.parse_patch(data.splitlines(keepends=True), comments=budget))
         for patch in collect._merge_type_changes(patches):
-            collect._from_patch(patch)
+            change = collect._from_patch(patch)
+            added = set(change.added_lines())
+            assert all(line in added and text for line, text in patch.comments)
+        assert sum(len(p.comments) for p in patches) == 5 - budget.left
     except DiffInputError:
         pass
 

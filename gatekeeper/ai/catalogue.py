@@ -1,110 +1,24 @@
-"""The catalogue of AI provenance markers: its entries, its loader and its compiled matchers."""
+"""The catalogue of AI provenance markers in force: its loader and its compiled matchers."""
 
 from __future__ import annotations
 
 import difflib
-import enum
 import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
-from typing import Annotated, Any
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ValidationError
 
+from gatekeeper.ai.entries import EMAIL_KINDS, LINE_KINDS, SUFFIX_KINDS, Kind, MarkerEntry
 from gatekeeper.errors import PolicyError
-from gatekeeper.policy.types import Regex
 
 BUILTIN_NAME = "gatekeeper/ai/markers.yml"
 ROLES = ("author", "committer", "coauthor")
 _NOREPLY = re.compile(r"(?:(\d+)\+)?([^@\s]+)@users\.noreply\.github\.com")
-
-
-class Strength(str, enum.Enum):
-    """How much of a commit the evidence says a tool produced, strongest first."""
-
-    AGENT_AUTHORED = "agent-authored"
-    CO_AUTHORED = "co-authored"
-    ASSISTED = "assisted"
-    SUGGESTION_ACCEPTED = "suggestion-accepted"
-
-    @property
-    def rank(self) -> int:
-        """0 for the strongest; compare ranks to keep the strongest of several."""
-        return list(Strength).index(self)
-
-
-class Kind(str, enum.Enum):
-    AUTHOR_EMAIL = "author-email"
-    COMMITTER_EMAIL = "committer-email"
-    COAUTHOR_EMAIL = "coauthor-email"
-    AUTHOR_NAME_SUFFIX = "author-name-suffix"
-    COMMITTER_NAME_SUFFIX = "committer-name-suffix"
-    SUBJECT_PREFIX = "subject-prefix"
-    TRAILER = "trailer"
-    FOOTER = "footer"
-
-
-_EMAIL_KINDS = {Kind.AUTHOR_EMAIL: "author", Kind.COMMITTER_EMAIL: "committer",
-                Kind.COAUTHOR_EMAIL: "coauthor"}
-_SUFFIX_KINDS = {Kind.AUTHOR_NAME_SUFFIX: "author", Kind.COMMITTER_NAME_SUFFIX: "committer"}
-_MATCHERS = ("email", "pattern", "github_id", "github_login", "key", "prefix", "suffix",
-             "exclude")
-# The matcher fields each kind takes, and which of them it needs (any one of a tuple).
-_ALLOWED: dict[Kind, frozenset[str]] = {
-    **dict.fromkeys(_EMAIL_KINDS, frozenset({"email", "pattern", "github_id", "github_login"})),
-    **dict.fromkeys(_SUFFIX_KINDS, frozenset({"suffix"})),
-    Kind.SUBJECT_PREFIX: frozenset({"prefix"}),
-    Kind.TRAILER: frozenset({"key", "pattern", "exclude"}),
-    Kind.FOOTER: frozenset({"pattern", "exclude"}),
-}
-_REQUIRED: dict[Kind, tuple[str, ...]] = {
-    **dict.fromkeys(_EMAIL_KINDS, ("email", "pattern", "github_id", "github_login")),
-    **dict.fromkeys(_SUFFIX_KINDS, ("suffix",)),
-    Kind.SUBJECT_PREFIX: ("prefix",),
-    Kind.TRAILER: ("key",),
-    Kind.FOOTER: ("pattern",),
-}
-
-MarkerId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
-
-
-class MarkerEntry(BaseModel):
-    """One marker a tool leaves in a commit, where to look for it and what it proves."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: MarkerId = Field(description="Unique id; policies switch entries off by it.")
-    tool: str = Field(min_length=1, description="The tool family, such as claude-code or aider.")
-    kind: Kind = Field(description="Where the marker is looked for.")
-    strength: Strength = Field(description="What the evidence says the tool did.")
-    source: str = Field(pattern=r"^https?://\S+$",
-                        description="Address of the vendor document, spec or public commit.")
-    note: str = Field("", description="Anything a reader of the catalogue should know.")
-    email: str | None = Field(None, min_length=3, description="An exact address.")
-    pattern: Regex | None = Field(None, description="A regular expression (case-insensitive).")
-    github_id: int | None = Field(None, gt=0, description="A GitHub account's numeric id.")
-    github_login: str | None = Field(None, min_length=1, description="A GitHub app's login.")
-    key: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$",
-                            description="A trailer key (case-insensitive).")
-    prefix: str | None = Field(None, min_length=1, description="The start of the subject.")
-    suffix: str | None = Field(None, min_length=1, description="The end of a name.")
-    exclude: Regex | None = Field(None, description="Values or lines that are no evidence.")
-
-    @model_validator(mode="after")
-    def _fits_kind(self) -> MarkerEntry:
-        given = {name for name in _MATCHERS if getattr(self, name) is not None}
-        extra = given - _ALLOWED[self.kind]
-        if extra:
-            raise ValueError(f"a {self.kind.value} marker takes no {', '.join(sorted(extra))}")
-        needed = _REQUIRED[self.kind]
-        if not given & set(needed):
-            raise ValueError(f"a {self.kind.value} marker needs {' or '.join(needed)}")
-        if self.email is not None and self.pattern is not None:
-            raise ValueError("give email or pattern, not both")
-        return self
 
 
 def _compile(pattern: str | None) -> re.Pattern[str] | None:
@@ -131,6 +45,22 @@ class _Compiled:
         return self.exclude is None or not self.exclude.search(text)
 
 
+class _Lines:
+    """The entries looked for in single lines of one place, behind one combined pre-filter."""
+
+    def __init__(self) -> None:
+        self.compiled: list[_Compiled] = []
+        self.any: re.Pattern[str] | None = None
+
+    def seal(self) -> None:
+        self.any = _any_of(c.entry.pattern for c in self.compiled)
+
+    def match(self, line: str) -> list[MarkerEntry]:
+        if not self.compiled or (self.any is not None and not self.any.search(line)):
+            return []
+        return [c.entry for c in self.compiled if c.accepts(line)]
+
+
 class _Index:
     """The entries sorted by where they are looked for, with their patterns compiled."""
 
@@ -142,32 +72,42 @@ class _Index:
         self.suffixes: dict[str, list[MarkerEntry]] = {r: [] for r in ROLES}
         self.prefixes: list[MarkerEntry] = []
         self.trailers: dict[str, list[_Compiled]] = {}
-        self.footers: list[_Compiled] = []
+        self.lines = {kind: _Lines() for kind in LINE_KINDS}
+        self.labels: list[_Compiled] = []
+        self.pr_logins: dict[str, list[MarkerEntry]] = {}
         for entry in entries:
             self._add(entry)
-        self.any_footer = _any_of(c.entry.pattern for c in self.footers)
+        for lines in self.lines.values():
+            lines.seal()
         self.trailer_keys = frozenset(self.trailers)
 
     def _add(self, entry: MarkerEntry) -> None:
         compiled = _Compiled(entry, _compile(entry.pattern), _compile(entry.exclude))
-        if entry.kind in _EMAIL_KINDS:
-            role = _EMAIL_KINDS[entry.kind]
-            if entry.email is not None:
-                self.emails[role].setdefault(entry.email.lower(), []).append(entry)
-            if entry.github_id is not None:
-                self.ids[role].setdefault(entry.github_id, []).append(entry)
-            if entry.github_login is not None:
-                self.logins[role].setdefault(entry.github_login.lower(), []).append(entry)
-            if entry.pattern is not None:
-                self.email_patterns[role].append(compiled)
-        elif entry.kind in _SUFFIX_KINDS:
-            self.suffixes[_SUFFIX_KINDS[entry.kind]].append(entry)
+        if entry.kind in EMAIL_KINDS:
+            self._add_identity(EMAIL_KINDS[entry.kind], entry, compiled)
+        elif entry.kind in SUFFIX_KINDS:
+            self.suffixes[SUFFIX_KINDS[entry.kind]].append(entry)
         elif entry.kind is Kind.SUBJECT_PREFIX:
             self.prefixes.append(entry)
         elif entry.kind is Kind.TRAILER:
             self.trailers.setdefault(str(entry.key).lower(), []).append(compiled)
+        elif entry.kind is Kind.LABEL:
+            self.labels.append(compiled)
         else:
-            self.footers.append(compiled)
+            self.lines[entry.kind].compiled.append(compiled)
+
+    def _add_identity(self, role: str, entry: MarkerEntry, compiled: _Compiled) -> None:
+        if entry.email is not None:
+            self.emails[role].setdefault(entry.email.lower(), []).append(entry)
+        if entry.github_id is not None:
+            self.ids[role].setdefault(entry.github_id, []).append(entry)
+        if entry.github_login is not None:
+            self.logins[role].setdefault(entry.github_login.lower(), []).append(entry)
+        if entry.pattern is not None:
+            self.email_patterns[role].append(compiled)
+        if role == "author":
+            for login in {name.lower() for name in (entry.github_login, entry.pr_login) if name}:
+                self.pr_logins.setdefault(login, []).append(entry)
 
 
 @dataclass(frozen=True)
@@ -219,10 +159,25 @@ class Catalogue:
         return [c.entry for c in self._index.trailers.get(key.lower(), ()) if c.accepts(value)]
 
     def match_footer(self, line: str) -> list[MarkerEntry]:
-        index = self._index
-        if index.any_footer is not None and not index.any_footer.search(line):
-            return []
-        return [c.entry for c in index.footers if c.accepts(line)]
+        """Footer entries found in a line of a commit message or PR/MR description."""
+        return self._index.lines[Kind.FOOTER].match(line)
+
+    def match_description(self, line: str) -> list[MarkerEntry]:
+        """Description entries found in a line of a PR/MR description."""
+        return self._index.lines[Kind.DESCRIPTION].match(line)
+
+    def match_comment(self, line: str) -> list[MarkerEntry]:
+        """Comment entries found in an added line that holds a comment."""
+        return self._index.lines[Kind.COMMENT].match(line)
+
+    def match_label(self, name: str) -> list[MarkerEntry]:
+        """Label entries whose pattern matches the whole label name."""
+        text = name.strip()
+        return [c.entry for c in self._index.labels if c.pattern and c.pattern.fullmatch(text)]
+
+    def match_pr_author(self, login: str) -> list[MarkerEntry]:
+        """Author entries whose app login (or pull request login) is ``login``."""
+        return list(self._index.pr_logins.get(login.strip().lower(), ()))
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -242,7 +197,7 @@ def _validate(raw: Any, file: str, label: str) -> MarkerEntry:
         return MarkerEntry.model_validate(raw)
     except ValidationError as exc:
         raise PolicyError(f"AI marker {label}: {_invalid(exc)}", file=file,
-                          hint="see the fields described in gatekeeper/ai/catalogue.py") from None
+                          hint="see the fields described in gatekeeper/ai/entries.py") from None
 
 
 @functools.lru_cache(maxsize=1)

@@ -6,10 +6,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from gatekeeper.ai.catalogue import Catalogue, MarkerEntry, Strength
-from gatekeeper.changeset import Commit
+from gatekeeper.ai.catalogue import Catalogue
+from gatekeeper.ai.entries import MarkerEntry, Strength
+from gatekeeper.changeset import Commit, LineRange
 
-__all__ = ["IDENTITY_KEYS", "Evidence", "Strength", "detect_commit", "strongest"]
+__all__ = ["IDENTITY_KEYS", "Evidence", "Strength", "detect_commit", "evidence", "prose_lines",
+           "shaped_trailer", "short", "strongest", "trailer_evidence"]
 
 IDENTITY_KEYS = frozenset({"co-authored-by", "co-developed-by", "assisted-by", "generated-by"})
 """Trailers whose value names someone as ``Name <address>``; coauthor-email entries apply."""
@@ -26,25 +28,48 @@ class Evidence:
     """One marker found in one commit."""
 
     source: str
-    """Where it was found: identity, subject, trailer (git's trailer block), body or footer."""
+    """Where it was found: identity, subject, trailer (git's trailer block), body, footer,
+    pr-author, label, description, comment (an added line) or note (refs/notes/ai)."""
     commit: str
+    """The commit it was found in or attached to; empty for a label or the description."""
     marker: str
     """The id of the catalogue entry that matched."""
     tool: str
     strength: Strength
     text: str
     """What matched, shortened to a line."""
+    path: str = ""
+    """The file, for a comment in an added line or a note's attribution."""
+    lines: tuple[LineRange, ...] = ()
+    """The file's lines at the head it points at."""
+
+    def where(self) -> str:
+        """Where it was found, in words: ``commit 1a2b3c4d5e6f trailer``, ``src/a.py:3-9``."""
+        spots = ",".join(f"{a}-{b}" if b != a else str(a) for a, b in self.lines[:8])
+        if len(self.lines) > 8:
+            spots += ",..."
+        place = f"{self.path}:{spots}" if spots else self.path
+        if self.source == "note":
+            return f"note on commit {self.commit[:12]} for {place}"
+        if self.source == "comment":
+            return f"comment at {place}"
+        if self.source in ("label", "description", "pr-author"):
+            return {"label": "label", "description": "PR/MR description",
+                    "pr-author": "PR/MR author"}[self.source]
+        return f"commit {self.commit[:12]} {self.source}"
 
 
-def _short(text: str) -> str:
+def short(text: str) -> str:
+    """``text`` on one line, cut to TEXT_LIMIT characters."""
     text = " ".join(text.split())
     return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 3] + "..."
 
 
-def _evidence(commit: Commit, source: str, entries: Iterable[MarkerEntry],
-              text: str) -> Iterator[Evidence]:
+def evidence(sha: str, source: str, entries: Iterable[MarkerEntry],
+             text: str) -> Iterator[Evidence]:
+    """One Evidence per entry; ``sha`` is empty for what a review platform holds."""
     for entry in entries:
-        yield Evidence(source, commit.sha, entry.id, entry.tool, entry.strength, _short(text))
+        yield Evidence(source, sha, entry.id, entry.tool, entry.strength, short(text))
 
 
 def _address(value: str) -> str | None:
@@ -62,31 +87,41 @@ def _header(commit: Commit, catalogue: Catalogue) -> Iterator[Evidence]:
               ("committer", commit.committer_name, commit.committer_email))
     for role, name, email in people:
         shown = f"{name} <{email}>"
-        yield from _evidence(commit, "identity", catalogue.match_address(role, email), shown)
-        yield from _evidence(commit, "identity", catalogue.match_name(role, name), shown)
-    yield from _evidence(commit, "subject", catalogue.match_subject(commit.subject),
-                         commit.subject)
+        yield from evidence(commit.sha, "identity", catalogue.match_address(role, email), shown)
+        yield from evidence(commit.sha, "identity", catalogue.match_name(role, name), shown)
+    yield from evidence(commit.sha, "subject", catalogue.match_subject(commit.subject),
+                        commit.subject)
 
 
-def _trailer(commit: Commit, catalogue: Catalogue, source: str, key: str,
-             value: str) -> Iterator[Evidence]:
+def trailer_evidence(sha: str, catalogue: Catalogue, source: str, key: str,
+                     value: str) -> Iterator[Evidence]:
+    """Evidence in one ``key: value`` trailer: its key, and the address of identity keys."""
     text = f"{key}: {value}"
     if key.lower() in IDENTITY_KEYS:
         address = _address(value)
         if address:
-            yield from _evidence(commit, source, catalogue.match_address("coauthor", address),
-                                 text)
-    yield from _evidence(commit, source, catalogue.match_trailer(key, value), text)
+            yield from evidence(sha, source, catalogue.match_address("coauthor", address), text)
+    yield from evidence(sha, source, catalogue.match_trailer(key, value), text)
 
 
-def _prose_lines(body: str) -> Iterator[str]:
-    """The body's lines outside fenced code blocks."""
+def prose_lines(body: str) -> Iterator[str]:
+    """The lines of a message or description outside fenced code blocks."""
     fenced = False
     for line in body.splitlines():
         if _FENCE.match(line):
             fenced = not fenced
         elif not fenced:
             yield line
+
+
+def shaped_trailer(line: str, catalogue: Catalogue) -> tuple[str, str] | None:
+    """``(key, value)`` when ``line`` looks like a trailer some entry or identity key wants."""
+    shaped = _TRAILER_LINE.fullmatch(line)
+    if shaped is None:
+        return None
+    key, value = shaped.groups()
+    wanted = key.lower() in IDENTITY_KEYS or key.lower() in catalogue.trailer_keys
+    return (key, value) if wanted else None
 
 
 def _body(commit: Commit, catalogue: Catalogue) -> Iterator[Evidence]:
@@ -96,23 +131,21 @@ def _body(commit: Commit, catalogue: Catalogue) -> Iterator[Evidence]:
     mid-body and tools put footers above the trailers.
     """
     parsed = {(t.key.lower(), t.value.strip()) for t in commit.trailers}
-    wanted = IDENTITY_KEYS | catalogue.trailer_keys
-    for line in _prose_lines(commit.body):
-        shaped = _TRAILER_LINE.fullmatch(line)
-        if shaped:
-            key, value = shaped.groups()
-            if key.lower() in wanted and (key.lower(), value) not in parsed:
-                yield from _trailer(commit, catalogue, "body", key, value)
-        yield from _evidence(commit, "footer", catalogue.match_footer(line.rstrip()), line)
+    for line in prose_lines(commit.body):
+        shaped = shaped_trailer(line, catalogue)
+        if shaped and (shaped[0].lower(), shaped[1]) not in parsed:
+            yield from trailer_evidence(commit.sha, catalogue, "body", *shaped)
+        yield from evidence(commit.sha, "footer", catalogue.match_footer(line.rstrip()), line)
 
 
 def detect_commit(commit: Commit, catalogue: Catalogue) -> tuple[Evidence, ...]:
     """Every marker of ``catalogue`` found in ``commit``, each marker and text once."""
     found: dict[tuple[str, str], Evidence] = {}
     parsed = (ev for trailer in commit.trailers
-              for ev in _trailer(commit, catalogue, "trailer", trailer.key, trailer.value))
-    for evidence in (*_header(commit, catalogue), *parsed, *_body(commit, catalogue)):
-        found.setdefault((evidence.marker, evidence.text), evidence)
+              for ev in trailer_evidence(commit.sha, catalogue, "trailer", trailer.key,
+                                         trailer.value))
+    for item in (*_header(commit, catalogue), *parsed, *_body(commit, catalogue)):
+        found.setdefault((item.marker, item.text), item)
     return tuple(found.values())
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from gatekeeper.changeset import ChangeSet, EntryKind, FileChange, FileStatus, LineRange
+from gatekeeper.changeset import (
+    ChangeSet,
+    EntryKind,
+    FileChange,
+    FileStatus,
+    LineRange,
+    fold_ranges,
+)
 from gatekeeper.coverage.merge import Merged, Unmapped
 from gatekeeper.coverage.model import COVERED, MISSED, FileCoverage
 from gatekeeper.globs import PathSet
@@ -16,15 +23,8 @@ def percent(covered: int, coverable: int) -> float | None:
     return covered * 100.0 / coverable if coverable else None
 
 
-def ranges(lines: Iterable[int]) -> tuple[LineRange, ...]:
-    """Sorted line numbers folded into inclusive ranges."""
-    found: list[LineRange] = []
-    for line in lines:
-        if found and found[-1][1] == line - 1:
-            found[-1] = (found[-1][0], line)
-        else:
-            found.append((line, line))
-    return tuple(found)
+ranges = fold_ranges
+"""Line numbers folded into inclusive ranges."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,14 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from gatekeeper.ai.catalogue import (
-    Catalogue,
-    Kind,
-    MarkerEntry,
-    Strength,
-    builtin_entries,
-    load,
-)
+from gatekeeper.ai.catalogue import Catalogue, builtin_entries, load
+from gatekeeper.ai.entries import Kind, MarkerEntry, Strength
 from gatekeeper.errors import PolicyError
 
 BUILTIN = builtin_entries()
@@ -170,3 +164,74 @@ def test_a_footer_with_inline_flags_is_still_matched() -> None:
     assert [e.id for e in catalogue.match_footer("Made with [Cursor](https://cursor.com)")] == [
         "cursor-footer"]
     assert catalogue.match_footer("Shipped by people") == []
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"kind": "label", "key": None}, "a label marker needs pattern"),
+    ({"kind": "label", "key": None, "pattern": "ai", "exclude": "x"}, "takes no exclude"),
+    ({"kind": "description", "key": None}, "a description marker needs pattern"),
+    ({"kind": "comment", "key": None, "email": "a@b.example", "pattern": "x"}, "takes no email"),
+    ({"kind": "coauthor-email", "key": None, "pr_login": "bot"}, "takes no pr_login"),
+    ({"kind": "footer", "key": None, "pattern": "x", "pr_login": "bot"}, "takes no pr_login"),
+])
+def test_the_review_and_comment_kinds_take_their_own_fields(fields: dict[str, Any],
+                                                            message: str) -> None:
+    with pytest.raises(PolicyError) as caught:
+        load([entry(**fields)], source="team.yml")
+    assert message in caught.value.message
+
+
+def test_labels_must_match_whole_and_ignore_case() -> None:
+    catalogue = load()
+    assert [e.id for e in catalogue.match_label(" AI Assisted ")] == ["ai-assisted-label"]
+    assert catalogue.match_label("not ai-assisted") == []
+    assert catalogue.match_label("ai-assisted?") == []
+    assert [e.id for e in catalogue.match_label("🤖 AI-Cursor")] == ["gitstream-ai-label"]
+    assert catalogue.match_label("🤖 ai-none") == []
+
+
+def test_pr_authors_are_known_by_app_login_or_pr_login() -> None:
+    catalogue = load()
+    assert [e.id for e in catalogue.match_pr_author("copilot")] == ["copilot-agent-author"]
+    assert [e.id for e in catalogue.match_pr_author("copilot-swe-agent[bot]")] == [
+        "copilot-agent-author"]
+    assert [e.id for e in catalogue.match_pr_author("Devin-AI-Integration[bot]")] == [
+        "devin-author"]
+    assert catalogue.match_pr_author("coderabbitai") == []
+    assert catalogue.match_pr_author("175728472+Copilot@users.noreply.github.com") == []
+
+
+def test_a_pr_login_names_no_commit_author() -> None:
+    """Copilot is the pull request login of several accounts; addresses keep telling them apart."""
+    catalogue = load()
+    assert catalogue.match_address("author", "175728472+Copilot@users.noreply.github.com") == []
+    (agent,) = catalogue.match_address("author", "198982749+Copilot@users.noreply.github.com")
+    assert agent.id == "copilot-agent-author"
+
+
+def test_description_and_comment_entries_are_kept_apart_from_footers() -> None:
+    catalogue = load()
+    box = "- [x] The content of this PR was partly or fully generated using AI"
+    assert [e.id for e in catalogue.match_description(box)] == ["nextcloud-ai-checkbox"]
+    assert catalogue.match_footer(box) == [] and catalogue.match_comment(box) == []
+    assert [e.id for e in catalogue.match_comment("# @ai-generated")] == ["ai-generated-tag"]
+    assert catalogue.match_description("# @ai-generated") == []
+
+
+def test_line_kinds_with_inline_flags_are_still_matched() -> None:
+    """A pattern with inline flags cannot join a kind's pre-filter; each is then tried alone."""
+    catalogue = load([entry(kind="comment", key=None, pattern=r"(?s)^//\s*teambot wrote"),
+                      entry(id="team-line", kind="description", key=None,
+                            pattern=r"(?s)^written by teambot")])
+    assert [e.id for e in catalogue.match_comment("// TeamBot wrote this")] == ["team-agent"]
+    assert [e.id for e in catalogue.match_comment("# @ai-generated")] == ["ai-generated-tag"]
+    assert [e.id for e in catalogue.match_description("Written by TeamBot")] == ["team-line"]
+    assert catalogue.match_comment("// a person wrote this") == []
+
+
+def test_a_catalogue_without_entries_of_a_kind_matches_nothing_there() -> None:
+    catalogue = Catalogue((MarkerEntry.model_validate(entry()),))
+    assert catalogue.match_comment("# anything") == []
+    assert catalogue.match_description("anything") == []
+    assert catalogue.match_label("anything") == []
+    assert catalogue.match_pr_author("anything") == []

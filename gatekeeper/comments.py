@@ -1,0 +1,51 @@
+"""Which added diff lines hold a comment, and the budget that caps how many are kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_COMMENT_CHARS = 240
+"""An added comment line is kept up to this many characters."""
+_COMMENT_BYTES = 4 * MAX_COMMENT_CHARS
+# Comment leaders at the start of a line; a comment after code starts with " #", "//",
+# "/*" or "<!--" (see keep_comment).
+_LEADERS = (b"#", b"//", b"/*", b"*", b"<!--", b"--", b";", b"%", b"'", b'"""')
+
+# The sieve, a cheap first test that the diff parser runs inline on every added line (a call
+# per line would cost more than the test): the first byte after "+" and indentation is in
+# SIEVE_LEADS, or the line holds one of SIEVE_MARKS, which trailing comment marks start with.
+# It must let through every line keep_comment keeps.
+SIEVE_LEADS = frozenset(leader[:1] for leader in _LEADERS)
+SIEVE_MARKS = b"#/<"
+
+
+@dataclass(slots=True)
+class CommentBudget:
+    """How many more added comment lines may be kept; one budget spans a whole change set."""
+
+    left: int
+    dropped: int = 0
+    """Comment lines seen after the budget ran out."""
+
+
+def keep_comment(budget: CommentBudget, line: bytes) -> str | None:
+    """The stripped text of added ``line`` (with its "+") if it really holds a comment and
+    ``budget`` has room, cut to MAX_COMMENT_CHARS; None otherwise. Only lines the sieve let
+    through need to be passed."""
+    body = line[1:].strip()
+    if not body.startswith(_LEADERS) and b"//" not in body and b" #" not in body \
+            and b"/*" not in body and b"<!--" not in body:
+        return None
+    if budget.left <= 0:
+        budget.dropped += 1
+        return None
+    budget.left -= 1
+    if len(body) > _COMMENT_BYTES:
+        cut = _COMMENT_BYTES
+        while body[cut] & 0xC0 == 0x80:  # not inside a UTF-8 sequence
+            cut -= 1
+        body = body[:cut]
+    text = body.decode("utf-8", errors="replace")
+    if len(text) > MAX_COMMENT_CHARS:
+        text = text[:MAX_COMMENT_CHARS].rstrip()
+    return text
