@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from gatekeeper.ai import condition as ai_condition
+from gatekeeper.ai.detect import Evidence
 from gatekeeper.facts import Facts
 from gatekeeper.globs import GlobError, PathSet, compile_glob
 from gatekeeper.policy.types import ClassName, GlobPattern, one_or_many
@@ -87,6 +89,9 @@ class Condition(BaseModel):
         None, description="Holds when a commit carries one of these trailers.")
     size: SizeCondition | None = Field(None, description="Holds when a size is over or under "
                                        "a threshold.")
+    ai: ai_condition.AiValue | None = Field(
+        None, description="Holds when the change carries AI evidence (true, or the strength, "
+        "tools, sources, commit share or spot check wanted); false when it carries none.")
 
     @model_validator(mode="after")
     def _not_empty(self) -> Condition:
@@ -250,8 +255,24 @@ SOURCES: dict[str, Callable[[Any, Facts], Outcome]] = {
     "all": _all, "any": _any, "not_": _not, "paths": _paths, "only_paths": _only_paths,
     "classes": _classes, "only_classes": _only_classes, "labels": _labels,
     "target_branch": _target_branch, "author": _author, "bot": _bot, "trailer": _trailer,
-    "size": _size,
+    "size": _size, "ai": ai_condition.holds,
 }
+
+
+def ai_evidence(*found: Condition | None, facts: Facts) -> tuple[Evidence, ...]:
+    """The AI evidence every ``ai`` key in the conditions counts, for the report."""
+    seen: dict[int, Evidence] = {}
+    stack = [c for c in found if c is not None]
+    while stack:
+        condition = stack.pop()
+        if condition.ai is not None:
+            for item in ai_condition.matching(condition.ai, facts):
+                seen.setdefault(id(item), item)
+        stack.extend(condition.all or ())
+        stack.extend(condition.any or ())
+        if condition.not_ is not None:
+            stack.append(condition.not_)
+    return tuple(seen.values())
 
 
 def applies(when: Condition | None, unless: Condition | None, facts: Facts) -> Outcome:

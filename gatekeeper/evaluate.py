@@ -74,7 +74,8 @@ def _rule(rule: RuleConfig, policy: ComposedPolicy, facts: Facts, day: datetime.
         return _base(rule, Status.SKIP, NOTHING_TO_CHECK, None)
     applies, why = conditions.applies(rule.when, rule.unless, facts)
     if not applies:
-        return _base(rule, Status.SKIP, f"skipped: {why}", why)
+        return replace(_base(rule, Status.SKIP, f"skipped: {why}", why),
+                       evidence=conditions.ai_evidence(rule.when, rule.unless, facts=facts))
     judge = RULE_KINDS[rule.kind].evaluate
     found, view = _notes(rule, policy, facts, day)
     finding: Finding = judge(rule, view)
@@ -107,9 +108,10 @@ def _rule(rule: RuleConfig, policy: ComposedPolicy, facts: Facts, day: datetime.
     if excepted_by is not None:
         message += f" (excepted until {excepted_by.expires}: {excepted_by.reason})"
     result = _base(rule, status, message, why)
+    evidence = finding.evidence or conditions.ai_evidence(rule.when, rule.unless, facts=facts)
     return replace(result, remediation=remediation, checks=finding.checks, files=finding.files,
                    values=tuple(values.items()), waivers=granted, exceptions=notes,
-                   details=finding.details)
+                   details=finding.details, evidence=evidence)
 
 
 def _status(finding: Finding, severity: Severity) -> Status:

@@ -11,6 +11,7 @@ from gatekeeper.classify import REVIEW_EXCLUDED, SENSITIVE, Classifier
 from gatekeeper.globs import PathSet
 
 if TYPE_CHECKING:
+    from gatekeeper.ai.provenance import AiFacts
     from gatekeeper.coverage.patch import CoverageFacts
 
 RENAME = "rename"
@@ -64,6 +65,8 @@ class Facts:
     """How many files each reason took out of the effective totals."""
     coverage: CoverageFacts | None = None
     """What coverage reports say of the change; None when no report was given."""
+    ai: AiFacts | None = None
+    """The AI provenance evidence; None when it was not gathered (a hand-built change)."""
 
     @property
     def empty(self) -> bool:
@@ -87,7 +90,7 @@ def _exclusion(change: FileChange, classes: frozenset[str]) -> str | None:
 
 
 def _summarise(changeset: ChangeSet, files: list[FileFacts],
-               coverage: CoverageFacts | None = None) -> Facts:
+               coverage: CoverageFacts | None = None, ai: AiFacts | None = None) -> Facts:
     effective = [f for f in files if f.effective]
     reasons = Counter(f.excluded_by for f in files if f.excluded_by)
     return Facts(
@@ -97,20 +100,22 @@ def _summarise(changeset: ChangeSet, files: list[FileFacts],
         effective=Totals.of(effective),
         excluded=tuple(sorted(reasons.items())),
         coverage=coverage,
+        ai=ai,
     )
 
 
 def without(facts: Facts, paths: PathSet) -> tuple[Facts, int]:
     """The facts with the files ``paths`` match taken out, and how many were taken."""
     kept = [f for f in facts.files if not any(paths.matches(p) for p in f.touched)]
-    return _summarise(facts.changeset, kept, facts.coverage), len(facts.files) - len(kept)
+    return (_summarise(facts.changeset, kept, facts.coverage, facts.ai),
+            len(facts.files) - len(kept))
 
 
 def derive(changeset: ChangeSet, classifier: Classifier,
-           coverage: CoverageFacts | None = None) -> Facts:
+           coverage: CoverageFacts | None = None, ai: AiFacts | None = None) -> Facts:
     files = []
     for change in changeset.files:
         attributes = changeset.attributes.get(change.path, {})
         classes = classifier.classify(change.path, attributes, changeset.headers.get(change.path))
         files.append(FileFacts(change, classes, _exclusion(change, classes)))
-    return _summarise(changeset, files, coverage)
+    return _summarise(changeset, files, coverage, ai)

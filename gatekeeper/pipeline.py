@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from gatekeeper import collect, context, facts
+from gatekeeper.ai import gitnotes, provenance
 from gatekeeper.changeset import ChangeSet, Revisions
 from gatekeeper.classify import POLICY, Classifier, ClassSpec
+from gatekeeper.context.notes import fetch_notes
 from gatekeeper.coverage import gather
 from gatekeeper.evaluate import evaluate
 from gatekeeper.policy import loader
@@ -85,7 +87,8 @@ def run(options: CheckOptions, today: datetime.date | None = None,
         covered, notes = gather.gather(reports, policy, changeset,
                                        gather.worktree_files(str(root)), str(root.resolve()),
                                        lambda paths: _worktree_lines(root, paths))
-        derived = facts.derive(changeset, classifier_for(policy, source), covered)
+        derived = facts.derive(changeset, classifier_for(policy, source), covered,
+                                 provenance.gather(changeset, policy.ai))
         verdict = evaluate(policy, derived, source, today)
         return Outcome((replace(verdict, notes=verdict.notes + notes),), "diff file")
     from gatekeeper.gitio import GitRepo
@@ -94,17 +97,23 @@ def run(options: CheckOptions, today: datetime.date | None = None,
     try:
         found = context.detect(repo, options.request, env, stdin)
         verdicts = []
+        fetched: tuple[str, ...] | None = None
         for target in found.targets:
             revisions = replace(context.resolve_target(repo, target),
                                 context=found.description, name=target.name)
-            changeset = collect.from_git(repo, revisions, find_copies=options.find_copies)
-            changeset = replace(changeset, meta=found.meta)
+            if fetched is None:  # once per run, after resolving: see fetch_notes
+                fetched = fetch_notes(repo, found)
             wanted = options.policy_source or ("base" if found.review else "worktree")
             policy, source = loader.resolve_in_repo(options.policy, repo, revisions, wanted)
+            changeset = collect.from_git(repo, revisions, find_copies=options.find_copies)
+            if "notes" in policy.ai.detectors:  # blame costs time only notes can repay
+                changeset = gitnotes.collect(repo, changeset)
+            changeset = replace(changeset, meta=found.meta)
             covered, notes = _coverage(reports, policy, changeset, repo, revisions, found.kind)
-            derived = facts.derive(changeset, classifier_for(policy, source), covered)
+            derived = facts.derive(changeset, classifier_for(policy, source), covered,
+                                 provenance.gather(changeset, policy.ai))
             verdict = evaluate(policy, derived, source, today)
-            verdicts.append(replace(verdict, notes=verdict.notes + notes))
+            verdicts.append(replace(verdict, notes=verdict.notes + notes + fetched))
     finally:
         repo.close()
     return Outcome(tuple(verdicts), found.description)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from gatekeeper.ai import provenance
 from gatekeeper.classify import Classifier
 from gatekeeper.errors import PolicyError, UsageError
 from gatekeeper.evaluate import evaluate
@@ -134,7 +135,8 @@ def run_case(suite: Suite, index: int) -> list[str]:
     """The differences between what case ``index`` expects and what the policy says."""
     case = suite.cases.cases[index]
     changeset = described.changeset(case, f"{suite.display}#{index}")
-    facts = derive(changeset, Classifier(suite.policy.class_specs()))
+    facts = derive(changeset, Classifier(suite.policy.class_specs()),
+                   ai=provenance.gather(changeset, suite.policy.ai))
     return _differences(case, evaluate(suite.policy, facts, suite.source, case.today))
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gatekeeper.errors import EXIT_PASS, EXIT_POLICY_FAILURE
 from gatekeeper.facts import Facts
+
+if TYPE_CHECKING:
+    from gatekeeper.ai.detect import Evidence
 
 
 class Severity(str, enum.Enum):
@@ -130,6 +134,9 @@ class RuleResult:
     exceptions: tuple[ExceptionNote, ...] = ()
     details: tuple[Detail, ...] = ()
     """Lines the result points at, per file (uncovered changed lines, for coverage)."""
+    evidence: tuple[Evidence, ...] = ()
+    """The AI evidence behind the result: what an ai condition matched, or what a rule
+    judged."""
 
     @property
     def blocking(self) -> bool:

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from gatekeeper.ai.provenance import gather
+from gatekeeper.ai.settings import AiSettings
 from gatekeeper.changeset import (
     ChangeMeta,
     ChangeSet,
@@ -55,12 +57,21 @@ def commit(n: int = 0, subject: str = "", *, trailers: dict[str, str] | None = N
 def facts_of(*files: FileChange, commits: int | list[Commit] = 1,
              labels: tuple[str, ...] = (), target_branch: str | None = "main",
              author: str | None = None, description: str | None = None,
-             classes: dict[str, ClassSpec] | None = None) -> Facts:
+             classes: dict[str, ClassSpec] | None = None, number: int | None = None) -> Facts:
     made = commits if isinstance(commits, list) else [commit(i) for i in range(commits)]
     meta = ChangeMeta(labels=labels, target_branch=target_branch, author=author,
-                      description=description)
+                      description=description, number=number)
     cs = ChangeSet(Revisions(mode="range"), tuple(files), tuple(made), meta=meta)
     return derive(cs, Classifier(classes))
+
+
+def with_ai(facts: Facts, head: str | None = None, **settings: Any) -> Facts:
+    """``facts`` with the AI evidence the detectors find, under the ``ai:`` ``settings``."""
+    changeset = facts.changeset
+    if head is not None:
+        changeset = replace(changeset, revisions=replace(changeset.revisions, head_sha=head))
+    ai = gather(changeset, AiSettings.model_validate(settings))
+    return replace(facts, changeset=changeset, ai=ai)
 
 
 def compose(*rules: dict[str, Any], exceptions: list[dict[str, Any]] | None = None,

@@ -7,6 +7,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gatekeeper.ai.catalogue import BUILTIN_NAME as BUILTIN_MARKERS
+from gatekeeper.ai.catalogue import builtin_entries
+from gatekeeper.ai.entries import MarkerEntry
+from gatekeeper.ai.settings import AiSettings
 from gatekeeper.errors import PolicyError
 from gatekeeper.policy.document import Walk
 from gatekeeper.policy.loader import builtin_policy_dir, load_bytes
@@ -33,6 +37,9 @@ class _State:
     classification: dict[str, object] = field(default_factory=dict)
     exceptions: list[PolicyException] = field(default_factory=list)
     coverage: dict[str, object] = field(default_factory=dict)
+    ai: dict[str, object] = field(default_factory=dict)
+    markers: dict[str, MarkerEntry] = field(default_factory=dict)
+    disabled_markers: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
 
 
@@ -127,6 +134,7 @@ def _apply(policy: Policy, walk: Walk, state: _State) -> None:
     state.classification.update(policy.classification)
     # Key by key, so a local file can set source_roots and keep a pack's mismatch setting.
     state.coverage.update(policy.coverage.model_dump(include=policy.coverage.model_fields_set))
+    _apply_ai(policy.ai, walk, state)
     for index, exception in enumerate(policy.exceptions):
         if exception.rule not in state.ever_defined:
             line, column = _where(walk, "exceptions", index, "rule")
@@ -135,6 +143,34 @@ def _apply(policy: Policy, walk: Walk, state: _State) -> None:
                 column=column, hint=did_you_mean(exception.rule, state.rules,
                                                  "name a rule defined in this policy"))
         state.exceptions.append(exception)
+
+
+def _apply_ai(ai: AiSettings, walk: Walk, state: _State) -> None:
+    """Markers and switched-off ids add up across files; detectors and spot_check override."""
+    known = {entry.id for entry in builtin_entries()}
+    for index, marker_id in enumerate(ai.disable_markers):
+        if marker_id not in known:
+            line, column = _where(walk, "ai", "disable_markers", index)
+            raise PolicyError(f"ai.disable_markers: no built-in marker {marker_id!r}",
+                              file=walk.filename, line=line, column=column,
+                              hint=did_you_mean(marker_id, known, "use an id from "
+                                                f"{BUILTIN_MARKERS}"))
+        if marker_id not in state.disabled_markers:
+            state.disabled_markers.append(marker_id)
+    for index, entry in enumerate(ai.markers):
+        if entry.id in known and entry.id not in state.disabled_markers:
+            line, column = _where(walk, "ai", "markers", index, "id")
+            raise PolicyError(f"ai.markers: {entry.id!r} is a built-in marker's id",
+                              file=walk.filename, line=line, column=column,
+                              hint="choose another id, or list it in ai.disable_markers to "
+                              "replace the built-in entry")
+        state.markers[entry.id] = entry
+    state.ai.update(ai.model_dump(include=ai.model_fields_set & {"detectors", "spot_check"}))
+
+
+def _ai(state: _State) -> AiSettings:
+    return AiSettings.model_validate({**state.ai, "markers": list(state.markers.values()),
+                                      "disable_markers": state.disabled_markers})
 
 
 def compose(path: Path, display: str, source: Source | None = None) -> ComposedPolicy:
@@ -153,4 +189,5 @@ def compose(path: Path, display: str, source: Source | None = None) -> ComposedP
         exceptions=exceptions,
         files=tuple(state.files),
         coverage=CoverageSettings.model_validate(state.coverage),
+        ai=_ai(state),
     )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from gatekeeper.ai.settings import AiSettings
 from gatekeeper.classify import ClassSpec
 from gatekeeper.policy.types import ClassName, GlobPattern, RuleId, one_or_many
 from gatekeeper.rules import RULE_KINDS
@@ -94,6 +95,9 @@ class Policy(BaseModel):
     coverage: CoverageSettings = Field(
         default_factory=lambda: CoverageSettings.model_validate({}),
         description="How coverage reports are matched to the repository (coverage rules).")
+    ai: AiSettings = Field(
+        default_factory=lambda: AiSettings.model_validate({}),
+        description="How AI provenance is detected (the ai condition, ai-disclosure rules).")
     rules: RuleList = Field(
         default_factory=list, description="The rules to evaluate, in order."
     )
@@ -137,6 +141,7 @@ class ComposedPolicy:
     """Every file it was built from, inherited ones first."""
     coverage: CoverageSettings = field(
         default_factory=lambda: CoverageSettings.model_validate({}))
+    ai: AiSettings = field(default_factory=lambda: AiSettings.model_validate({}))
 
     def class_specs(self) -> dict[str, ClassSpec]:
         return self.classification

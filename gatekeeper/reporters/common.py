@@ -5,10 +5,15 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from gatekeeper.ai.condition import describe as describe_evidence
 from gatekeeper.verdict import RuleResult, Status
 
 if TYPE_CHECKING:
+    from gatekeeper.ai.detect import Evidence
+    from gatekeeper.ai.provenance import AiFacts
     from gatekeeper.coverage.patch import CoverageFacts
+
+EVIDENCE_SHOWN = 10
 
 MARKS = {Status.PASS: "PASS", Status.FAIL: "FAIL", Status.WARN: "WARN", Status.SKIP: "SKIP",
          Status.NOT_APPLICABLE: "N/A", Status.WAIVED: "WAIVED", Status.EXCEPTED: "EXCEPTED"}
@@ -46,6 +51,38 @@ def notes_for(result: RuleResult) -> list[str]:
         else:
             lines.append(f"exception for {paths} until {note.expires} ({note.files} files "
                          f"set aside): {note.reason}")
+    # A message that names the evidence already (ai-disclosure) need not name it twice.
+    unnamed = tuple(e for e in result.evidence if describe_evidence(e) not in result.message)
+    lines += [f"AI evidence: {line}" for line in evidence_lines(unnamed)]
+    return lines
+
+
+def evidence_lines(evidence: tuple[Evidence, ...], limit: int = EVIDENCE_SHOWN) -> list[str]:
+    lines = [describe_evidence(e) for e in evidence[:limit]]
+    if len(evidence) > limit:
+        lines.append(f"... and {len(evidence) - limit} more (all in the JSON report)")
+    return lines
+
+
+def ai_lines(ai: AiFacts | None) -> list[str]:
+    """The AI provenance summary every text format shows, when there is something to say."""
+    if ai is None:
+        return []
+    lines = []
+    if ai.assisted:
+        strength = ai.strength.value if ai.strength else ""
+        text = f"{strength} ({', '.join(ai.tools)}); {len(ai.evidence)} pieces of evidence"
+        if ai.commits:
+            text += f", in {ai.commits_with_evidence} of {ai.commits} commits"
+        lines.append(text)
+    for f in ai.files:
+        if f.ai_lines and f.share is not None:
+            lines.append(f"notes: {f.path} {f.share:.4g}% of {f.added} added lines "
+                         f"({', '.join(f.tools)})")
+    if ai.spot_check is not None and (ai.assisted or ai.spot_check.selected):
+        picked = "picked" if ai.spot_check.selected else "not picked"
+        lines.append(f"spot check {picked}: {ai.spot_check.reason}")
+    lines += [f"unreadable: {problem}" for problem in ai.problems]
     return lines
 
 

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from gatekeeper.facts import Facts, Totals
-from gatekeeper.reporters.common import coverage_lines, details_for, mark, notes_for
+from gatekeeper.reporters.common import (
+    ai_lines,
+    coverage_lines,
+    details_for,
+    mark,
+    notes_for,
+)
 from gatekeeper.verdict import RuleResult, Status, Verdict
 
 INDENT = "      "
@@ -62,6 +68,7 @@ def render(verdict: Verdict) -> str:
         f"  policy:   {verdict.policy.description}",
         f"  change:   {_change_line(facts)}",
         *(f"  coverage: {line}" for line in coverage_lines(facts.coverage)),
+        *(f"  ai:       {line}" for line in ai_lines(facts.ai)),
         "",
     ]
     for result in verdict.results:

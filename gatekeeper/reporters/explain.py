@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from gatekeeper.ai.condition import describe as describe_evidence
 from gatekeeper.conditions import authors
-from gatekeeper.reporters.common import coverage_lines, details_for, mark, notes_for
+from gatekeeper.reporters.common import (
+    ai_lines,
+    coverage_lines,
+    details_for,
+    mark,
+    notes_for,
+)
 from gatekeeper.verdict import RuleResult, Status, Verdict
 
 WHY = {
@@ -31,6 +38,8 @@ def _change(verdict: Verdict) -> list[str]:
         f"policy:   {verdict.policy.description}",
         f"  built from: {', '.join(verdict.policy.files) or 'nothing'}",
         *(f"coverage: {line}" for line in coverage_lines(facts.coverage)),
+        *(f"ai: {line}" for line in ai_lines(facts.ai)),
+        *(f"  evidence: {describe_evidence(e)}" for e in (facts.ai.evidence if facts.ai else ())),
     ]
 
 

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from gatekeeper import __version__
+from gatekeeper.ai.detect import Evidence
+from gatekeeper.ai.provenance import AiFacts
 from gatekeeper.changeset import Commit, Hunk
 from gatekeeper.coverage.patch import CoverageFacts, FilePatch, Tally
 from gatekeeper.facts import FileFacts, Totals
@@ -64,6 +66,32 @@ def _result(r: RuleResult) -> dict[str, Any]:
                      "note": w.note} for w in r.waivers],
         "exceptions": [{"paths": list(e.paths), "reason": e.reason, "expires": e.expires,
                         "expired": e.expired, "files": e.files} for e in r.exceptions],
+        "evidence": [_evidence(e) for e in r.evidence],
+    }
+
+
+def _evidence(e: Evidence) -> dict[str, Any]:
+    return {"source": e.source, "where": e.where(), "commit": e.commit or None,
+            "path": e.path or None, "lines": [list(r) for r in e.lines], "marker": e.marker,
+            "tool": e.tool, "strength": e.strength.value, "text": e.text}
+
+
+def _ai(ai: AiFacts | None) -> dict[str, Any] | None:
+    if ai is None:
+        return None
+    check = ai.spot_check
+    return {
+        "assisted": ai.assisted, "tools": list(ai.tools),
+        "strength": ai.strength.value if ai.strength else None,
+        "commits": ai.commits, "commits_with_evidence": ai.commits_with_evidence,
+        "commit_share": ai.commit_share,
+        "evidence": [_evidence(e) for e in ai.evidence],
+        "files": [{"path": f.path, "added": f.added, "ai_lines": [list(r) for r in f.ai_lines],
+                   "share": f.share, "tools": list(f.tools)} for f in ai.files],
+        "spot_check": None if check is None else {
+            "selected": check.selected, "percent": check.percent, "key": check.key,
+            "draw": check.draw, "reason": check.reason},
+        "problems": list(ai.problems),
     }
 
 
@@ -131,6 +159,7 @@ def report(verdict: Verdict) -> dict[str, Any]:
             "commits": [_commit(c) for c in facts.changeset.commits],
         },
         "coverage": _coverage(facts.coverage),
+        "ai": _ai(facts.ai),
     }
 
 

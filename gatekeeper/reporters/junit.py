@@ -7,10 +7,12 @@ from collections.abc import Sequence
 
 from junit_xml import TestCase, TestSuite
 
-from gatekeeper.reporters.common import details_for, notes_for
+from gatekeeper.facts import Facts
+from gatekeeper.reporters.common import details_for, evidence_lines, notes_for
 from gatekeeper.verdict import RuleResult, Status, Verdict
 
 SUITE = "gatekeeper"
+EVIDENCE_PROPERTIES = 50
 
 
 def _details(result: RuleResult) -> str:
@@ -38,9 +40,12 @@ def _case(result: RuleResult) -> TestCase:
     main = result.main_check
     if result.blocking:
         summary = result.message
-        if main and result.remediation:
+        if result.evidence and result.remediation:
+            # The message names the evidence, which says more than a count against zero.
+            summary = f"{result.message}; fix: {result.remediation}"
+        elif main and result.remediation:
             summary = f"{main.describe()}; fix: {result.remediation}"
-        if result.details:
+        if result.details and not result.evidence:
             summary += "; uncovered: " + "; ".join(details_for(result, limit=5))
         case.add_failure_info(message=summary, output=_details(result), failure_type="policy")
     elif result.status in (Status.SKIP, Status.NOT_APPLICABLE):
@@ -48,6 +53,23 @@ def _case(result: RuleResult) -> TestCase:
     else:
         case.stdout = _details(result)
     return case
+
+
+def _ai_properties(facts: Facts) -> dict[str, str]:
+    ai = facts.ai
+    if ai is None:
+        return {}
+    properties = {"ai.assisted": "true" if ai.assisted else "false"}
+    if ai.assisted:
+        properties["ai.tools"] = ", ".join(ai.tools)
+        properties["ai.strength"] = ai.strength.value if ai.strength else ""
+        properties["ai.commit_share"] = _number(ai.commit_share)
+    if ai.spot_check is not None:
+        properties["ai.spot_check"] = "selected" if ai.spot_check.selected else "not selected"
+        properties["ai.spot_check.reason"] = ai.spot_check.reason
+    for n, line in enumerate(evidence_lines(ai.evidence, limit=EVIDENCE_PROPERTIES), 1):
+        properties[f"ai.evidence.{n}"] = line
+    return properties
 
 
 def _suite(verdict: Verdict) -> ET.Element:
@@ -67,6 +89,7 @@ def _suite(verdict: Verdict) -> ET.Element:
         properties["coverage.patch"] = _number(patch.percent)
         properties["coverage.total"] = _number(head.percent if head else None)
         properties["coverage.delta"] = _number(delta)
+    properties.update(_ai_properties(facts))
     name = f"{SUITE} {rev.name}" if rev.name else SUITE
     suite = TestSuite(name, [_case(r) for r in verdict.results], properties=properties)
     element: ET.Element = suite.build_xml_doc()

@@ -8,6 +8,7 @@ from typing import Any
 
 from gatekeeper.facts import Facts
 from gatekeeper.rules import (
+    ai_disclosure,
     batch_size,
     commits,
     companion_change,
@@ -36,5 +37,5 @@ def _kind(module: Any) -> RuleKind:
 
 
 _MODULES = (batch_size, forbidden_paths, restricted_paths, companion_change, max_areas, commits,
-            patch_coverage, coverage_delta, tests_required)
+            patch_coverage, coverage_delta, tests_required, ai_disclosure)
 RULE_KINDS: dict[str, RuleKind] = {kind.name: kind for kind in map(_kind, _MODULES)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
@@ -13,6 +13,9 @@ from gatekeeper.conditions import Condition
 from gatekeeper.facts import FileFacts
 from gatekeeper.policy.types import GlobPattern, Regex, RuleId, one_or_many
 from gatekeeper.verdict import Check, Detail, FileShare, Severity
+
+if TYPE_CHECKING:
+    from gatekeeper.ai.detect import Evidence
 
 __all__ = [
     "COMMON_VARIABLES",
@@ -49,6 +52,8 @@ class Finding:
     """False when there is nothing for the rule to measure (no commits in a diff file, say);
     the rule is then reported as not applicable with ``message`` as the reason, never passed."""
     details: tuple[Detail, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    """The AI evidence the result rests on, for the report."""
 
 
 def placeholders(template: str) -> list[str]:
