@@ -14,6 +14,7 @@ from gatekeeper import conditions, waivers
 from gatekeeper.facts import Facts, without
 from gatekeeper.globs import PathSet
 from gatekeeper.policy.model import ComposedPolicy, PolicyException
+from gatekeeper.review.assign import assign
 from gatekeeper.rules import RULE_KINDS
 from gatekeeper.rules.base import Finding, RuleConfig, render_template
 from gatekeeper.verdict import (
@@ -42,7 +43,9 @@ def evaluate(policy: ComposedPolicy, facts: Facts, source: PolicySource,
     notes = tuple(f"{w.source}: {waivers.TRAILER} names no rule of this policy: {w.rule_id!r}"
                   for w in asked if w.rule_id not in known)
     passed = not any(r.blocking for r in results)
-    return Verdict(passed=passed, results=results, facts=facts, policy=source, notes=notes)
+    review = assign(policy.review, facts) if not facts.empty else None
+    return Verdict(passed=passed, results=results, facts=facts, policy=source, notes=notes,
+                   review=review)
 
 
 def _base(rule: RuleConfig, status: Status, message: str, condition: str | None) -> RuleResult:

@@ -11,6 +11,7 @@ from gatekeeper.facts import Facts
 
 if TYPE_CHECKING:
     from gatekeeper.ai.detect import Evidence
+    from gatekeeper.review.assign import TierDecision
 
 
 class Severity(str, enum.Enum):
@@ -172,6 +173,8 @@ class Verdict:
     policy: PolicySource
     notes: tuple[str, ...] = ()
     """Things the author should know that belong to no rule, such as a waiver for no rule."""
+    review: TierDecision | None = None
+    """The review tier the change needs; None when the policy defines no tiers."""
 
     @property
     def exit_code(self) -> int:

@@ -36,8 +36,18 @@ COMMANDS = {"set-output", "save-state", "add-mask", "add-path", "set-env", "erro
 """Workflow commands the runner acts on."""
 OUTPUTS = {"verdict", "exit-code", "json-report", "junit-report", "effective-lines",
            "effective-files", "failed-rules", "patch-coverage", "total-coverage",
-           "coverage-delta"}
-POLICY = BATCH_POLICY + "    waivers: {labels: [size-approved]}\n"
+           "coverage-delta", "review-tier", "review-tier-name", "review-approvals",
+           "review-owners", "ai-assisted"}
+POLICY = BATCH_POLICY + "    waivers: {labels: [size-approved]}\n" + """\
+review:
+  tiers:
+    - {name: light, approvals: 1}
+    - {name: deep, approvals: 2, owners: ["@acme/leads", "@octocat"]}
+  rules:
+    - id: large
+      tier: deep
+      when: {size: {measure: effective_lines, over: 30}}
+"""
 HOSTILE = ("$(touch pwned) `touch pwned2`; touch pwned3 | <img src=x onerror=alert(1)> "
            "[link](https://evil.example) @octocat #1\n::error::injected\n"
            "::set-output name=verdict::pass\n##[set-output name=exit-code;]0\n| a | b |")
@@ -321,6 +331,9 @@ def test_a_small_pull_request_passes(forge: Forge, tmp_path: Path,
     out = run.outputs
     assert (out["verdict"], out["exit-code"], out["failed-rules"]) == ("pass", "0", "0")
     assert (out["effective-lines"], out["effective-files"]) == ("6", "2")
+    assert (out["review-tier"], out["review-tier-name"], out["review-approvals"]) == (
+        "1", "light", "1")
+    assert (out["review-owners"], out["ai-assisted"]) == ("", "false")
     assert out["json-report"] == str(tmp_path / "runner-temp" / "gatekeeper-report.json")
     assert out["junit-report"] == str(tmp_path / "runner-temp" / "gatekeeper-junit.xml")
     report = json.loads(Path(out["json-report"]).read_text(encoding="utf-8"))
@@ -342,6 +355,15 @@ def test_a_large_pull_request_fails_the_step(forge: Forge, tmp_path: Path,
     out = run.outputs
     assert (out["verdict"], out["exit-code"], out["failed-rules"]) == ("fail", "1", "1")
     assert (out["effective-lines"], out["effective-files"]) == ("61", "2")
+    assert (out["review-tier"], out["review-tier-name"], out["review-approvals"]) == (
+        "2", "deep", "2")
+    assert out["review-owners"] == "@acme/leads, @octocat"
+    junit = Path(out["junit-report"]).read_text(encoding="utf-8")
+    assert '<property name="review.tier_name" value="deep" />' in junit
+    assert "large: raises to deep (when: effective_lines 61 is over 30)" in junit
+    report = json.loads(Path(out["json-report"]).read_text(encoding="utf-8"))
+    assert [r["id"] for r in report["review"]["raised_by"]] == ["large"]
+    assert "review:   tier 2 deep (2 approvals; from @acme/leads, @octocat)" in run.log
     assert (out["json-report"], out["junit-report"]) == (str(reports / "gk.json"),
                                                          str(reports / "gk.xml"))
     assert run.summary.startswith("### ❌ gatekeeper: FAIL — 1 of 1 rules failed")

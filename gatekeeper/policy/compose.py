@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from gatekeeper.ai.catalogue import BUILTIN_NAME as BUILTIN_MARKERS
 from gatekeeper.ai.catalogue import builtin_entries
 from gatekeeper.ai.entries import MarkerEntry
@@ -23,6 +25,7 @@ from gatekeeper.policy.model import (
     class_specs,
 )
 from gatekeeper.policy.sources import FileSource, Source
+from gatekeeper.review.settings import ReviewSettings
 from gatekeeper.rules.base import RuleConfig
 
 BUILTIN_PREFIX = "gatekeeper:"
@@ -39,6 +42,7 @@ class _State:
     coverage: dict[str, object] = field(default_factory=dict)
     ai: dict[str, object] = field(default_factory=dict)
     markers: dict[str, MarkerEntry] = field(default_factory=dict)
+    review: dict[str, object] = field(default_factory=dict)
     disabled_markers: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
 
@@ -135,6 +139,9 @@ def _apply(policy: Policy, walk: Walk, state: _State) -> None:
     # Key by key, so a local file can set source_roots and keep a pack's mismatch setting.
     state.coverage.update(policy.coverage.model_dump(include=policy.coverage.model_fields_set))
     _apply_ai(policy.ai, walk, state)
+    # Key by key: a local file can keep a pack's tiers and bring its own rules.
+    state.review.update({name: getattr(policy.review, name)
+                         for name in policy.review.model_fields_set})
     for index, exception in enumerate(policy.exceptions):
         if exception.rule not in state.ever_defined:
             line, column = _where(walk, "exceptions", index, "rule")
@@ -173,6 +180,20 @@ def _ai(state: _State) -> AiSettings:
                                       "disable_markers": state.disabled_markers})
 
 
+def _review(state: _State) -> ReviewSettings:
+    try:
+        review = ReviewSettings.model_validate(state.review)
+    except ValidationError as exc:
+        # Each file was valid on its own; only the combination can be wrong.
+        message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise PolicyError(f"review: {message}", file=state.files[-1]) from None
+    problem = review.problem()
+    if problem is not None:
+        raise PolicyError(f"review: {problem}", file=state.files[-1],
+                          hint="name tiers that the composed policy defines")
+    return review
+
+
 def compose(path: Path, display: str, source: Source | None = None) -> ComposedPolicy:
     """Load ``path`` and everything it extends; later files win, rule by rule.
 
@@ -190,4 +211,5 @@ def compose(path: Path, display: str, source: Source | None = None) -> ComposedP
         files=tuple(state.files),
         coverage=CoverageSettings.model_validate(state.coverage),
         ai=_ai(state),
+        review=_review(state),
     )

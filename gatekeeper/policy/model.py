@@ -11,6 +11,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from gatekeeper.ai.settings import AiSettings
 from gatekeeper.classify import ClassSpec
 from gatekeeper.policy.types import ClassName, GlobPattern, RuleId, one_or_many
+from gatekeeper.review.settings import ReviewSettings
 from gatekeeper.rules import RULE_KINDS
 from gatekeeper.rules.base import RuleConfig
 
@@ -98,6 +99,9 @@ class Policy(BaseModel):
     ai: AiSettings = Field(
         default_factory=lambda: AiSettings.model_validate({}),
         description="How AI provenance is detected (the ai condition, ai-disclosure rules).")
+    review: ReviewSettings = Field(
+        default_factory=lambda: ReviewSettings.model_validate({}),
+        description="Review tiers, the rules that raise a change to one, and lowerings.")
     rules: RuleList = Field(
         default_factory=list, description="The rules to evaluate, in order."
     )
@@ -142,6 +146,7 @@ class ComposedPolicy:
     coverage: CoverageSettings = field(
         default_factory=lambda: CoverageSettings.model_validate({}))
     ai: AiSettings = field(default_factory=lambda: AiSettings.model_validate({}))
+    review: ReviewSettings = field(default_factory=lambda: ReviewSettings.model_validate({}))
 
     def class_specs(self) -> dict[str, ClassSpec]:
         return self.classification

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from gatekeeper.ai.detect import Evidence
     from gatekeeper.ai.provenance import AiFacts
     from gatekeeper.coverage.patch import CoverageFacts
+    from gatekeeper.review.assign import TierDecision
 
 EVIDENCE_SHOWN = 10
 
@@ -61,6 +62,21 @@ def evidence_lines(evidence: tuple[Evidence, ...], limit: int = EVIDENCE_SHOWN) 
     lines = [describe_evidence(e) for e in evidence[:limit]]
     if len(evidence) > limit:
         lines.append(f"... and {len(evidence) - limit} more (all in the JSON report)")
+    return lines
+
+
+def review_lines(decision: TierDecision | None) -> list[str]:
+    """The review tier and every reason for it, as every text format shows them."""
+    if decision is None:
+        return []
+    tier = decision.tier
+    needs = [f"{tier.approvals} approval{'' if tier.approvals == 1 else 's'}"]
+    if tier.owners:
+        needs.append("from " + ", ".join(tier.owners))
+    if tier.code_owners:
+        needs.append("code owners of the touched files")
+    lines = [f"tier {decision.number} {decision.name} ({'; '.join(needs)})"]
+    lines += [f"because {reason}" for reason in decision.reasons()]
     return lines
 
 

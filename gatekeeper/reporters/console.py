@@ -9,6 +9,7 @@ from gatekeeper.reporters.common import (
     details_for,
     mark,
     notes_for,
+    review_lines,
 )
 from gatekeeper.verdict import RuleResult, Status, Verdict
 
@@ -69,6 +70,7 @@ def render(verdict: Verdict) -> str:
         f"  change:   {_change_line(facts)}",
         *(f"  coverage: {line}" for line in coverage_lines(facts.coverage)),
         *(f"  ai:       {line}" for line in ai_lines(facts.ai)),
+        *(f"  review:   {line}" for line in review_lines(verdict.review)),
         "",
     ]
     for result in verdict.results:

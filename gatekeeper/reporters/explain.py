@@ -10,6 +10,7 @@ from gatekeeper.reporters.common import (
     details_for,
     mark,
     notes_for,
+    review_lines,
 )
 from gatekeeper.verdict import RuleResult, Status, Verdict
 
@@ -39,6 +40,7 @@ def _change(verdict: Verdict) -> list[str]:
         f"  built from: {', '.join(verdict.policy.files) or 'nothing'}",
         *(f"coverage: {line}" for line in coverage_lines(facts.coverage)),
         *(f"ai: {line}" for line in ai_lines(facts.ai)),
+        *(f"review: {line}" for line in review_lines(verdict.review)),
         *(f"  evidence: {describe_evidence(e)}" for e in (facts.ai.evidence if facts.ai else ())),
     ]
 

@@ -12,6 +12,7 @@ from gatekeeper.ai.provenance import AiFacts
 from gatekeeper.changeset import Commit, Hunk
 from gatekeeper.coverage.patch import CoverageFacts, FilePatch, Tally
 from gatekeeper.facts import FileFacts, Totals
+from gatekeeper.review.assign import TierDecision
 from gatekeeper.verdict import RuleResult, Verdict
 
 SCHEMA = "gatekeeper-report"
@@ -95,6 +96,21 @@ def _ai(ai: AiFacts | None) -> dict[str, Any] | None:
     }
 
 
+def _review(decision: TierDecision | None) -> dict[str, Any] | None:
+    if decision is None:
+        return None
+    tier = decision.tier
+    return {
+        "tier": decision.number, "name": tier.name, "approvals": tier.approvals,
+        "owners": list(tier.owners), "code_owners": tier.code_owners,
+        "before_lowering": decision.before_lowering,
+        "raised_by": [{"id": r.id, "tier": r.tier, "why": r.why} for r in decision.raised_by],
+        "lowered_by": [{"id": r.id, "tier": r.tier, "why": r.why} for r in decision.lowered_by],
+        "reasons": decision.reasons(),
+        "evidence": [_evidence(e) for e in decision.evidence],
+    }
+
+
 def _tally(t: Tally | None) -> dict[str, Any] | None:
     if t is None:
         return None
@@ -160,6 +176,7 @@ def report(verdict: Verdict) -> dict[str, Any]:
         },
         "coverage": _coverage(facts.coverage),
         "ai": _ai(facts.ai),
+        "review": _review(verdict.review),
     }
 
 

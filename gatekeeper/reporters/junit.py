@@ -72,6 +72,19 @@ def _ai_properties(facts: Facts) -> dict[str, str]:
     return properties
 
 
+def _review_properties(verdict: Verdict) -> dict[str, str]:
+    decision = verdict.review
+    if decision is None:
+        return {}
+    properties = {"review.tier": str(decision.number), "review.tier_name": decision.name,
+                  "review.approvals": str(decision.tier.approvals),
+                  "review.owners": ", ".join(decision.tier.owners),
+                  "review.code_owners": "true" if decision.tier.code_owners else "false"}
+    for n, reason in enumerate(decision.reasons(), 1):
+        properties[f"review.reason.{n}"] = reason
+    return properties
+
+
 def _suite(verdict: Verdict) -> ET.Element:
     facts = verdict.facts
     rev = facts.changeset.revisions
@@ -90,6 +103,7 @@ def _suite(verdict: Verdict) -> ET.Element:
         properties["coverage.total"] = _number(head.percent if head else None)
         properties["coverage.delta"] = _number(delta)
     properties.update(_ai_properties(facts))
+    properties.update(_review_properties(verdict))
     name = f"{SUITE} {rev.name}" if rev.name else SUITE
     suite = TestSuite(name, [_case(r) for r in verdict.results], properties=properties)
     element: ET.Element = suite.build_xml_doc()
