@@ -1,0 +1,1 @@
+"""Tests of the approvals client against a real local HTTP server."""
