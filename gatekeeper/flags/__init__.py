@@ -1,0 +1,1 @@
+"""Feature-flag detection: SDK call presets, custom patterns, a line scanner and registries."""

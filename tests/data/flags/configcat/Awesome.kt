@@ -1,0 +1,4 @@
+fun enabled(client: ConfigCatClient, kmpClient: KmpClient): Boolean {
+    val android = client.getValue(Boolean::class.java, "androidAwesomeFeature", false)
+    return android && kmpClient.getValue("kmpAwesomeFeature", false)
+}

@@ -1,0 +1,5 @@
+#include <configcat/configcatclient.h>
+
+bool Enabled(configcat::ConfigCatClient* client) {
+    return client->getValue("cppAwesomeFeature", false);
+}

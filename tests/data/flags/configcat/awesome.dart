@@ -1,0 +1,3 @@
+Future<bool> enabled(ConfigCatClient client) async {
+  return await client.getValue(key: 'dartAwesomeFeature', defaultValue: false);
+}

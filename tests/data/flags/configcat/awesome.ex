@@ -1,0 +1,3 @@
+defmodule Shop.Awesome do
+  def enabled?, do: ConfigCat.get_value("elixirAwesomeFeature", false)
+end

@@ -1,0 +1,3 @@
+<?php
+$client = new \ConfigCat\ConfigCatClient('#YOUR-SDK-KEY#');
+$enabled = $client->getValue('phpAwesomeFeature', false);

@@ -1,0 +1,5 @@
+fun show(flagsmith: Flagsmith) {
+    flagsmith.hasFeatureFlag(featureId = "kotlin-secret-button") { result ->
+        render(result.getOrDefault(false))
+    }
+}

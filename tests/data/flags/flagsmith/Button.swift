@@ -1,0 +1,7 @@
+import FlagsmithClient
+
+func show() {
+    Flagsmith.shared.hasFeatureFlag(withID: "swift-secret-button", forIdentity: nil) { result in
+        print(result)
+    }
+}

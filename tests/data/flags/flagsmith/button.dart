@@ -1,0 +1,3 @@
+Future<bool> show(FlagsmithClient flagsmithClient) async {
+  return flagsmithClient.hasFeatureFlag('dart-secret-button');
+}

@@ -1,0 +1,4 @@
+<?php
+$flagsmith = new Flagsmith\Flagsmith('server-key');
+$flags = $flagsmith->getEnvironmentFlags();
+$show = $flags->isFeatureEnabled('php-secret-button');

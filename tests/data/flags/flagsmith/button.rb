@@ -1,0 +1,4 @@
+flagsmith = Flagsmith::Client.new(environment_key: ENV['FLAGSMITH_KEY'])
+flags = flagsmith.get_environment_flags
+show = flags.is_feature_enabled('ruby-secret-button')
+colour = flags.get_feature_value('ruby-button-colour')

@@ -1,0 +1,5 @@
+class DarkMode {
+    boolean enabled(CfClient cfClient, Target target) {
+        return cfClient.boolVariation("java-dark-mode", target, false);
+    }
+}

@@ -1,0 +1,1 @@
+fun enabled(): Boolean = CfClient.getInstance().boolVariation("android-dark-mode", false)

@@ -1,0 +1,1 @@
+Future<bool> darkMode() => CfClient.getInstance().boolVariation('dart-dark-mode', false);

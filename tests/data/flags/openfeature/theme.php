@@ -1,0 +1,5 @@
+<?php
+use OpenFeature\OpenFeatureAPI;
+
+$client = OpenFeatureAPI::getInstance()->getClient('app', '1.0');
+$dark = $client->getBooleanValue('php-of-dark', false);

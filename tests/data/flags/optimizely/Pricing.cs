@@ -1,0 +1,4 @@
+public class Pricing
+{
+    public bool Enabled(OptimizelyUserContext user) => user.Decide("dotnet-pricing-page").Enabled;
+}

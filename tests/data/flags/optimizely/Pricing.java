@@ -1,0 +1,6 @@
+class Pricing {
+    boolean enabled(OptimizelyUserContext user) {
+        OptimizelyDecision decision = user.decide("java-pricing-page");
+        return decision.getEnabled();
+    }
+}

@@ -1,0 +1,1 @@
+fun enabled(user: OptimizelyUserContext): Boolean = user.decide("kotlin-pricing-page").enabled

@@ -1,0 +1,3 @@
+func enabled(user: OptimizelyUserContext) -> Bool {
+    return user.decide(key: "swift-pricing-page").enabled
+}

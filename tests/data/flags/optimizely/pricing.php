@@ -1,0 +1,3 @@
+<?php
+$user = $optimizelyClient->createUserContext('user123', ['plan' => 'pro']);
+$decision = $user->decide('php-pricing-page');

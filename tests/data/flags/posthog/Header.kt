@@ -1,0 +1,3 @@
+import com.posthog.PostHog
+
+fun show(): Boolean = PostHog.isFeatureEnabled("android-new-header")

@@ -1,0 +1,3 @@
+func show() -> Bool {
+    return PostHogSDK.shared.isFeatureEnabled("swift-new-header")
+}

@@ -1,0 +1,1 @@
+Future<bool> show() async => await Posthog().isFeatureEnabled('dart-new-header');

@@ -1,0 +1,4 @@
+public class Checkout
+{
+    public string Treatment(ISplitClient sdk, string key) => sdk.GetTreatment(key, "dotnet-checkout");
+}

@@ -1,0 +1,1 @@
+fun treatment(client: SplitClient): String = client.getTreatment("android-checkout")

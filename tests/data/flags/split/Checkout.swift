@@ -1,0 +1,3 @@
+func treatment(client: SplitClient?) -> String? {
+    return client?.getTreatment("swift-checkout")
+}

@@ -1,0 +1,1 @@
+Future<String> treatment(SplitClient client) => client.getTreatment('dart-checkout');

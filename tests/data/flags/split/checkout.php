@@ -1,0 +1,3 @@
+<?php
+$treatment = $splitClient->getTreatment($key, 'php-checkout', $attributes);
+$many = $splitClient->getTreatments($key, ['php-header', 'php-footer']);

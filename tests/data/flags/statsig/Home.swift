@@ -1,0 +1,3 @@
+func fancy() -> Bool {
+    return Statsig.checkGate("swift_fancy_home")
+}

@@ -1,0 +1,1 @@
+bool fancy() => Statsig.checkGate('dart_fancy_home');

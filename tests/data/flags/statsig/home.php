@@ -1,0 +1,3 @@
+<?php
+$user = StatsigUser::withUserID('a-user');
+$fancy = $statsig->checkGate($user, 'php_fancy_home');

@@ -1,0 +1,6 @@
+using Unleash;
+
+public class Checkout
+{
+    public bool Fast(IUnleash unleash) => unleash.IsEnabled("dotnet-fast-checkout");
+}

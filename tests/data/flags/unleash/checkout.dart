@@ -1,0 +1,3 @@
+import 'package:unleash/unleash.dart';
+
+bool fast(Unleash unleash) => unleash.isEnabled('dart-fast-checkout');

@@ -1,0 +1,7 @@
+<?php
+use Unleash\Client\UnleashBuilder;
+
+$unleash = UnleashBuilder::create()->withAppName('shop')->build();
+if ($unleash->isEnabled('php-fast-checkout')) {
+    echo 'fast';
+}
