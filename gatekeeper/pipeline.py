@@ -101,19 +101,19 @@ def run(options: CheckOptions, today: datetime.date | None = None,
         for target in found.targets:
             revisions = replace(context.resolve_target(repo, target),
                                 context=found.description, name=target.name)
-            if fetched is None:  # once per run, after resolving: see fetch_notes
-                fetched = fetch_notes(repo, found)
             wanted = options.policy_source or ("base" if found.review else "worktree")
             policy, source = loader.resolve_in_repo(options.policy, repo, revisions, wanted)
             changeset = collect.from_git(repo, revisions, find_copies=options.find_copies)
-            if "notes" in policy.ai.detectors:  # blame costs time only notes can repay
+            if "notes" in policy.ai.detectors:  # the fetch and blame only notes can repay
+                if fetched is None:  # once per run, after resolving: see fetch_notes
+                    fetched = fetch_notes(repo, found)
                 changeset = gitnotes.collect(repo, changeset)
             changeset = replace(changeset, meta=found.meta)
             covered, notes = _coverage(reports, policy, changeset, repo, revisions, found.kind)
             derived = facts.derive(changeset, classifier_for(policy, source), covered,
                                  provenance.gather(changeset, policy.ai))
             verdict = evaluate(policy, derived, source, today)
-            verdicts.append(replace(verdict, notes=verdict.notes + notes + fetched))
+            verdicts.append(replace(verdict, notes=verdict.notes + notes + (fetched or ())))
     finally:
         repo.close()
     return Outcome(tuple(verdicts), found.description)

@@ -165,6 +165,10 @@ def _apply_ai(ai: AiSettings, walk: Walk, state: _State) -> None:
         if marker_id not in state.disabled_markers:
             state.disabled_markers.append(marker_id)
     for index, entry in enumerate(ai.markers):
+        if any(other.id == entry.id for other in ai.markers[:index]):
+            line, column = _where(walk, "ai", "markers", index, "id")
+            raise PolicyError(f"ai.markers: {entry.id!r} is listed twice", file=walk.filename,
+                              line=line, column=column, hint="give each marker its own id")
         if entry.id in known and entry.id not in state.disabled_markers:
             line, column = _where(walk, "ai", "markers", index, "id")
             raise PolicyError(f"ai.markers: {entry.id!r} is a built-in marker's id",

@@ -80,3 +80,9 @@ def test_bad_ai_sections_are_one_line_errors(tmp_path: Path, text: str, where: s
     message = error(put(tmp_path, "p.yml", text)).render()
     assert where in message and what in message
     assert "\n" not in message
+
+
+def test_a_marker_listed_twice_in_one_file_is_an_error(tmp_path: Path) -> None:
+    path = put(tmp_path, "p.yml", "ai:\n  markers:\n" + MARKER + MARKER)
+    rendered = error(path).render()
+    assert "p.yml:9:" in rendered and "'our-agent' is listed twice" in rendered

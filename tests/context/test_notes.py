@@ -233,3 +233,16 @@ def test_the_cli_reports_note_evidence_in_every_format(origin: Origin, tmp_path:
     console = run_cli(*args, cwd=work.path, env=env)
     assert "notes: src/a.py 50% of 6 added lines (cursor)" in console.stdout
     assert "src/a.py:1,3-4 (note: cursor, co-authored)" in console.stdout
+
+
+def test_a_policy_without_the_notes_detector_fetches_and_blames_nothing(
+        origin: Origin, tmp_path: Path) -> None:
+    work, env = pull_request(origin, tmp_path)
+    policy = tmp_path / "policy.yml"
+    policy.write_text("ai:\n  detectors: [commits, review]\n", encoding="utf-8")
+    options = CheckOptions(repo_path=str(work.path), policy=str(policy),
+                           policy_source="worktree")
+    verdict = only(run(options, env=env))
+    assert verdict.facts.changeset.revisions.head_sha == origin.feature
+    assert (verdict.facts.changeset.notes, verdict.facts.changeset.origins) == ({}, {})
+    assert work.git("for-each-ref", "refs/notes/") == ""
