@@ -22,14 +22,14 @@ from typing import Any
 from gatekeeper.ai.catalogue import Catalogue, load
 from gatekeeper.ai.detect import detect_commit
 from gatekeeper.changeset import Commit
-from gatekeeper.collect import read_commits
+from gatekeeper.commitlog import read_commits
 from gatekeeper.gitio import GitRepo
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "ai-markers.jsonl"
 PRECISION_TARGET = 0.99
 RECALL_TARGET = 0.95
-# The fields gatekeeper.collect.read_commits asks git log for.
+# The fields gatekeeper.commitlog.read_commits asks git log for.
 LOG_FORMAT = "%x00".join(("%H", "%P", "%an", "%ae", "%cn", "%ce", "%s", "%b",
                           "%(trailers:unfold,only)"))
 GIT_ENV = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,

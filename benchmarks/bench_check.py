@@ -39,6 +39,14 @@ from harness import (
     text_of,
 )
 
+FLAGS_POLICY = """\
+version: 1
+rules:
+  - id: guard
+    kind: flag-guard
+    paths: "**"
+    added_over: 20
+"""
 GENERATOR_VERSION = 1
 """Bump when the generated repository changes, so a reused --workdir is rebuilt."""
 TIME_RATIO_TARGET = 3.0
@@ -344,7 +352,9 @@ def print_table(report: dict[str, Any]) -> None:
     rows: list[Row] = [
         ("git diff -M", res["git_diff"], ("1.00x", "1.00x")),
         ("gatekeeper check --format json", res["gatekeeper_check"],
-         (fmt_ratio(ratios["gatekeeper_time"]), fmt_ratio(ratios["gatekeeper_rss"])))]
+         (fmt_ratio(ratios["gatekeeper_time"]), fmt_ratio(ratios["gatekeeper_rss"]))),
+        ("  + flag-guard, every SDK preset", res["gatekeeper_flags"],
+         (fmt_ratio(ratios["flags_time"]), fmt_ratio(ratios["flags_rss"])))]
     if res.get("unidiff_peer"):
         rows.append(("peer: unidiff PatchSet parse", res["unidiff_peer"],
                      (fmt_ratio(ratios["unidiff_time"]), fmt_ratio(ratios["unidiff_rss"]))))
@@ -404,6 +414,13 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "gatekeeper_check": measure("gatekeeper check", check, repo, err_path, args.repeat,
                                     args.warmup, ok_codes=(0, 1)),
     }
+    # The same check with every flag preset scanning the added and removed lines: the cost
+    # of keeping the changed text and reading it for flag calls.
+    flags_policy = workdir / "gatekeeper-bench-flags.yml"
+    flags_policy.write_text(FLAGS_POLICY, encoding="utf-8")
+    results["gatekeeper_flags"] = measure(
+        "gatekeeper check, flag scan", [*check, "--policy", str(flags_policy)], repo, err_path,
+        args.repeat, args.warmup, ok_codes=(0, 1))
     python = find_unidiff_python([interpreter_of(gk), sys.executable])
     skipped = None
     if python is None:
@@ -426,6 +443,8 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     ratios = {
         "gatekeeper_time": ratio(check_m.wall, git_diff.wall),
         "gatekeeper_rss": ratio(check_m.rss_mib, git_diff.rss_mib),
+        "flags_time": ratio(results["gatekeeper_flags"].wall, git_diff.wall),
+        "flags_rss": ratio(results["gatekeeper_flags"].rss_mib, git_diff.rss_mib),
         "unidiff_time": ratio(peer_m.wall, git_diff.wall) if peer_m else None,
         "unidiff_rss": ratio(peer_m.rss_mib, git_diff.rss_mib) if peer_m else None,
     }

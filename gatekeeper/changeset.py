@@ -115,6 +115,11 @@ class FileChange:
         for hunk in self.hunks:
             yield from hunk.added_lines()
 
+    def removed_lines(self) -> Iterator[int]:
+        """Numbers of the removed lines, in the old file."""
+        for hunk in self.hunks:
+            yield from hunk.removed_lines()
+
 
 @dataclass(frozen=True, slots=True)
 class Trailer:
@@ -204,6 +209,19 @@ class AddedComment:
 
 
 @dataclass(frozen=True, slots=True)
+class FileText:
+    """The text of a file's added and removed lines, kept for the feature-flag scan.
+
+    Each is the lines in diff order, each ending with a newline; the k-th added line is the
+    k-th number of the file's added ranges (``FileChange.added_lines``), and likewise for
+    removed lines and the removed ranges (numbers in the old file).
+    """
+
+    added: bytes = b""
+    removed: bytes = b""
+
+
+@dataclass(frozen=True, slots=True)
 class LineOrigin:
     """Where an added line at the head came from, by ``git blame``: for notes attribution."""
 
@@ -236,6 +254,10 @@ class ChangeSet:
     """Commit to the size of its note, for notes too big to read."""
     origins: dict[str, tuple[LineOrigin, ...]] = field(default_factory=dict)
     """Path to where its added lines came from, for files that commits with notes touched."""
+    texts: dict[str, FileText] = field(default_factory=dict)
+    """Path to the text of its added and removed lines, when the policy scans for flags."""
+    unscanned: tuple[str, ...] = ()
+    """Paths whose line text was not kept: the change set's text budget ran out."""
 
     @property
     def empty(self) -> bool:

@@ -18,7 +18,7 @@ from gatekeeper import __version__
 from gatekeeper.errors import EXIT_INTERNAL, GatekeeperError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
-STDOUT_FORMATS = ("console", "json", "junit", "markdown")
+STDOUT_FORMATS = ("console", "json", "junit", "markdown", "dotenv")
 CONTEXT_NAMES = ("github", "gitlab", "pre-push", "pre-commit", "local")
 
 
@@ -136,15 +136,18 @@ def _expand(option: str, patterns: tuple[str, ...]) -> tuple[str, ...]:
               show_default=True, help="Report printed on stdout.")
 @click.option("--json", "json_path", metavar="PATH", help="Also write the JSON report here.")
 @click.option("--junit", "junit_path", metavar="PATH", help="Also write a JUnit XML report here.")
+@click.option("--dotenv", "dotenv_path", metavar="PATH",
+              help="Also write the verdict and review tier as a dotenv file here (GitLab CI).")
 @_guarded
-def check(fmt: str, json_path: str | None, junit_path: str | None, **change: Any) -> None:
+def check(fmt: str, json_path: str | None, junit_path: str | None, dotenv_path: str | None,
+          **change: Any) -> None:
     """Check the change set against the policy."""
     from gatekeeper.pipeline import run
     from gatekeeper.reporters import render_all
 
     options = _options(**change)
     outcome = run(options, stdin=sys.stdin if options.request.ci == "pre-push" else None)
-    for name, path in (("json", json_path), ("junit", junit_path)):
+    for name, path in (("json", json_path), ("junit", junit_path), ("dotenv", dotenv_path)):
         if path:
             _write(path, render_all(name, outcome.verdicts, outcome.context))
     click.echo(render_all(fmt, outcome.verdicts, outcome.context), nl=False)

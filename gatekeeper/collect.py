@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 from gatekeeper import diffparse, gitattributes
@@ -15,10 +15,11 @@ from gatekeeper.changeset import (
     Commit,
     FileChange,
     FileStatus,
+    FileText,
     Hunk,
     Revisions,
-    Trailer,
 )
+from gatekeeper.commitlog import read_commits
 from gatekeeper.errors import ChangeSetError, DiffInputError, UsageError
 from gatekeeper.gitio import GitRepo
 
@@ -34,10 +35,26 @@ _ZERO = frozenset("0")
 MAX_COMMENTS = 200_000
 """Added comment lines kept per change set, at most ~240 characters each: this bounds their
 memory (tens of MB at worst) on huge generated or vendored changes. Later ones are dropped."""
-_LOG_FIELDS = ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%s", "%b", "%(trailers:unfold,only)")
+MAX_TEXT_BYTES = 64 << 20
+"""Added and removed line text kept per change set for the flag scan; files past it are listed
+as unscanned, so a rule that needs them can say so rather than pass."""
+Wants = Callable[[str], bool]
 
 
-def from_git(repo: GitRepo, revisions: Revisions, *, find_copies: bool = False) -> ChangeSet:
+def _texts(budget: diffparse.TextBudget | None,
+           patches: Iterable[tuple[str, diffparse.PatchFile]],
+           unscanned: tuple[str, ...]) -> dict[str, FileText]:
+    """The kept text by path; a file half of which went over the budget (one side of a type
+    change) keeps none, so it is only ever whole or listed as unscanned."""
+    if budget is None:
+        return {}
+    return {path: FileText(bytes(p.added_text), bytes(p.removed_text or b""))
+            for path, p in patches if p.added_text is not None and path not in unscanned}
+
+
+def from_git(repo: GitRepo, revisions: Revisions, *, find_copies: bool = False,
+             texts: Wants | None = None) -> ChangeSet:
+    """The change set of ``revisions``; ``texts`` says which files' line text to keep."""
     args = list(DIFF_OPTIONS)
     if find_copies:
         args.append("-C")
@@ -49,8 +66,10 @@ def from_git(repo: GitRepo, revisions: Revisions, *, find_copies: bool = False) 
         # No base (a branch none of whose history the remote has): everything is new.
         args += [revisions.merge_base or repo.empty_tree(), revisions.head_sha, "--"]
     comments: list[AddedComment] = []
+    budget = diffparse.TextBudget(texts, MAX_TEXT_BYTES) if texts is not None else None
+    kept: list[tuple[str, diffparse.PatchFile]] = []
     with repo.stream("diff", *args) as out:
-        files = tuple(_zip_raw_and_patch(out, comments))
+        files = tuple(_zip_raw_and_patch(out, comments, budget, kept))
     commits: tuple[Commit, ...] = ()
     if revisions.mode == "range" and revisions.merge_base != revisions.head_sha:
         spec = (f"{revisions.merge_base}..{revisions.head_sha}" if revisions.merge_base
@@ -68,10 +87,21 @@ def from_git(repo: GitRepo, revisions: Revisions, *, find_copies: bool = False) 
                   for f in files)
     headers = {path: head[:HEADER_BYTES].decode("utf-8", errors="replace")
                for path, head in heads.items() if not _is_binary(head)}
-    return ChangeSet(revisions, files, commits, attributes, headers, comments=tuple(comments))
+    unscanned = _over(budget, files)
+    return ChangeSet(revisions, files, commits, attributes, headers, comments=tuple(comments),
+                     texts=_texts(budget, kept, unscanned), unscanned=unscanned)
 
 
-def from_diff_file(path: str) -> ChangeSet:
+def _over(budget: diffparse.TextBudget | None, files: Iterable[FileChange]) -> tuple[str, ...]:
+    """The change set's paths whose text the budget dropped (the parser saw them by either
+    side's name)."""
+    if budget is None or not budget.over:
+        return ()
+    dropped = set(budget.over)
+    return tuple(f.path for f in files if f.path in dropped or f.old_path in dropped)
+
+
+def from_diff_file(path: str, *, texts: Wants | None = None) -> ChangeSet:
     stream: IO[bytes]
     if path == "-":
         stream, name = sys.stdin.buffer, "<stdin>"
@@ -81,11 +111,12 @@ def from_diff_file(path: str) -> ChangeSet:
         except OSError as exc:
             raise UsageError(f"cannot read diff file {path}: {exc.strerror}",
                              hint="pass an existing file, or - for stdin") from exc
+    budget = diffparse.TextBudget(texts, MAX_TEXT_BYTES) if texts is not None else None
     try:
         first = stream.readline()
         lines: Iterable[bytes] = itertools.chain([first], stream)
         patches = list(diffparse.parse_patch(
-            lines, source=name, comments=diffparse.CommentBudget(MAX_COMMENTS)))
+            lines, source=name, comments=diffparse.CommentBudget(MAX_COMMENTS), texts=budget))
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
@@ -96,7 +127,10 @@ def from_diff_file(path: str) -> ChangeSet:
     files = tuple(_from_patch(p) for p in merged)
     comments = tuple(AddedComment(f.path, line, text)
                      for f, p in zip(files, merged, strict=True) for line, text in p.comments)
-    return ChangeSet(Revisions(mode="diff-file", source=name), files, comments=comments)
+    kept = [(f.path, p) for f, p in zip(files, merged, strict=True)]
+    unscanned = _over(budget, files)
+    return ChangeSet(Revisions(mode="diff-file", source=name), files, comments=comments,
+                     texts=_texts(budget, kept, unscanned), unscanned=unscanned)
 
 
 def _merge_type_changes(patches: list[diffparse.PatchFile]) -> list[diffparse.PatchFile]:
@@ -121,6 +155,10 @@ def _join_type_change(removal: diffparse.PatchFile, addition: diffparse.PatchFil
     removal.deleted += addition.deleted
     removal.hunks += addition.hunks
     removal.comments += addition.comments
+    if removal.added_text is not None or addition.added_text is not None:
+        removal.added_text = (removal.added_text or bytearray()) + (addition.added_text or b"")
+        removal.removed_text = ((removal.removed_text or bytearray())
+                                + (addition.removed_text or b""))
     removal.binary = removal.binary or addition.binary
 
 
@@ -137,13 +175,18 @@ def _split_raw_section(out: IO[bytes]) -> tuple[bytes, bytes]:
             return buffer, b""
 
 
-def _zip_raw_and_patch(out: IO[bytes], comments: list[AddedComment]) -> Iterator[FileChange]:
-    """The files of git's raw-plus-patch output; their added comment lines go to ``comments``."""
+def _zip_raw_and_patch(out: IO[bytes], comments: list[AddedComment],
+                       text: diffparse.TextBudget | None = None,
+                       kept: list[tuple[str, diffparse.PatchFile]] | None = None
+                       ) -> Iterator[FileChange]:
+    """The files of git's raw-plus-patch output; their added comment lines go to ``comments``
+    and, with a ``text`` budget, the sections that kept line text to ``kept``."""
     raw, first = _split_raw_section(out)
     entries = diffparse.parse_raw_z(raw)
     try:
         patches = diffparse.parse_patch(itertools.chain([first], out), source="git diff",
-                                        comments=diffparse.CommentBudget(MAX_COMMENTS))
+                                        comments=diffparse.CommentBudget(MAX_COMMENTS),
+                                        texts=text)
         for entry in entries:
             patch = next(patches, None)
             if patch is None:
@@ -153,7 +196,9 @@ def _zip_raw_and_patch(out: IO[bytes], comments: list[AddedComment]) -> Iterator
                 if second is None:
                     raise ChangeSetError(f"git diff printed half a type change for {entry.dst}")
                 _join_type_change(patch, second)
-            comments += (AddedComment(entry.dst, line, text) for line, text in patch.comments)
+            comments += (AddedComment(entry.dst, line, body) for line, body in patch.comments)
+            if kept is not None and patch.added_text is not None:
+                kept.append((entry.dst, patch))
             yield _from_raw(entry, patch)
     except DiffInputError as exc:
         raise ChangeSetError(f"could not parse git's diff output: {exc.message}") from exc
@@ -227,33 +272,6 @@ def _hunks(patch: diffparse.PatchFile) -> tuple[Hunk, ...]:
              tuple((a, b) for a, b in added), tuple((a, b) for a, b in removed), section)
         for o_start, o_count, n_start, n_count, section, added, removed in patch.hunks
     )
-
-
-def read_commits(repo: GitRepo, spec: str) -> tuple[Commit, ...]:
-    fmt = "%x00".join(_LOG_FIELDS)
-    with repo.stream("log", "-z", "--encoding=UTF-8", "--no-color", "--no-show-signature",
-                     f"--format=tformat:{fmt}", spec, "--") as out:
-        data = out.read().decode("utf-8", errors="replace")
-    fields = data.split("\0")
-    width = len(_LOG_FIELDS)
-    commits = []
-    for i in range(0, len(fields) - width + 1, width):
-        sha, parents, an, ae, cn, ce, subject, body, trailers = fields[i : i + width]
-        commits.append(Commit(
-            sha=sha.strip(), parents=tuple(parents.split()), author_name=an, author_email=ae,
-            committer_name=cn, committer_email=ce, subject=subject, body=body.rstrip("\n"),
-            trailers=parse_trailer_lines(trailers),
-        ))
-    return tuple(commits)
-
-
-def parse_trailer_lines(text: str) -> tuple[Trailer, ...]:
-    trailers = []
-    for line in text.splitlines():
-        key, sep, value = line.partition(":")
-        if sep and key.strip():
-            trailers.append(Trailer(key.strip(), value.strip()))
-    return tuple(trailers)
 
 
 def _attribute_specs(tree: str, files: tuple[FileChange, ...]) -> dict[str, str]:

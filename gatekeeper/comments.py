@@ -1,8 +1,9 @@
-"""Which added diff lines hold a comment, and the budget that caps how many are kept."""
+"""Which added diff lines hold a comment, and the budgets that cap what the parser keeps."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 MAX_COMMENT_CHARS = 240
 """An added comment line is kept up to this many characters."""
@@ -26,6 +27,18 @@ class CommentBudget:
     left: int
     dropped: int = 0
     """Comment lines seen after the budget ran out."""
+
+
+@dataclass(slots=True)
+class TextBudget:
+    """Which files' added and removed line text to keep (for the feature-flag scan), and how
+    many more bytes of it; one budget spans a whole change set."""
+
+    wants: Callable[[str], bool]
+    """Whether a file, by its path, may hold what the text is kept for."""
+    left: int
+    over: list[str] = field(default_factory=list)
+    """Wanted files whose text was dropped because the budget ran out."""
 
 
 def keep_comment(budget: CommentBudget, line: bytes) -> str | None:

@@ -13,7 +13,10 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from gatekeeper.ai import condition as ai_condition
 from gatekeeper.ai.detect import Evidence
+from gatekeeper.codeowners import condition as owners_condition
+from gatekeeper.coverage import condition as coverage_condition
 from gatekeeper.facts import Facts
+from gatekeeper.flags import condition as flags_condition
 from gatekeeper.globs import GlobError, PathSet, compile_glob
 from gatekeeper.policy.types import ClassName, GlobPattern, one_or_many
 
@@ -92,6 +95,15 @@ class Condition(BaseModel):
     ai: ai_condition.AiValue | None = Field(
         None, description="Holds when the change carries AI evidence (true, or the strength, "
         "tools, sources, commit share or spot check wanted); false when it carries none.")
+    code_owners: Names | None = Field(
+        None, description="Holds when CODEOWNERS gives a touched file one of these owners "
+        "(@user, @org/team, * wildcards).")
+    coverage: coverage_condition.CoverageCondition | None = Field(
+        None, description="Holds when patch coverage or the change in total coverage is "
+        "below a bound (needs --coverage).")
+    flag_guarded: bool | None = Field(
+        None, description="true holds when an added line references a feature flag; false "
+        "when none does.")
 
     @model_validator(mode="after")
     def _not_empty(self) -> Condition:
@@ -255,7 +267,8 @@ SOURCES: dict[str, Callable[[Any, Facts], Outcome]] = {
     "all": _all, "any": _any, "not_": _not, "paths": _paths, "only_paths": _only_paths,
     "classes": _classes, "only_classes": _only_classes, "labels": _labels,
     "target_branch": _target_branch, "author": _author, "bot": _bot, "trailer": _trailer,
-    "size": _size, "ai": ai_condition.holds,
+    "size": _size, "ai": ai_condition.holds, "code_owners": owners_condition.holds,
+    "coverage": coverage_condition.holds, "flag_guarded": flags_condition.holds,
 }
 
 

@@ -27,87 +27,18 @@ from gatekeeper.comments import (
     SIEVE_LEADS,
     SIEVE_MARKS,
     CommentBudget,
+    TextBudget,
     keep_comment,
 )
 from gatekeeper.errors import DiffInputError
+from gatekeeper.rawdiff import RawEntry, decode_path, parse_raw_z, unquote
 
-# The comment budget is part of parse_patch's signature, so its names are offered here too.
-__all__ = ["MAX_COMMENT_CHARS", "CommentBudget", "PatchFile", "RawEntry", "decode_path",
-           "parse_patch", "parse_raw_z", "unquote"]
+# The budgets are part of parse_patch's signature, and the raw-record parser goes with this
+# one, so their names are offered here too.
+__all__ = ["MAX_COMMENT_CHARS", "CommentBudget", "PatchFile", "RawEntry", "TextBudget",
+           "decode_path", "parse_patch", "parse_raw_z", "unquote"]
 
-_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 _PLAIN_EPOCH = re.compile(r"^1970-01-01 00:00:00(\.0+)? \+0000$|^Thu Jan  1 00:00:00 1970")
-
-
-def decode_path(raw: bytes) -> str:
-    return raw.decode("utf-8", errors="replace")
-
-
-def unquote(name: str) -> str:
-    """Undo git's C-style quoting of a path (``"a\\303\\244\\tb"``); other names pass through."""
-    if len(name) < 2 or not (name.startswith('"') and name.endswith('"')):
-        return name
-    body = name[1:-1]
-    out = bytearray()
-    i = 0
-    while i < len(body):
-        ch = body[i]
-        if ch != "\\" or i + 1 >= len(body):
-            out += ch.encode("utf-8")
-            i += 1
-            continue
-        nxt = body[i + 1]
-        if nxt in "01234567" and re.match(r"[0-7]{3}", body[i + 1 : i + 4]):
-            out.append(int(body[i + 1 : i + 4], 8) & 0xFF)
-            i += 4
-        else:
-            out.append(_ESCAPES.get(nxt, ord(nxt) if nxt.isascii() else 63))
-            i += 2
-    return decode_path(bytes(out))
-
-
-@dataclass(frozen=True, slots=True)
-class RawEntry:
-    """One record of ``git diff --raw -z``."""
-
-    old_mode: str
-    new_mode: str
-    old_blob: str
-    new_blob: str
-    status: str  # A C D M R T U X
-    score: int | None
-    src: str
-    dst: str
-
-
-def parse_raw_z(data: bytes) -> list[RawEntry]:
-    """Parse the NUL-separated raw section (without its terminating empty field)."""
-    fields = data.split(b"\0")
-    entries: list[RawEntry] = []
-    i = 0
-    while i < len(fields):
-        meta = fields[i]
-        if not meta:
-            i += 1
-            continue
-        if not meta.startswith(b":"):
-            raise DiffInputError(f"unexpected raw diff record {meta[:40]!r}")
-        try:
-            old_mode, new_mode, old_blob, new_blob, status = meta[1:].decode("ascii").split(" ")
-            letter = status[0]
-            score = int(status[1:]) if len(status) > 1 else None
-        except (ValueError, IndexError):
-            raise DiffInputError(f"malformed raw diff record {meta[:60]!r}") from None
-        if i + (3 if letter in "RC" else 2) > len(fields):
-            raise DiffInputError(f"raw diff record without its paths: {meta[:60]!r}")
-        if letter in "RC":
-            src, dst = decode_path(fields[i + 1]), decode_path(fields[i + 2])
-            i += 3
-        else:
-            src = dst = decode_path(fields[i + 1])
-            i += 2
-        entries.append(RawEntry(old_mode, new_mode, old_blob, new_blob, letter, score, src, dst))
-    return entries
 
 
 @dataclass(slots=True)
@@ -140,6 +71,12 @@ class PatchFile:
     )
     comments: list[tuple[int, str]] = field(default_factory=list)
     """Added lines holding a comment: the line number in the new file and the stripped text."""
+    added_text: bytearray | None = None
+    """With a text budget that wants the file: its added lines, each ending in a newline."""
+    removed_text: bytearray | None = None
+    text_decided: bool = False
+    text_charged: int = 0
+    """Bytes of kept text already taken from the budget."""
 
     @property
     def old_path(self) -> str | None:
@@ -191,11 +128,13 @@ def _header_name(raw: str) -> str | None:
 
 
 def parse_patch(lines: Iterable[bytes], *, source: str = "diff",
-                comments: CommentBudget | None = None) -> Iterator[PatchFile]:
+                comments: CommentBudget | None = None,
+                texts: TextBudget | None = None) -> Iterator[PatchFile]:
     """Yield one PatchFile per file section of a unified diff read line by line (as bytes).
 
     With a ``comments`` budget, added lines that hold a comment are kept in
-    ``PatchFile.comments`` until the budget runs out.
+    ``PatchFile.comments`` until the budget runs out. With a ``texts`` budget, the added and
+    removed lines of the files it wants are kept in ``added_text`` and ``removed_text``.
     """
     current: PatchFile | None = None
     pending_minus: str | None = None  # a plain diff's "---" line, waiting for "+++"
@@ -215,7 +154,11 @@ def parse_patch(lines: Iterable[bytes], *, source: str = "diff",
         if line.startswith(b"@@ "):
             if current is None:
                 raise DiffInputError(f"{source}:{lineno}: hunk before any file header")
+            if texts is not None and not current.text_decided:
+                _start_text(current, texts)
             lineno = _read_hunk(current, line, it, lineno, source, comments)
+            if current.added_text is not None and texts is not None:
+                _charge_text(current, texts)
             continue
         text = line.decode("utf-8", errors="replace").rstrip("\r\n")
         if text.startswith("--- ") and (current is None or not current.git or current.hunks
@@ -298,6 +241,32 @@ def _git_extended_header(current: PatchFile, text: str) -> None:
         current.binary = True
 
 
+def _start_text(current: PatchFile, budget: TextBudget) -> None:
+    current.text_decided = True
+    path = current.new_path or current.old_path or ""
+    if budget.wants(path):
+        if budget.left > 0:
+            current.added_text, current.removed_text = bytearray(), bytearray()
+        else:
+            budget.over.append(path)
+
+
+def _charge_text(current: PatchFile, budget: TextBudget) -> None:
+    """End the kept text with a newline (a file's last line may lack one), and drop the
+    file's text once the change set's budget is spent; run after each hunk."""
+    for kept in (current.added_text, current.removed_text):
+        if kept and not kept.endswith(b"\n"):
+            kept += b"\n"
+    used = len(current.added_text or b"") + len(current.removed_text or b"")
+    if used - current.text_charged > budget.left:
+        budget.over.append(current.new_path or current.old_path or "")
+        budget.left = 0
+        current.added_text = current.removed_text = None
+        return
+    budget.left -= used - current.text_charged
+    current.text_charged = used
+
+
 def _read_hunk(
     current: PatchFile, header: bytes, it: Iterator[bytes], lineno: int, source: str,
     budget: CommentBudget | None = None,
@@ -315,6 +284,7 @@ def _read_hunk(
     removed: list[list[int]] = []
     n_added = n_removed = 0
     leads, marks = SIEVE_LEADS, SIEVE_MARKS  # looked up once per hunk
+    plus_text, minus_text = current.added_text, current.removed_text
     while old_left > 0 or new_left > 0:
         line = next(it, None)
         if line is None:
@@ -332,6 +302,8 @@ def _read_hunk(
                 comment = keep_comment(budget, line)
                 if comment is not None:
                     current.comments.append((new_no, comment))
+            if plus_text is not None:
+                plus_text += line[1:]
             new_no += 1
             new_left -= 1
             n_added += 1
@@ -340,6 +312,8 @@ def _read_hunk(
                 removed[-1][1] = old_no
             else:
                 removed.append([old_no, old_no])
+            if minus_text is not None:
+                minus_text += line[1:]
             old_no += 1
             old_left -= 1
             n_removed += 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from gatekeeper.changeset import ChangeSet, FileChange
@@ -12,7 +12,9 @@ from gatekeeper.globs import PathSet
 
 if TYPE_CHECKING:
     from gatekeeper.ai.provenance import AiFacts
+    from gatekeeper.codeowners.facts import OwnerFacts
     from gatekeeper.coverage.patch import CoverageFacts
+    from gatekeeper.flags.facts import FlagFacts
 
 RENAME = "rename"
 
@@ -67,6 +69,10 @@ class Facts:
     """What coverage reports say of the change; None when no report was given."""
     ai: AiFacts | None = None
     """The AI provenance evidence; None when it was not gathered (a hand-built change)."""
+    flags: FlagFacts | None = None
+    """Feature-flag references per file; None when the policy does not scan for flags."""
+    owners: OwnerFacts | None = None
+    """The code owners of the touched files; None when no CODEOWNERS file was read."""
 
     @property
     def empty(self) -> bool:
@@ -107,15 +113,16 @@ def _summarise(changeset: ChangeSet, files: list[FileFacts],
 def without(facts: Facts, paths: PathSet) -> tuple[Facts, int]:
     """The facts with the files ``paths`` match taken out, and how many were taken."""
     kept = [f for f in facts.files if not any(paths.matches(p) for p in f.touched)]
-    return (_summarise(facts.changeset, kept, facts.coverage, facts.ai),
-            len(facts.files) - len(kept))
+    view = _summarise(facts.changeset, kept, facts.coverage, facts.ai)
+    return replace(view, flags=facts.flags, owners=facts.owners), len(facts.files) - len(kept)
 
 
 def derive(changeset: ChangeSet, classifier: Classifier,
-           coverage: CoverageFacts | None = None, ai: AiFacts | None = None) -> Facts:
+           coverage: CoverageFacts | None = None, ai: AiFacts | None = None, *,
+           flags: FlagFacts | None = None, owners: OwnerFacts | None = None) -> Facts:
     files = []
     for change in changeset.files:
         attributes = changeset.attributes.get(change.path, {})
         classes = classifier.classify(change.path, attributes, changeset.headers.get(change.path))
         files.append(FileFacts(change, classes, _exclusion(change, classes)))
-    return _summarise(changeset, files, coverage, ai)
+    return replace(_summarise(changeset, files, coverage, ai), flags=flags, owners=owners)

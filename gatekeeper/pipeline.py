@@ -8,16 +8,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from gatekeeper import collect, context, facts
+from gatekeeper import collect, context, facts, trust
 from gatekeeper.ai import gitnotes, provenance
 from gatekeeper.changeset import ChangeSet, Revisions
 from gatekeeper.classify import POLICY, Classifier, ClassSpec
 from gatekeeper.context.notes import fetch_notes
 from gatekeeper.coverage import gather
 from gatekeeper.evaluate import evaluate
-from gatekeeper.policy import loader
+from gatekeeper.policy import loader, needs
 from gatekeeper.policy.compose import BUILTIN_PREFIX
 from gatekeeper.policy.model import ComposedPolicy
+from gatekeeper.review import enforce
 from gatekeeper.verdict import PolicySource, Verdict
 
 if TYPE_CHECKING:
@@ -56,23 +57,6 @@ class Outcome:
         return max((v.exit_code for v in self.verdicts), default=0)
 
 
-def load_changeset(options: CheckOptions) -> tuple[ChangeSet, Path]:
-    """The change set of a local run or a diff file (for tools that need only that)."""
-    request = options.request
-    if options.diff_file is not None:
-        changeset = collect.from_diff_file(options.diff_file)
-        return replace(changeset, meta=context.meta(request, None)), Path(options.repo_path)
-    from gatekeeper.gitio import GitRepo
-
-    repo = GitRepo.discover(options.repo_path)
-    try:
-        revisions = context.resolve(repo, request)
-        changeset = collect.from_git(repo, revisions, find_copies=options.find_copies)
-    finally:
-        repo.close()
-    return replace(changeset, meta=context.meta(request, revisions)), Path(repo.root)
-
-
 def run(options: CheckOptions, today: datetime.date | None = None,
         env: Mapping[str, str] | None = None, stdin: IO[str] | None = None) -> Outcome:
     reports = gather.read(options.coverage, options.coverage_base)
@@ -82,13 +66,17 @@ def run(options: CheckOptions, today: datetime.date | None = None,
 
             raise UsageError("--policy-source base or head needs a repository, not --diff-file",
                              hint="use --policy-source worktree")
-        changeset, root = load_changeset(options)
+        root = Path(options.repo_path)
         policy, source = loader.resolve(options.policy, root)
+        changeset = collect.from_diff_file(options.diff_file, texts=_texts(policy))
+        changeset = replace(changeset, meta=context.meta(options.request, None))
         covered, notes = gather.gather(reports, policy, changeset,
                                        gather.worktree_files(str(root)), str(root.resolve()),
                                        lambda paths: _worktree_lines(root, paths))
+        trusted = trust.worktree(root)
         derived = facts.derive(changeset, classifier_for(policy, source), covered,
-                                 provenance.gather(changeset, policy.ai))
+                               provenance.gather(changeset, policy.ai),
+                               **trust.facts(policy, changeset, trusted, "local"))
         verdict = evaluate(policy, derived, source, today)
         return Outcome((replace(verdict, notes=verdict.notes + notes),), "diff file")
     from gatekeeper.gitio import GitRepo
@@ -103,20 +91,29 @@ def run(options: CheckOptions, today: datetime.date | None = None,
                                 context=found.description, name=target.name)
             wanted = options.policy_source or ("base" if found.review else "worktree")
             policy, source = loader.resolve_in_repo(options.policy, repo, revisions, wanted)
-            changeset = collect.from_git(repo, revisions, find_copies=options.find_copies)
+            changeset = collect.from_git(repo, revisions, find_copies=options.find_copies,
+                                         texts=_texts(policy))
             if "notes" in policy.ai.detectors:  # the fetch and blame only notes can repay
                 if fetched is None:  # once per run, after resolving: see fetch_notes
                     fetched = fetch_notes(repo, found)
                 changeset = gitnotes.collect(repo, changeset)
             changeset = replace(changeset, meta=found.meta)
             covered, notes = _coverage(reports, policy, changeset, repo, revisions, found.kind)
+            trusted = trust.in_repo(repo, revisions, wanted)
             derived = facts.derive(changeset, classifier_for(policy, source), covered,
-                                 provenance.gather(changeset, policy.ai))
-            verdict = evaluate(policy, derived, source, today)
+                                   provenance.gather(changeset, policy.ai),
+                                   **trust.facts(policy, changeset, trusted, found.kind))
+            verdict = enforce.apply(evaluate(policy, derived, source, today), found.api,
+                                    policy.review.approvals)
             verdicts.append(replace(verdict, notes=verdict.notes + notes + (fetched or ())))
     finally:
         repo.close()
     return Outcome(tuple(verdicts), found.description)
+
+
+def _texts(policy: ComposedPolicy) -> collect.Wants | None:
+    """Which files' line text the change set keeps: only what the flag scan will read."""
+    return policy.flags.wants if needs.flags(policy) else None
 
 
 def _coverage(reports: gather.Reports, policy: ComposedPolicy, changeset: ChangeSet,

@@ -48,6 +48,8 @@ review:
       tier: deep
       when: {size: {measure: effective_lines, over: 30}}
 """
+JOB_TOKEN = "ghs_JobTokenTheRunnerMasks0123456789abcdef"
+"""What ``${{ github.token }}`` evaluates to in the harness."""
 HOSTILE = ("$(touch pwned) `touch pwned2`; touch pwned3 | <img src=x onerror=alert(1)> "
            "[link](https://evil.example) @octocat #1\n::error::injected\n"
            "::set-output name=verdict::pass\n##[set-output name=exit-code;]0\n| a | b |")
@@ -82,8 +84,12 @@ class Runner:
     def _value(self, expression: str) -> str:
         parts = expression.split(".")
         if parts[0] == "inputs" and len(parts) == 2:
-            declared = ACTION["inputs"][parts[1]]
-            return self.inputs.get(parts[1], str(declared.get("default", "")))
+            if parts[1] in self.inputs:
+                return self.inputs[parts[1]]
+            # The runner evaluates an input's default, which may be an expression itself.
+            return self.evaluate(str(ACTION["inputs"][parts[1]].get("default", "")))
+        if expression == "github.token":
+            return JOB_TOKEN
         if parts[0] == "steps" and len(parts) == 4 and parts[2] == "outputs":
             return self.steps.get(parts[1], {}).get(parts[3], "")
         if expression == "github.action_path":
@@ -310,7 +316,23 @@ def test_no_expression_reaches_a_script() -> None:
     for name, spec in ACTION["outputs"].items():
         assert spec["value"] == f"${{{{ steps.check.outputs.{name} }}}}"
     assert set(ACTION["inputs"]) == {"policy", "coverage-files", "coverage-base-files",
-                                     "json-report", "junit-report", "args", "fail-on-error"}
+                                     "json-report", "junit-report", "args", "fail-on-error",
+                                     "token"}
+    for name, spec in ACTION["inputs"].items():
+        assert "${{" not in str(spec.get("default", "")) or name == "token", name
+
+
+def test_the_token_reaches_only_gatekeeper_and_only_through_env() -> None:
+    assert ACTION["inputs"]["token"]["default"] == "${{ github.token }}"
+    steps = {step["id"]: step for step in ACTION["runs"]["steps"]}
+    assert "GATEKEEPER_TOKEN" not in steps["install"].get("env", {})
+    assert "token" not in str(steps["install"].get("env", {}))
+    check = steps["check"]["env"]
+    assert [k for k, v in check.items() if "inputs.token" in str(v)] == ["GATEKEEPER_TOKEN"]
+    runner = Runner({}, ROOT, ROOT)
+    assert runner.evaluate(check["GATEKEEPER_TOKEN"]) == JOB_TOKEN
+    runner.inputs["token"] = "github_pat_Given"
+    assert runner.evaluate(check["GATEKEEPER_TOKEN"]) == "github_pat_Given"
 
 
 def test_the_harness_sees_what_the_runner_would_act_on() -> None:
@@ -343,6 +365,7 @@ def test_a_small_pull_request_passes(forge: Forge, tmp_path: Path,
     assert run.summary.startswith("### ✅ gatekeeper: PASS — 1 rules checked")
     assert "| ✅ PASS | `batch-size` |" in run.summary
     assert "gatekeeper: PASS" in run.log  # the console report is in the log
+    assert JOB_TOKEN not in run.log + run.summary + "".join(run.outputs.values())
 
 
 def test_a_large_pull_request_fails_the_step(forge: Forge, tmp_path: Path,

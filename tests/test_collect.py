@@ -494,3 +494,286 @@ def test_comments_of_staged_renamed_and_retyped_files(repo: Repo,
     monkeypatch.setattr(collect, "MAX_COMMENTS", 2)
     assert [(c.path, c.line) for c in changeset(repo, staged=True).comments] == [
         ("new.py", 1), ("new.py", 2)]
+
+
+# -- line text kept for the feature-flag scan ---------------------------------------------------
+
+
+def with_texts(repo: Repo, base: str | None = None, head: str | None = None, *,
+               wants: collect.Wants | None = lambda path: True, staged: bool = False
+               ) -> ChangeSet:
+    """The change set of ``repo`` with the line text of the files ``wants`` accepts."""
+    from gatekeeper import context
+    from gatekeeper.gitio import GitRepo
+
+    git_repo = GitRepo.discover(str(repo.path))
+    try:
+        revs = context.resolve(git_repo, context.Request(base=base, head=head, staged=staged))
+        return collect.from_git(git_repo, revs, texts=wants)
+    finally:
+        git_repo.close()
+
+
+def blob_lines(repo: Repo, rev: str, path: str) -> list[bytes]:
+    """The lines of ``path`` at ``rev`` split at LF only, each ending in one (as kept text)."""
+    blob = subprocess.run(["git", "cat-file", "blob", f"{rev}:{path}"], cwd=repo.path,
+                          capture_output=True, check=True, env={**os.environ, **GIT_ENV}).stdout
+    parts = blob.split(b"\n")
+    if parts[-1] == b"":
+        parts.pop()
+    return [part + b"\n" for part in parts]
+
+
+def assert_text_lines_up(repo: Repo, base: str, head: str, cs: ChangeSet) -> int:
+    """Each kept text equals the lines its file's added and removed numbers point at in the
+    blobs at ``head`` and ``base``; returns how many files were checked."""
+    checked = 0
+    for f in cs.files:
+        text = cs.texts.get(f.path)
+        if text is None:
+            continue
+        new = [] if f.status is FileStatus.DELETED else blob_lines(repo, head, f.path)
+        old = [] if f.status is FileStatus.ADDED else blob_lines(repo, base,
+                                                                  f.old_path or f.path)
+        assert text.added == b"".join(new[n - 1] for n in f.added_lines()), f.path
+        assert text.removed == b"".join(old[n - 1] for n in f.removed_lines()), f.path
+        checked += 1
+    return checked
+
+
+def test_text_lines_up_with_the_numbers_of_several_hunks(repo: Repo) -> None:
+    repo.write("app.py", numbered(40))
+    base = repo.commit("base")
+    lines = numbered(40).splitlines(keepends=True)
+    lines[1] = "flag two\n"  # old 2 replaced
+    del lines[19:21]  # old 20-21 removed
+    lines[36:36] = ["new a\n", "new b\n"]  # added after old 38
+    lines.append("tail\n")
+    repo.write("app.py", "".join(lines))
+    head = repo.commit("edit")
+    cs = with_texts(repo, base)
+    (f,) = cs.files
+    assert len(f.hunks) == 3
+    assert list(f.added_lines()) == [2, 37, 38, 41]
+    assert list(f.removed_lines()) == [2, 20, 21]
+    assert cs.texts["app.py"].added == b"flag two\nnew a\nnew b\ntail\n"
+    assert cs.texts["app.py"].removed == b"line 2\nline 20\nline 21\n"
+    assert assert_text_lines_up(repo, base, head, cs) == 1
+    assert cs.unscanned == ()
+
+
+@pytest.mark.parametrize(("old", "new", "added", "removed"), [
+    ("a\nb", "a\nb\nc", b"b\nc\n", b"b\n"),  # the old side's last line has no newline
+    ("a\nb\n", "a\nB", b"B\n", b"b\n"),  # the new side's
+    ("a\nb", "a\nB", b"B\n", b"b\n"),  # both
+    ("", "only", b"only\n", b""),
+])
+def test_a_last_line_without_newline_still_ends_in_one(repo: Repo, old: str, new: str,
+                                                        added: bytes, removed: bytes) -> None:
+    repo.write("f.txt", old)
+    base = repo.commit("base")
+    repo.write("f.txt", new)
+    head = repo.commit("edit")
+    cs = with_texts(repo, base)
+    assert (cs.texts["f.txt"].added, cs.texts["f.txt"].removed) == (added, removed)
+    assert assert_text_lines_up(repo, base, head, cs) == 1
+
+
+def test_crlf_lines_keep_their_carriage_returns(repo: Repo) -> None:
+    repo.write("win.cs", b"one\r\ntwo\r\nthree\r\n")
+    base = repo.commit("base")
+    repo.write("win.cs", b"one\r\nTWO\r\nthree\r\nfour\r\n")
+    head = repo.commit("edit")
+    cs = with_texts(repo, base)
+    text = cs.texts["win.cs"]
+    assert (text.added, text.removed) == (b"TWO\r\nfour\r\n", b"two\r\n")
+    assert text.added.count(b"\n") == len(list(cs.files[0].added_lines())) == 2
+    assert assert_text_lines_up(repo, base, head, cs) == 1
+
+
+def test_only_wanted_files_keep_text(repo: Repo) -> None:
+    repo.write("docs/guide.md", "old\n")
+    repo.write("src/app.py", "old\n")
+    base = repo.commit("base")
+    repo.write("docs/guide.md", "new\n")
+    repo.write("src/app.py", "new\n")
+    repo.write("src/more.py", "fresh\n")
+    repo.commit("edit")
+    asked: list[str] = []
+
+    def wants(path: str) -> bool:
+        asked.append(path)
+        return path.endswith(".py")
+
+    cs = with_texts(repo, base, wants=wants)
+    assert set(cs.texts) == {"src/app.py", "src/more.py"}
+    assert cs.texts["src/more.py"].removed == b"" and cs.texts["src/more.py"].added == b"fresh\n"
+    assert sorted(asked) == ["docs/guide.md", "src/app.py", "src/more.py"]  # once per file
+    assert cs.unscanned == ()
+
+
+def test_no_predicate_keeps_no_text(repo: Repo) -> None:
+    repo.write("a.py", "x\n")
+    base = repo.commit("base")
+    repo.write("a.py", "y\n")
+    repo.commit("edit")
+    cs = with_texts(repo, base, wants=None)
+    assert (cs.texts, cs.unscanned) == ({}, ())
+    assert changeset(repo, base).texts == {}
+    assert with_texts(repo, base).texts != {}  # the same change keeps text when asked
+
+
+def big_and_small(repo: Repo) -> str:
+    """A base, then a head changing a.py (10 bytes of text), b.py in two hunks (60 bytes each
+    way), c.py (10 bytes) and d.md: git lists them in that order."""
+    repo.write("b.py", "".join(f"{c}\n" for c in "abcdefghijklmnopqrst"))
+    base = repo.commit("base")
+    repo.write("a.py", "01234567\n")
+    old = "".join(f"{c}\n" for c in "abcdefghijklmnopqrst")
+    repo.write("b.py", old.replace("b\n", "b" * 29 + "\n").replace("s\n", "s" * 29 + "\n"))
+    repo.write("c.py", "01234567\n")
+    repo.write("d.md", "not wanted\n")
+    repo.commit("head")
+    return base
+
+
+def test_an_exhausted_budget_lists_the_dropped_and_later_files(
+        repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = big_and_small(repo)
+    unlimited = with_texts(repo, base, wants=lambda p: p.endswith(".py"))
+    sizes = {p: len(t.added) + len(t.removed) for p, t in unlimited.texts.items()}
+    assert sizes == {"a.py": 9, "b.py": 64, "c.py": 9} and unlimited.unscanned == ()
+    # b.py's first hunk (32 bytes) fits in 40, the second does not: its text goes entirely
+    monkeypatch.setattr(collect, "MAX_TEXT_BYTES", 40)
+    cs = with_texts(repo, base, wants=lambda p: p.endswith(".py"))
+    assert set(cs.texts) == {"a.py"} and cs.texts["a.py"] == unlimited.texts["a.py"]
+    assert cs.unscanned == ("b.py", "c.py")  # d.md was never wanted
+    assert [f.path for f in cs.files] == [f.path for f in unlimited.files]  # counts unharmed
+    assert cs.files == unlimited.files
+
+
+def test_text_exactly_at_the_budget_is_kept(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.write("a.py", "12345\n")
+    base = repo.commit("base")
+    repo.write("a.py", "67890\n")  # 6 bytes added, 6 removed
+    repo.commit("edit")
+    monkeypatch.setattr(collect, "MAX_TEXT_BYTES", 12)
+    assert set(with_texts(repo, base).texts) == {"a.py"}
+    monkeypatch.setattr(collect, "MAX_TEXT_BYTES", 11)
+    cs = with_texts(repo, base)
+    assert (cs.texts, cs.unscanned) == ({}, ("a.py",))
+
+
+def test_the_text_budget_spans_the_files_of_a_change(repo: Repo,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.write("README", "x\n")
+    base = repo.commit("base")
+    for name in ("a.py", "b.py", "c.py"):
+        repo.write(name, "0123456789" * 3 + "\n")  # 31 bytes of added text each
+    repo.commit("three files")
+    monkeypatch.setattr(collect, "MAX_TEXT_BYTES", 70)
+    cs = with_texts(repo, base)
+    assert set(cs.texts) == {"a.py", "b.py"}
+    assert cs.unscanned == ("c.py",)
+
+
+def test_a_renamed_file_keeps_text_under_its_new_path(repo: Repo) -> None:
+    repo.write("old/flags.py", numbered(20, "v ="))
+    base = repo.commit("base")
+    move(repo, "old/flags.py", "new/flags.py")
+    repo.write("new/flags.py", numbered(20, "v =").replace("v = 5\n", "v = five\n"))
+    head = repo.commit("move")
+    asked: list[str] = []
+
+    def wants(path: str) -> bool:
+        asked.append(path)
+        return True
+
+    cs = with_texts(repo, base, wants=wants)
+    (f,) = cs.files
+    assert (f.status, f.old_path) == (FileStatus.RENAMED, "old/flags.py")
+    assert asked == ["new/flags.py"] and set(cs.texts) == {"new/flags.py"}
+    assert cs.texts["new/flags.py"].added == b"v = five\n"
+    assert cs.texts["new/flags.py"].removed == b"v = 5\n"
+    assert assert_text_lines_up(repo, base, head, cs) == 1
+    assert with_texts(repo, base, wants=lambda p: p.startswith("old/")).texts == {}
+
+
+def test_a_type_change_keeps_both_halves_in_order(repo: Repo) -> None:
+    repo.write("target.txt", "t\n")
+    repo.write("link", numbered(3))
+    base = repo.commit("base")
+    (repo.path / "link").unlink()
+    (repo.path / "link").symlink_to("target.txt")
+    head = repo.commit("type change")
+    cs = with_texts(repo, base)
+    (f,) = cs.files
+    assert f.is_symlink and (f.added, f.deleted) == (1, 3)
+    assert cs.texts["link"].added == b"target.txt\n"
+    assert cs.texts["link"].removed == numbered(3).encode()
+    assert assert_text_lines_up(repo, base, head, cs) == 1
+
+
+def test_binary_and_pure_changes_keep_no_text(repo: Repo, monkeypatch: pytest.MonkeyPatch
+                                              ) -> None:
+    repo.write("img.bin", b"\0\1\2")
+    repo.write("same.py", numbered(10))
+    repo.write("run.sh", "echo\n")
+    base = repo.commit("base")
+    repo.write("img.bin", b"\0\1\3")
+    repo.write("new.bin", b"\0\4")
+    move(repo, "same.py", "moved.py")
+    (repo.path / "run.sh").chmod(0o755)
+    repo.commit("no text")
+    cs = with_texts(repo, base)
+    assert {f.path for f in cs.files} == {"img.bin", "new.bin", "moved.py", "run.sh"}
+    assert (cs.texts, cs.unscanned) == ({}, ())
+    monkeypatch.setattr(collect, "MAX_TEXT_BYTES", 0)  # with no budget at all, nothing to drop
+    assert with_texts(repo, base).unscanned == ()
+
+
+def test_a_deleted_file_keeps_its_removed_text(repo: Repo) -> None:
+    repo.write("gone.py", "if flag('x'):\n    pass\n")
+    base = repo.commit("base")
+    (repo.path / "gone.py").unlink()
+    head = repo.commit("delete")
+    cs = with_texts(repo, base)
+    assert cs.texts["gone.py"].added == b""
+    assert cs.texts["gone.py"].removed == b"if flag('x'):\n    pass\n"
+    assert assert_text_lines_up(repo, base, head, cs) == 1
+
+
+def test_staged_changes_keep_text_too(repo: Repo) -> None:
+    repo.write("a.py", "one\n")
+    repo.commit("base")
+    repo.write("a.py", "one\ntwo\n")
+    repo.git("add", "a.py")
+    repo.write("a.py", "one\ntwo\nunstaged\n")
+    cs = with_texts(repo, staged=True)
+    assert cs.texts["a.py"].added == b"two\n"
+
+
+def test_kept_text_lines_up_across_a_generated_history(repo: Repo) -> None:
+    line = build_history(repo, seed=99, commits=24)
+    checked = 0
+    for parent, commit in itertools.pairwise(line):
+        cs = with_texts(repo, parent, commit)
+        checked += assert_text_lines_up(repo, parent, commit, cs)
+        wanted = {f.path for f in cs.files if f.hunks and not f.binary}
+        assert set(cs.texts) == wanted, commit
+        assert cs.unscanned == ()
+    assert checked > 30
+
+
+def test_a_type_change_over_the_budget_keeps_no_half_of_its_text(
+        repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.write("target.txt", "t\n")
+    repo.write("link", "abc\n")  # 4 bytes removed: within the budget
+    base = repo.commit("base")
+    (repo.path / "link").unlink()
+    (repo.path / "link").symlink_to("target.txt")  # 11 bytes added: over it
+    repo.commit("type change")
+    monkeypatch.setattr(collect, "MAX_TEXT_BYTES", 5)
+    cs = with_texts(repo, base)
+    assert cs.unscanned == ("link",)
+    assert cs.texts == {}

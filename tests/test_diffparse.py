@@ -428,3 +428,144 @@ def test_hostile_diffs_raise_only_our_error(lines: list[bytes]) -> None:
 def test_hostile_raw_records_raise_only_our_error(fields: list[bytes]) -> None:
     with contextlib.suppress(DiffInputError):
         diffparse.parse_raw_z(b"\0".join(fields))
+
+
+# -- line text kept for the feature-flag scan ---------------------------------------------------
+
+
+def everything(path: str) -> bool:
+    return True
+
+
+def parse_texts(tmp_path: Path, data: bytes, wants: collect.Wants | None = everything
+                ) -> ChangeSet:
+    target = tmp_path / "texts.diff"
+    target.write_bytes(data)
+    return collect.from_diff_file(str(target), texts=wants)
+
+
+def git_texts(repo: Repo, base: str) -> ChangeSet:
+    from gatekeeper import context
+    from gatekeeper.gitio import GitRepo
+
+    git_repo = GitRepo.discover(str(repo.path))
+    try:
+        revs = context.resolve(git_repo, context.Request(base=base))
+        return collect.from_git(git_repo, revs, texts=everything)
+    finally:
+        git_repo.close()
+
+
+def test_a_git_diff_file_keeps_the_text_git_mode_keeps(repo: Repo, tmp_path: Path) -> None:
+    base = awkward_repo(repo)
+    from_file = parse_texts(tmp_path, git_bytes(repo, "diff", "-M", base, "HEAD"))
+    from_git = git_texts(repo, base)
+    assert from_file.texts == from_git.texts
+    assert set(from_file.texts) == {f.path for f in from_file.files
+                                    if f.hunks and not f.binary}
+    renamed = from_file.texts["rénamed/to x.txt"]
+    assert (renamed.added, renamed.removed) == (b"-- seven\n", b"r 7\n")
+    assert from_file.texts["nonl.txt"].added == b"b\nc\n"
+    assert from_file.texts["gone.txt"].removed == b"-- sig\n++ plus\n"
+    assert from_file.texts["tab\there.txt"].added == b"--- a/x\n+++ b/x\n"
+    assert parse_texts(tmp_path, git_bytes(repo, "diff", "-M", base, "HEAD"), None).texts == {}
+
+
+def test_a_plain_diff_keeps_text_under_each_side_s_name(tmp_path: Path) -> None:
+    data = plain_diff(tmp_path, {"a.py": b"one\ntwo\n", "gone.py": b"bye\n", "x.md": b"m\n"},
+                      {"a.py": b"one\n2\nthree", "new/b.py": b"fresh\n", "x.md": b"n\n"},
+                      "UTC0")
+    asked: list[str] = []
+
+    def wants(path: str) -> bool:
+        asked.append(path)
+        return path.endswith(".py")
+
+    cs = parse_texts(tmp_path, data, wants)
+    assert sorted(asked) == ["a.py", "gone.py", "new/b.py", "x.md"]
+    assert {p: (t.added, t.removed) for p, t in cs.texts.items()} == {
+        "a.py": (b"2\nthree\n", b"two\n"), "gone.py": (b"", b"bye\n"),
+        "new/b.py": (b"fresh\n", b"")}
+    files = by_path(cs)
+    assert list(files["a.py"].added_lines()) == [2, 3]
+    assert list(files["a.py"].removed_lines()) == [2]
+
+
+def test_a_diff_file_cut_after_its_last_line_still_ends_the_text(repo: Repo,
+                                                                 tmp_path: Path) -> None:
+    repo.write("a.py", "x\n")
+    base = repo.commit("base")
+    repo.write("a.py", "x\ny\nz\n")
+    repo.commit("edit")
+    data = git_bytes(repo, "diff", base, "HEAD")
+    assert data.endswith(b"+z\n")
+    cs = parse_texts(tmp_path, data[:-1])
+    assert cs.texts["a.py"].added == b"y\nz\n"
+
+
+def test_crlf_diff_lines_keep_their_carriage_returns(tmp_path: Path) -> None:
+    data = (b"--- a/w.cs\r\n+++ b/w.cs\r\n@@ -1,2 +1,2 @@\r\n one\r\n-two\r\n+TWO\r\n")
+    cs = parse_texts(tmp_path, data)
+    assert (cs.texts["w.cs"].added, cs.texts["w.cs"].removed) == (b"TWO\r\n", b"two\r\n")
+
+
+def test_a_type_change_in_a_diff_file_keeps_both_halves(repo: Repo, tmp_path: Path) -> None:
+    repo.write("target.txt", "t\n")
+    repo.write("link", numbered(3))
+    base = repo.commit("base")
+    (repo.path / "link").unlink()
+    (repo.path / "link").symlink_to("target.txt")
+    repo.commit("type change")
+    cs = parse_texts(tmp_path, git_bytes(repo, "diff", "-M", base, "HEAD"))
+    (f,) = cs.files
+    assert (f.added, f.deleted) == (1, 3)
+    assert cs.texts == {"link": git_texts(repo, base).texts["link"]}
+    assert (cs.texts["link"].added, cs.texts["link"].removed) == (b"target.txt\n",
+                                                                  numbered(3).encode())
+
+
+def test_a_diff_file_lists_what_the_budget_dropped(repo: Repo, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.write("README", "x\n")
+    base = repo.commit("base")
+    repo.write("a.py", "small\n")
+    repo.write("b.py", "b" * 99 + "\n")
+    repo.write("c.py", "small\n")
+    repo.write("d.txt", "not wanted\n")
+    repo.commit("files")
+    monkeypatch.setattr(collect, "MAX_TEXT_BYTES", 50)
+    cs = parse_texts(tmp_path, git_bytes(repo, "diff", base, "HEAD"),
+                     lambda p: p.endswith(".py"))
+    assert set(cs.texts) == {"a.py"} and cs.unscanned == ("b.py", "c.py")
+
+
+def test_parse_patch_asks_once_per_file_and_records_what_it_drops(repo: Repo) -> None:
+    repo.write("a.py", numbered(30))
+    repo.write("b.py", numbered(30))
+    repo.write("c.py", "c\n")
+    repo.write("skip.md", "s\n")
+    base = repo.commit("base")
+    repo.write("a.py", numbered(30).replace("line 2\n", "two\n").replace("line 29\n", "29\n"))
+    repo.write("b.py", numbered(30, "b"))
+    repo.write("c.py", "C\n")
+    repo.write("skip.md", "S\n")
+    repo.write("img.bin", b"\0\1")
+    repo.commit("head")
+    lines = git_bytes(repo, "diff", base, "HEAD").splitlines(keepends=True)
+    asked: list[str] = []
+
+    def wants(path: str) -> bool:
+        asked.append(path)
+        return path != "skip.md"
+
+    budget = diffparse.TextBudget(wants, 100)
+    patches = {p.new_path: p for p in diffparse.parse_patch(lines, texts=budget)}
+    assert asked == ["a.py", "b.py", "c.py", "skip.md"]  # a.py has two hunks; img.bin none
+    assert (patches["a.py"].added_text, patches["a.py"].removed_text) == (
+        bytearray(b"two\n29\n"), bytearray(b"line 2\nline 29\n"))
+    assert patches["b.py"].added_text is None and patches["b.py"].removed_text is None
+    assert patches["c.py"].added_text is None and patches["skip.md"].added_text is None
+    assert patches["img.bin"].added_text is None
+    assert (budget.over, budget.left) == (["b.py", "c.py"], 0)
+    plain = list(diffparse.parse_patch(lines))
+    assert all(p.added_text is None and p.removed_text is None for p in plain)

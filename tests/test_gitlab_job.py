@@ -38,6 +38,33 @@ include:
       args: --label from-config
 """,
 }
+READER = "review-tier"
+# A later job reads the review tier from the dotenv report; `when: always` lets it run, and
+# show what it receives, after gatekeeper failed too.
+READER_JOB = """
+review-tier:
+  stage: deploy
+  needs: [gatekeeper]
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+      when: always
+  script:
+    - env | grep -E '^GATEKEEPER_(RESULT|REVIEW_|AI_)' | sort
+"""
+# The tier's second owner is valid e-mail syntax, and what a dotenv file must not pass on as it
+# is: `$` would be expanded in the later job, and `#` starts a comment for some readers.
+TIERED_POLICY = BATCH_POLICY + """\
+review:
+  tiers:
+    - {name: light}
+    - name: deep review
+      approvals: 2
+      owners: ["@acme/leads", "lead$GATEKEEPER_PACKAGE#1@example.com"]
+  rules:
+    - id: more-than-three-lines
+      tier: deep review
+      when: {size: {measure: effective_lines, over: 3}}
+"""
 # Title and description are what a merge request author controls; they reach the job only
 # as variables, so shell syntax in them must stay inert text.
 HOSTILE = "Draft: `touch pwned` $(touch pwned) \"; touch pwned; echo '"
@@ -81,12 +108,20 @@ def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Project]:
     return {include: build_project(root / include, include) for include in INCLUDES}
 
 
-def build_project(root: Path, include: str) -> Project:
+@pytest.fixture(scope="module")
+def tiered_projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Project]:
+    """As ``projects``, with review tiers in the policy and a job that reads the tier."""
+    root = tmp_path_factory.mktemp("gitlab-tiered")
+    return {include: build_project(root / include, include, TIERED_POLICY, READER_JOB)
+            for include in INCLUDES}
+
+
+def build_project(root: Path, include: str, policy: str = POLICY, more_jobs: str = "") -> Project:
     seed = make_repo(root / "seed")
-    seed.write(".gatekeeper.yml", POLICY)
+    seed.write(".gatekeeper.yml", policy)
     seed.write("ci/gatekeeper.gitlab-ci.yml", CLASSIC.read_text(encoding="utf-8"))
     seed.write("templates/gatekeeper.yml", COMPONENT.read_text(encoding="utf-8"))
-    seed.write(".gitlab-ci.yml", INCLUDES[include])
+    seed.write(".gitlab-ci.yml", INCLUDES[include] + more_jobs)
     for i in range(3):
         seed.write("app.py", f"version = {i}\n")
         seed.commit(f"main {i}")
@@ -130,10 +165,11 @@ class JobRun:
     output: str
     junit: Path
     report: Path
+    dotenv: Path
 
 
 def run_job(gcl: str, work: Repo, project: Project, iid: str, title: str,
-            extra: dict[str, str] | None = None) -> JobRun:
+            extra: dict[str, str] | None = None, jobs: tuple[str, ...] = (JOB,)) -> JobRun:
     variables = {
         "GITLAB_CI": "true", "CI_PIPELINE_SOURCE": "merge_request_event",
         "CI_MERGE_REQUEST_IID": iid, "CI_MERGE_REQUEST_EVENT_TYPE": "detached",
@@ -155,11 +191,12 @@ def run_job(gcl: str, work: Repo, project: Project, iid: str, title: str,
     env = {**os.environ, **GIT_ENV, "NO_COLOR": "1", "FORCE_COLOR": "0",
            # The job's python3 is this interpreter, so its venv module is known to work.
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    result = subprocess.run([*args, JOB], capture_output=True, text=True, env=env, timeout=600,
+    result = subprocess.run([*args, *jobs], capture_output=True, text=True, env=env, timeout=600,
                             cwd=work.path.parent)
     artifacts = work.path / ".gitlab-ci-local" / "artifacts" / JOB
     return JobRun(result.returncode, result.stdout + result.stderr,
-                  artifacts / "gatekeeper-junit.xml", artifacts / "gatekeeper.json")
+                  artifacts / "gatekeeper-junit.xml", artifacts / "gatekeeper.json",
+                  artifacts / "gatekeeper.env")
 
 
 def junit_failures(path: Path) -> int:
@@ -217,6 +254,56 @@ def test_coverage_reports_reach_the_job(gcl: str, projects: dict[str, Project],
     report = json.loads(run.report.read_text(encoding="utf-8"))
     assert len(report["coverage"]["reports"]) == 2
     assert report["coverage"]["patch"]["covered"] == 2
+
+
+def seen_by(job: str, output: str) -> dict[str, str]:
+    """The GATEKEEPER_ variables a job printed with env."""
+    lines = re.findall(rf"^{re.escape(job)}\s+> (GATEKEEPER_\w+)=(.*)$", output, re.MULTILINE)
+    return dict(lines)
+
+
+@pytest.mark.parametrize("include", INCLUDES)
+def test_a_later_job_gets_the_review_tier_from_the_dotenv_report(
+        gcl: str, tiered_projects: dict[str, Project], tmp_path: Path, include: str) -> None:
+    project = tiered_projects[include]
+    work = checkout(tmp_path, project, "1")
+    run = run_job(gcl, work, project, "1", "Add the small feature", jobs=(JOB, READER))
+    assert run.code == 0, run.output
+    assert seen_by(READER, run.output) == {
+        "GATEKEEPER_RESULT": "pass", "GATEKEEPER_REVIEW_TIER": "2",
+        "GATEKEEPER_REVIEW_TIER_NAME": "deep review", "GATEKEEPER_REVIEW_APPROVALS": "2",
+        "GATEKEEPER_REVIEW_OWNERS": "@acme/leads, lead_GATEKEEPER_PACKAGE_1@example.com",
+        "GATEKEEPER_AI_ASSISTED": "false"}, run.output
+    report = json.loads(run.report.read_text(encoding="utf-8"))
+    assert report["review"]["owners"][1] == "lead$GATEKEEPER_PACKAGE#1@example.com"
+
+
+def test_the_dotenv_report_is_published_when_the_policy_fails(
+        gcl: str, tiered_projects: dict[str, Project], tmp_path: Path) -> None:
+    project = tiered_projects["classic"]
+    work = checkout(tmp_path, project, "2")
+    run = run_job(gcl, work, project, "2", "Add the big feature", jobs=(JOB, READER))
+    assert run.code != 0, run.output
+    seen = seen_by(READER, run.output)
+    assert (seen["GATEKEEPER_RESULT"], seen["GATEKEEPER_REVIEW_TIER_NAME"]) == \
+        ("fail", "deep review"), run.output
+    assert "GATEKEEPER_RESULT=fail\n" in run.dotenv.read_text(encoding="utf-8")
+
+
+def test_a_dotenv_file_in_the_checkout_is_never_published(
+        gcl: str, tiered_projects: dict[str, Project], tmp_path: Path) -> None:
+    project = tiered_projects["classic"]
+    work = checkout(tmp_path, project, "2")
+    # As if the merge request committed it: gitlab-ci-local copies tracked files into the job.
+    work.write("gatekeeper.env", "GATEKEEPER_RESULT=pass\n")
+    work.git("add", "gatekeeper.env")
+    # gatekeeper stops before writing any report: the policy named does not exist.
+    run = run_job(gcl, work, project, "2", "Add the big feature",
+                  {"GATEKEEPER_POLICY": "no-such-policy.yml"}, jobs=(JOB, READER))
+    assert run.code != 0, run.output
+    assert "no-such-policy.yml" in run.output
+    assert seen_by(READER, run.output) == {}, run.output
+    assert not run.dotenv.exists()
 
 
 def test_the_job_stays_out_of_other_pipelines(gcl: str, projects: dict[str, Project],

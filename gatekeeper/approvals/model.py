@@ -48,6 +48,21 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class AnyOf:
+    """At least ``approvals`` approvals from among ``owners``: a user owner counts when that
+    user approved, a team or group owner for each of its members who approved."""
+
+    owners: tuple[str, ...]
+    """``@user``, ``@org/team`` or ``@group`` names."""
+    approvals: int = 1
+    name: str = "owners"
+    """What the owners are, for the report (``code owners [Docs]``)."""
+    unmatched: tuple[str, ...] = ()
+    """Owners no approver can be matched to (e-mail addresses, GitLab roles): they are named
+    in the reason but never count."""
+
+
+@dataclass(frozen=True)
 class Assessment:
     requirements: tuple[Requirement, ...]
 
@@ -64,22 +79,32 @@ class Assessment:
         return all(r.met for r in self.requirements)
 
 
+def is_name(owner: str) -> bool:
+    """Whether ``owner`` reads as ``@user``, ``@org/team`` or ``@group/subgroup``."""
+    return _OWNER.fullmatch(owner) is not None
+
+
 def check_owner(owner: str) -> str:
     """``owner`` if it reads as ``@user``, ``@org/team`` or ``@group/subgroup``."""
-    if not _OWNER.fullmatch(owner):
+    if not is_name(owner):
         raise UsageError(f"required owner {owner!r} is not a @name",
                          hint="write owners as @user, @org/team (GitHub) or @group (GitLab)")
     return owner
 
 
 def evaluate(approvals: Approvals, *, required: int = 0, owners: Iterable[str] = (),
-             memberships: Mapping[str, Membership] | None = None) -> Assessment:
-    """Which of ``required`` approvals and ``owners`` the approvals meet. An owner with an
-    entry in ``memberships`` is a team or group, met when any member approved; any other
-    owner is a user, met when that user approved."""
-    if isinstance(required, bool) or not isinstance(required, int) or required < 0:
-        raise UsageError(f"the required approval count must be 0 or more, not {required!r}")
+             memberships: Mapping[str, Membership] | None = None,
+             any_of: Iterable[AnyOf] = ()) -> Assessment:
+    """Which of ``required`` approvals, ``owners`` and ``any_of`` groups the approvals meet.
+    An owner with an entry in ``memberships`` is a team or group, met when any member
+    approved; any other owner is a user, met when that user approved."""
+    _check_count(required)
     names = [check_owner(owner) for owner in owners]
+    wanted = list(any_of)
+    for want in wanted:
+        _check_count(want.approvals)
+        for owner in want.owners:
+            check_owner(owner)
     groups = {name.casefold(): found for name, found in (memberships or {}).items()}
     results: list[Requirement] = []
     if required:
@@ -88,12 +113,18 @@ def evaluate(approvals: Approvals, *, required: int = 0, owners: Iterable[str] =
         group = groups.get(owner.casefold())
         results.append(_owner(approvals, owner) if group is None
                        else _group(approvals, owner, group))
+    results += [_any_of(approvals, want, groups) for want in wanted]
     if not approvals.complete:
         reason = (f"cannot tell: only the first {approvals.pages} pages of the "
                   f"{_platform(approvals)} listing were read, and a later review could undo "
                   "an approval")
         results = [Requirement(r.requirement, False, reason) for r in results]
     return Assessment(tuple(results))
+
+
+def _check_count(required: int) -> None:
+    if isinstance(required, bool) or not isinstance(required, int) or required < 0:
+        raise UsageError(f"the required approval count must be 0 or more, not {required!r}")
 
 
 def _count(approvals: Approvals, required: int) -> Requirement:
@@ -120,6 +151,29 @@ def _group(approvals: Approvals, owner: str, group: Membership) -> Requirement:
     if not group.complete:
         why += " (its member list was cut at the page limit, so this is not certain)"
     return Requirement(owner, False, why)
+
+
+def _any_of(approvals: Approvals, want: AnyOf, groups: Mapping[str, Membership]) -> Requirement:
+    users = {o[1:].casefold() for o in want.owners if o.casefold() not in groups}
+    teams = [groups[o.casefold()] for o in want.owners if o.casefold() in groups]
+    members = {m.casefold() for team in teams for m in team.members}
+    approving = [login for login in approvals.approvers
+                 if login.casefold() in users or login.casefold() in members]
+    listed = ", ".join((*want.owners, *want.unmatched)) or "nobody"
+    noun = "approval" if want.approvals == 1 else "approvals"
+    label = f"{want.name}: {want.approvals} {noun} from {listed}"
+    met = len(approving) >= want.approvals
+    if met:
+        given = f"approved by {_names(approving)}" if approving else "none required"
+        return Requirement(label, True, f"{label}: {given}")
+    who = f" ({_names(approving)})" if approving else ""
+    why = f"{label}: {len(approving)} given{who}"
+    if want.unmatched:
+        why += (f"; {', '.join(want.unmatched)} cannot be matched to an approver (write "
+                "owners as @login to count them)")
+    if any(not team.complete for team in teams):
+        why += " (a member list was cut at the page limit, so this is not certain)"
+    return Requirement(label, False, why)
 
 
 def _names(logins: Iterable[str]) -> str:

@@ -16,6 +16,7 @@ from typing import IO
 
 from gatekeeper.changeset import ChangeMeta
 from gatekeeper.context import local
+from gatekeeper.context.api import api_target
 from gatekeeper.context.model import Context, Request, Target, is_zero
 from gatekeeper.errors import ChangeSetError, UsageError
 from gatekeeper.gitio import GitRepo
@@ -118,7 +119,8 @@ def detect(repo: GitRepo, request: Request, env: Mapping[str, str],
         return replace(found, kind="github", description=(
             f"GitHub Actions {_show(event, quote=False)} (not a pull request, push or merge "
             f"group event, so the base is chosen as for a local run: {found.description})"))
-    return handler(load(env, event))
+    context = handler(load(env, event))
+    return replace(context, api=api_target("github", env, context.meta))
 
 
 def load(env: Mapping[str, str], event: str) -> Payload:

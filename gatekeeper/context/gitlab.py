@@ -8,6 +8,7 @@ from typing import IO
 
 from gatekeeper.changeset import ChangeMeta
 from gatekeeper.context import local
+from gatekeeper.context.api import api_target
 from gatekeeper.context.model import Context, Request, Target, is_zero
 from gatekeeper.errors import ChangeSetError
 from gatekeeper.gitio import GitRepo
@@ -36,6 +37,7 @@ def detect(repo: GitRepo, request: Request, env: Env, stdin: IO[str] | None) -> 
         context = branch(env)
     else:
         return fallback(repo, request, env)
+    context = replace(context, api=api_target("gitlab", env, context.meta))
     return with_request(context, request)
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from gatekeeper.changeset import ChangeMeta
+
+if TYPE_CHECKING:
+    from gatekeeper.context.api import ApiTarget
 
 ZERO_SHAS = ("0" * 40, "0" * 64)
 """The object name git uses for "nothing", in SHA-1 and SHA-256 repositories."""
@@ -60,3 +64,5 @@ class Context:
     meta: ChangeMeta = field(default_factory=ChangeMeta)
     review: bool = False
     """A pull or merge request: the policy is then read from the base by default."""
+    api: ApiTarget | None = None
+    """Where the pull or merge request's approvals can be read; None outside one."""

@@ -13,7 +13,9 @@ from gatekeeper.ai.catalogue import BUILTIN_NAME as BUILTIN_MARKERS
 from gatekeeper.ai.catalogue import builtin_entries
 from gatekeeper.ai.entries import MarkerEntry
 from gatekeeper.ai.settings import AiSettings
+from gatekeeper.codeowners.settings import CodeOwnersSettings
 from gatekeeper.errors import PolicyError
+from gatekeeper.flags.settings import FlagSettings
 from gatekeeper.policy.document import Walk
 from gatekeeper.policy.loader import builtin_policy_dir, load_bytes
 from gatekeeper.policy.locate import did_you_mean, one_line
@@ -43,6 +45,8 @@ class _State:
     ai: dict[str, object] = field(default_factory=dict)
     markers: dict[str, MarkerEntry] = field(default_factory=dict)
     review: dict[str, object] = field(default_factory=dict)
+    flags: dict[str, object] = field(default_factory=dict)
+    codeowners: dict[str, object] = field(default_factory=dict)
     disabled_markers: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
 
@@ -142,6 +146,10 @@ def _apply(policy: Policy, walk: Walk, state: _State) -> None:
     # Key by key: a local file can keep a pack's tiers and bring its own rules.
     state.review.update({name: getattr(policy.review, name)
                          for name in policy.review.model_fields_set})
+    state.flags.update({name: getattr(policy.flags, name)
+                        for name in policy.flags.model_fields_set})
+    state.codeowners.update(policy.codeowners.model_dump(
+        include=policy.codeowners.model_fields_set))
     for index, exception in enumerate(policy.exceptions):
         if exception.rule not in state.ever_defined:
             line, column = _where(walk, "exceptions", index, "rule")
@@ -216,4 +224,6 @@ def compose(path: Path, display: str, source: Source | None = None) -> ComposedP
         coverage=CoverageSettings.model_validate(state.coverage),
         ai=_ai(state),
         review=_review(state),
+        flags=FlagSettings.model_validate(state.flags),
+        codeowners=CodeOwnersSettings.model_validate(state.codeowners),
     )

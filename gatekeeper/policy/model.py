@@ -10,6 +10,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from gatekeeper.ai.settings import AiSettings
 from gatekeeper.classify import ClassSpec
+from gatekeeper.codeowners.settings import CodeOwnersSettings
+from gatekeeper.flags.settings import FlagSettings
 from gatekeeper.policy.types import ClassName, GlobPattern, RuleId, one_or_many
 from gatekeeper.review.settings import ReviewSettings
 from gatekeeper.rules import RULE_KINDS
@@ -102,6 +104,14 @@ class Policy(BaseModel):
     review: ReviewSettings = Field(
         default_factory=lambda: ReviewSettings.model_validate({}),
         description="Review tiers, the rules that raise a change to one, and lowerings.")
+    flags: FlagSettings = Field(
+        default_factory=lambda: FlagSettings.model_validate({}),
+        description="How feature-flag references are found (flag-guard rules, the "
+        "flag_guarded condition): SDK presets, custom patterns, a registry of known keys.")
+    codeowners: CodeOwnersSettings = Field(
+        default_factory=lambda: CodeOwnersSettings.model_validate({}),
+        description="Which CODEOWNERS file gives the code owners (the code_owners condition, "
+        "tiers with code_owners).")
     rules: RuleList = Field(
         default_factory=list, description="The rules to evaluate, in order."
     )
@@ -147,6 +157,9 @@ class ComposedPolicy:
         default_factory=lambda: CoverageSettings.model_validate({}))
     ai: AiSettings = field(default_factory=lambda: AiSettings.model_validate({}))
     review: ReviewSettings = field(default_factory=lambda: ReviewSettings.model_validate({}))
+    flags: FlagSettings = field(default_factory=lambda: FlagSettings.model_validate({}))
+    codeowners: CodeOwnersSettings = field(
+        default_factory=lambda: CodeOwnersSettings.model_validate({}))
 
     def class_specs(self) -> dict[str, ClassSpec]:
         return self.classification

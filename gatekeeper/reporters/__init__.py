@@ -16,6 +16,7 @@ FORMATS: dict[str, str] = {
     "junit": "gatekeeper.reporters.junit",
     "explain": "gatekeeper.reporters.explain",
     "markdown": "gatekeeper.reporters.markdown",
+    "dotenv": "gatekeeper.reporters.dotenv",
 }
 
 

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from gatekeeper.ai.detect import Evidence
     from gatekeeper.ai.provenance import AiFacts
     from gatekeeper.coverage.patch import CoverageFacts
+    from gatekeeper.flags.facts import FlagFacts
     from gatekeeper.review.assign import TierDecision
 
 EVIDENCE_SHOWN = 10
@@ -77,6 +78,37 @@ def review_lines(decision: TierDecision | None) -> list[str]:
         needs.append("code owners of the touched files")
     lines = [f"tier {decision.number} {decision.name} ({'; '.join(needs)})"]
     lines += [f"because {reason}" for reason in decision.reasons()]
+    if decision.request:
+        lines.append("request review from " + ", ".join(decision.request))
+    for group in decision.owner_groups:
+        section = f"[{group.section}] " if group.section else ""
+        paths = ", ".join(group.paths[:3]) + (f" and {len(group.paths) - 3} more"
+                                              if len(group.paths) > 3 else "")
+        lines.append(f"{section}{group.approvals} of {', '.join(group.owners)} must approve "
+                     f"{paths} ({decision.codeowners})")
+    if tier.code_owners and decision.codeowners is None:
+        lines.append("no CODEOWNERS file was read, so no code owners are asked")
+    return lines
+
+
+def flag_lines(flags: FlagFacts | None) -> list[str]:
+    """The feature-flag summary every text format shows, when the policy scans for flags."""
+    if flags is None:
+        return []
+    guarded = [f for f in flags.files if f.guarded]
+    keys = sorted({key for f in guarded for key in f.added})
+    if guarded:
+        line = f"{len(keys)} key(s) referenced in added lines of {len(guarded)} file(s)"
+        lines = [line + (f": {', '.join(keys[:5])}" if keys else "")]
+    else:
+        lines = ["no added line references a flag"]
+    if flags.cleanups:
+        lines.append("cleanups: " + ", ".join(flags.cleanups))
+    for unknown in flags.unknown:
+        hint = f" (did you mean {unknown.suggestion}?)" if unknown.suggestion else ""
+        lines.append(f"{unknown.key} is not in {flags.registry}{hint}")
+    if flags.unscanned:
+        lines.append(f"{len(flags.unscanned)} file(s) not scanned: too much changed text")
     return lines
 
 

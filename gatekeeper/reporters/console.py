@@ -7,6 +7,7 @@ from gatekeeper.reporters.common import (
     ai_lines,
     coverage_lines,
     details_for,
+    flag_lines,
     mark,
     notes_for,
     review_lines,
@@ -70,6 +71,7 @@ def render(verdict: Verdict) -> str:
         f"  change:   {_change_line(facts)}",
         *(f"  coverage: {line}" for line in coverage_lines(facts.coverage)),
         *(f"  ai:       {line}" for line in ai_lines(facts.ai)),
+        *(f"  flags:    {line}" for line in flag_lines(facts.flags)),
         *(f"  review:   {line}" for line in review_lines(verdict.review)),
         "",
     ]

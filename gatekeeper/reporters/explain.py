@@ -8,6 +8,7 @@ from gatekeeper.reporters.common import (
     ai_lines,
     coverage_lines,
     details_for,
+    flag_lines,
     mark,
     notes_for,
     review_lines,
@@ -40,6 +41,7 @@ def _change(verdict: Verdict) -> list[str]:
         f"  built from: {', '.join(verdict.policy.files) or 'nothing'}",
         *(f"coverage: {line}" for line in coverage_lines(facts.coverage)),
         *(f"ai: {line}" for line in ai_lines(facts.ai)),
+        *(f"flags: {line}" for line in flag_lines(facts.flags)),
         *(f"review: {line}" for line in review_lines(verdict.review)),
         *(f"  evidence: {describe_evidence(e)}" for e in (facts.ai.evidence if facts.ai else ())),
     ]

@@ -12,6 +12,7 @@ from gatekeeper.ai.provenance import AiFacts
 from gatekeeper.changeset import Commit, Hunk
 from gatekeeper.coverage.patch import CoverageFacts, FilePatch, Tally
 from gatekeeper.facts import FileFacts, Totals
+from gatekeeper.flags.facts import FlagFacts
 from gatekeeper.review.assign import TierDecision
 from gatekeeper.verdict import RuleResult, Verdict
 
@@ -96,6 +97,21 @@ def _ai(ai: AiFacts | None) -> dict[str, Any] | None:
     }
 
 
+def _flags(flags: FlagFacts | None) -> dict[str, Any] | None:
+    if flags is None:
+        return None
+    return {
+        "presets": list(flags.presets), "registry": flags.registry,
+        "files": [{"path": f.path, "added": list(f.added), "introduced": list(f.introduced),
+                   "referenced": list(f.referenced), "removed": list(f.removed),
+                   "unknown_added": f.unknown_added, "unknown_removed": f.unknown_removed}
+                  for f in flags.files],
+        "cleanups": list(flags.cleanups),
+        "unknown_keys": [{"key": u.key, "suggestion": u.suggestion} for u in flags.unknown],
+        "unscanned": list(flags.unscanned),
+    }
+
+
 def _review(decision: TierDecision | None) -> dict[str, Any] | None:
     if decision is None:
         return None
@@ -107,6 +123,11 @@ def _review(decision: TierDecision | None) -> dict[str, Any] | None:
         "raised_by": [{"id": r.id, "tier": r.tier, "why": r.why} for r in decision.raised_by],
         "lowered_by": [{"id": r.id, "tier": r.tier, "why": r.why} for r in decision.lowered_by],
         "reasons": decision.reasons(),
+        "request": list(decision.request),
+        "codeowners": decision.codeowners,
+        "owner_groups": [{"section": g.section, "owners": list(g.owners),
+                          "approvals": g.approvals, "paths": list(g.paths)}
+                         for g in decision.owner_groups],
         "evidence": [_evidence(e) for e in decision.evidence],
     }
 
@@ -176,6 +197,7 @@ def report(verdict: Verdict) -> dict[str, Any]:
         },
         "coverage": _coverage(facts.coverage),
         "ai": _ai(facts.ai),
+        "flags": _flags(facts.flags),
         "review": _review(verdict.review),
     }
 

@@ -79,6 +79,7 @@ def _review_properties(verdict: Verdict) -> dict[str, str]:
     properties = {"review.tier": str(decision.number), "review.tier_name": decision.name,
                   "review.approvals": str(decision.tier.approvals),
                   "review.owners": ", ".join(decision.tier.owners),
+                  "review.request": ", ".join(decision.request),
                   "review.code_owners": "true" if decision.tier.code_owners else "false"}
     for n, reason in enumerate(decision.reasons(), 1):
         properties[f"review.reason.{n}"] = reason

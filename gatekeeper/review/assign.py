@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ from gatekeeper.review.settings import ReviewSettings, Tier
 
 if TYPE_CHECKING:
     from gatekeeper.ai.detect import Evidence
+    from gatekeeper.codeowners.model import RequiredApproval
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,14 @@ class TierDecision:
     """The tier the rules gave, when a lowering then changed it."""
     evidence: tuple[Evidence, ...] = ()
     """The AI evidence behind rules and lowerings that read it."""
+    request: tuple[str, ...] = ()
+    """Whom to ask for review: the tier's owners, then (for a tier with ``code_owners``) the
+    code owners of the touched files, each once."""
+    owner_groups: tuple[RequiredApproval, ...] = ()
+    """For a tier with ``code_owners``: the approvals each group of code owners must give
+    (CODEOWNERS required sections), and for which paths."""
+    codeowners: str | None = None
+    """The CODEOWNERS file the code owners came from; None when none was read."""
 
     @property
     def name(self) -> str:
@@ -82,6 +92,22 @@ def assign(settings: ReviewSettings, facts: Facts) -> TierDecision | None:
                                       f"already at its floor; {_reason(lowering.reason, why)}"))
         evidence += conditions.ai_evidence(lowering.when, facts=facts)
     unique = tuple({id(e): e for e in evidence}.values())
-    return TierDecision(level + 1, settings.tiers[level], tuple(r for _, r in raised),
-                        tuple(lowered), settings.tiers[start].name if level != start else None,
-                        unique)
+    tier = settings.tiers[level]
+    request, groups = _owners(tier, facts)
+    return TierDecision(level + 1, tier, tuple(r for _, r in raised), tuple(lowered),
+                        settings.tiers[start].name if level != start else None, unique,
+                        request, groups, facts.owners.source if facts.owners else None)
+
+
+def _owners(tier: Tier, facts: Facts) -> tuple[tuple[str, ...], tuple[RequiredApproval, ...]]:
+    """Whom the tier asks for review, and the code owner groups that must approve."""
+    if not tier.code_owners or facts.owners is None:
+        return _once(tier.owners), ()
+    summary = facts.owners.summary
+    return _once((*tier.owners, *summary.owners)), summary.required
+
+
+def _once(owners: Iterable[str]) -> tuple[str, ...]:
+    """Each owner once, in order; names compare without case, as the platforms do."""
+    return tuple({o.casefold(): o for o in reversed(list(owners))}[k] for k in
+                 dict.fromkeys(o.casefold() for o in owners))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -52,6 +52,20 @@ class Lowering(BaseModel):
     reason: str | None = Field(None, description="Why, in words, for the report.")
 
 
+class ApprovalSettings(BaseModel):
+    """Whether the tier's approvals are read from the pull or merge request and enforced."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enforce: bool = Field(
+        False, description="Read the pull or merge request's approvals from the GitHub or "
+        "GitLab API, and fail when the tier's requirement is not met.")
+    unreachable: Literal["fail", "pass"] = Field(
+        "fail", description="What an API that cannot answer does (unreachable, timeout, 5xx, "
+        "an answer that is not as documented): fail stops with exit 3 and the message; pass "
+        "reports it as a warning and goes on. A refused token fails either way.")
+
+
 class ReviewSettings(BaseModel):
     """Risk-tiered review: the change gets the highest tier a rule raises it to, then any
     lowering, never below its floor."""
@@ -66,6 +80,9 @@ class ReviewSettings(BaseModel):
         default_factory=list, description="Rules that raise a change to a tier.")
     lower: list[Lowering] = Field(
         default_factory=list, description="Conditions that lower the tier, each with a floor.")
+    approvals: ApprovalSettings = Field(
+        default_factory=lambda: ApprovalSettings.model_validate({}),
+        description="Reading and enforcing the tier's approvals (default: not enforced).")
 
     @model_validator(mode="after")
     def _unique_tiers(self) -> ReviewSettings:

@@ -13,6 +13,7 @@ from gatekeeper.rules import (
     commits,
     companion_change,
     coverage_delta,
+    flag_guard,
     forbidden_paths,
     max_areas,
     patch_coverage,
@@ -37,5 +38,5 @@ def _kind(module: Any) -> RuleKind:
 
 
 _MODULES = (batch_size, forbidden_paths, restricted_paths, companion_change, max_areas, commits,
-            patch_coverage, coverage_delta, tests_required, ai_disclosure)
+            patch_coverage, coverage_delta, tests_required, ai_disclosure, flag_guard)
 RULE_KINDS: dict[str, RuleKind] = {kind.name: kind for kind in map(_kind, _MODULES)}

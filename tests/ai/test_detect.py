@@ -14,7 +14,7 @@ from gatekeeper.ai.catalogue import Catalogue, builtin_entries, load
 from gatekeeper.ai.detect import TEXT_LIMIT, Evidence, detect_commit, strongest
 from gatekeeper.ai.entries import Strength
 from gatekeeper.changeset import Commit, Trailer
-from gatekeeper.collect import read_commits
+from gatekeeper.commitlog import read_commits
 from gatekeeper.gitio import GitRepo
 from tests.conftest import GIT_ENV, Repo, make_repo
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gatekeeper.approvals import Approvals, Membership, evaluate
+from gatekeeper.approvals.model import AnyOf
 from gatekeeper.errors import UsageError
 
 TWO = Approvals("github", ("alice", "bob"))
@@ -80,3 +81,46 @@ def test_an_owner_that_is_not_a_name_is_a_usage_error(owner: str) -> None:
 def test_the_required_count_must_be_a_whole_number(required: object) -> None:
     with pytest.raises(UsageError):
         evaluate(TWO, required=required)  # type: ignore[arg-type]
+
+
+def test_any_of_counts_approving_users_and_team_members_once_each() -> None:
+    core = Membership("@octo/core", ("bob", "carol"))
+    three = Approvals("github", ("alice", "bob", "dan"))
+    wanted = AnyOf(("@Alice", "@octo/core", "@bob"), 2, "code owners [Core]")
+    assert rows(three, any_of=[wanted], memberships={"@octo/core": core}) == [
+        ("code owners [Core]: 2 approvals from @Alice, @octo/core, @bob", True,
+         "code owners [Core]: 2 approvals from @Alice, @octo/core, @bob: approved by "
+         "@alice, @bob")]
+    assert not evaluate(three, any_of=[AnyOf(("@octo/core", "@zed"), 2)],
+                        memberships={"@octo/core": core}).satisfied
+
+
+def test_any_of_names_owners_no_approver_can_match() -> None:
+    wanted = AnyOf(("@bob",), 2, "code owners", unmatched=("ops@example.com",))
+    assert rows(TWO, any_of=[wanted]) == [
+        ("code owners: 2 approvals from @bob, ops@example.com", False,
+         "code owners: 2 approvals from @bob, ops@example.com: 1 given (@bob); "
+         "ops@example.com cannot be matched to an approver (write owners as @login to count "
+         "them)")]
+
+
+def test_any_of_with_a_cut_member_list_says_it_is_not_certain() -> None:
+    cut = Membership("@docs", ("dora",), complete=False)
+    [(_, met, why)] = rows(TWO, any_of=[AnyOf(("@docs",))], memberships={"@docs": cut})
+    assert not met and why.endswith("(a member list was cut at the page limit, so this is "
+                                    "not certain)")
+
+
+def test_any_of_follows_the_count_and_owners_and_an_incomplete_listing_meets_none() -> None:
+    cut = Approvals("github", ("alice", "bob"), complete=False, pages=2)
+    assessment = evaluate(cut, required=1, owners=["@alice"], any_of=[AnyOf(("@bob",))])
+    assert [r.requirement for r in assessment.requirements] == [
+        "1 approval", "@alice", "owners: 1 approval from @bob"]
+    assert assessment.unmet == assessment.requirements
+
+
+@pytest.mark.parametrize("wanted", [AnyOf(("bob",)), AnyOf(("@bob",), -1),
+                                    AnyOf(("@bob",), True)])
+def test_an_any_of_with_a_bad_owner_or_count_is_a_usage_error(wanted: AnyOf) -> None:
+    with pytest.raises(UsageError):
+        evaluate(TWO, any_of=[wanted])

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
+from gatekeeper.codeowners.facts import gather
+from gatekeeper.codeowners.settings import CodeOwnersSettings
 from gatekeeper.facts import Facts
 from gatekeeper.review.assign import TierDecision, assign
 from gatekeeper.review.settings import ReviewSettings
@@ -141,3 +144,75 @@ def test_tiers_named_nowhere_are_a_problem_once_composed(review: dict[str, Any],
 def test_bad_review_sections_are_refused(review: dict[str, Any], error: str) -> None:
     with pytest.raises(ValidationError, match=error):
         ReviewSettings.model_validate(review)
+
+
+# -- whom a tier asks for review: its owners, then the code owners of the touched files --------
+
+GITLAB_OWNERS = """\
+* @acme/devs
+
+[Security][2] @acme/security
+src/auth/
+
+^[Docs] @writers
+*.md
+"""
+
+
+def owned(facts: Facts, text: str | None, syntax: str = "gitlab") -> Facts:
+    """``facts`` with the code owners ``text`` (a CODEOWNERS file) gives its touched files."""
+    files = {"CODEOWNERS": text.encode()} if text is not None else {}
+    found = gather(CodeOwnersSettings.model_validate({"syntax": syntax}), "local", files.get,
+                   "the base commit abc", [f.path for f in facts.files])
+    return replace(facts, owners=found)
+
+
+def test_a_code_owners_tier_asks_its_owners_then_the_code_owners() -> None:
+    tiers = [{"name": "light"},
+             {"name": "deep", "code_owners": True,
+              "owners": ["@acme/leads", "@acme/security", "@acme/leads"]}]
+    rules = [{"id": "auth", "tier": "deep", "when": {"paths": "src/auth/**"}}]
+    facts = owned(facts_of(change("src/auth/login.py"), change("README.md")), GITLAB_OWNERS)
+    decision = assign(ReviewSettings.model_validate({"tiers": tiers, "rules": rules}), facts)
+    assert decision is not None and decision.name == "deep"
+    assert decision.request == ("@acme/leads", "@acme/security", "@acme/devs", "@writers")
+    groups = [(g.section, g.owners, g.approvals, g.paths) for g in decision.owner_groups]
+    assert groups == [(None, ("@acme/devs",), 1, ("src/auth/login.py", "README.md")),
+                      ("Security", ("@acme/security",), 2, ("src/auth/login.py",))]
+    assert decision.codeowners == "CODEOWNERS"
+
+
+def test_a_tier_without_code_owners_ignores_codeowners() -> None:
+    facts = owned(facts_of(change("src/auth/login.py")), GITLAB_OWNERS)
+    assert facts.owners is not None and facts.owners.summary.owners
+    decision = decide(facts)  # deep: owners @acme/security, no code_owners
+    assert decision.name == "deep" and not decision.tier.code_owners
+    assert (decision.request, decision.owner_groups) == (("@acme/security",), ())
+    assert decision.codeowners == "CODEOWNERS"  # read all the same, for the report
+
+
+def test_a_code_owners_tier_without_a_codeowners_file() -> None:
+    facts = owned(facts_of(change("src/app.py")), None)
+    assert facts.owners is None
+    decision = decide(facts)  # standard: code_owners, no owners of its own
+    assert decision.name == "standard" and decision.tier.code_owners
+    assert (decision.request, decision.owner_groups, decision.codeowners) == ((), (), None)
+    light = decide(facts_of(change("docs/a.md")))
+    assert (light.request, light.owner_groups, light.codeowners) == ((), (), None)
+
+
+def test_code_owners_without_required_sections_are_asked_but_form_no_group() -> None:
+    facts = owned(facts_of(change("src/app.py"), change("guide.md")),
+                  "^[Docs] @writers\n*.md\n\n^[Code] @coders\nsrc/\n")
+    decision = decide(facts)  # standard
+    assert decision.request == ("@coders", "@writers")  # in the order of the touched files
+    assert decision.owner_groups == ()
+
+
+def test_owners_differing_only_in_case_are_asked_once() -> None:
+    tiers = [{"name": "deep", "code_owners": True, "owners": ["@Acme/Security"]}]
+    facts = owned(facts_of(change("src/auth/login.py")), "src/auth/ @acme/security @bob\n",
+                  syntax="github")
+    decision = assign(ReviewSettings.model_validate({"tiers": tiers}), facts)
+    assert decision is not None
+    assert decision.request == ("@Acme/Security", "@bob")
