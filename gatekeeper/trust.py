@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gatekeeper.changeset import ChangeSet, Revisions
+from gatekeeper.errors import PolicyError
 from gatekeeper.policy import needs
 from gatekeeper.policy.model import ComposedPolicy
 
@@ -34,9 +35,13 @@ class Trusted:
 
 def in_repo(repo: GitRepo, revisions: Revisions, wanted: str) -> Trusted:
     """The tree the policy was read from: the base or head commit, or the work tree."""
-    rev = revisions.base_sha if wanted == "base" else revisions.head_sha
-    if wanted == "worktree" or revisions.mode != "range" or rev is None:
+    if wanted == "worktree" or revisions.mode != "range":
         return worktree(Path(repo.root))
+    rev = revisions.base_sha if wanted == "base" else revisions.head_sha
+    if rev is None:  # the policy loader refuses this first; never fall back to the change
+        raise PolicyError(f"there is no {wanted} commit to read the flag registry and "
+                          "CODEOWNERS from", file="CODEOWNERS",
+                          hint="use --policy-source worktree")
     return Trusted(lambda path: repo.read_blob(rev, path), f"the {wanted} commit {rev[:12]}")
 
 

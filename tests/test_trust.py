@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -222,3 +223,11 @@ def test_a_registry_missing_from_the_base_is_an_error(repo: Repo, tmp_path: Path
         assert head["flags"].unknown == ()
     finally:
         opened.close()
+
+
+def test_a_range_without_the_commit_asked_for_never_reads_the_change(
+        three_trees: tuple[Repo, GitRepo, Revisions]) -> None:
+    _, opened, revisions = three_trees
+    no_base = dataclasses.replace(revisions, base_sha=None)
+    with pytest.raises(PolicyError, match="no base commit to read"):
+        trust.in_repo(opened, no_base, "base")

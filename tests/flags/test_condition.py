@@ -80,3 +80,21 @@ def test_the_policy_condition_key_reads_it() -> None:
     assert condition_holds(condition, PLAIN)[0] is False
     negated = Condition.model_validate({"flag_guarded": False})
     assert condition_holds(negated, PLAIN)[0] is True
+
+
+def test_a_key_the_registry_does_not_list_guards_nothing() -> None:
+    from gatekeeper.flags.registry import Registry
+
+    change = changeset(edit("src/a.ts", {1: [LD.format("new-chekout")]}),
+                       edit("src/b.ts", {2: [LD.format("dark-mode")]}))
+    registry = Registry("flags.yml", frozenset({"new-checkout", "dark-mode"}))
+    found = derive(change, Classifier(),
+                   flags=gather(change, FlagSettings.model_validate({}), registry))
+    assert holds(True, found) == (True, "flag references in added lines of src/b.ts (dark-mode)")
+    only_typo = changeset(edit("src/a.ts", {1: [LD.format("new-chekout")]}))
+    found = derive(only_typo, Classifier(),
+                   flags=gather(only_typo, FlagSettings.model_validate({}), registry))
+    assert holds(False, found) == (
+        True, "no added line references a flag the registry flags.yml lists "
+        "(not in it: new-chekout)")
+    assert holds(True, found)[0] is False
