@@ -7,12 +7,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from gatekeeper import trust
 from gatekeeper.ai import provenance
 from gatekeeper.classify import Classifier
+from gatekeeper.codeowners.facts import syntax_for
+from gatekeeper.codeowners.locate import CANDIDATES
 from gatekeeper.errors import PolicyError, UsageError
 from gatekeeper.evaluate import evaluate
 from gatekeeper.facts import derive
-from gatekeeper.policy import described
+from gatekeeper.flags.registry import parse as parse_registry
+from gatekeeper.policy import casechange, described, needs
 from gatekeeper.policy.compose import compose
 from gatekeeper.policy.document import Walk
 from gatekeeper.policy.locate import did_you_mean
@@ -20,6 +24,8 @@ from gatekeeper.policy.model import ComposedPolicy
 from gatekeeper.verdict import PolicySource, Verdict
 
 SUFFIX = ".test.yml"
+WHERE = "the test case"
+"""The trusted tree, in messages: a case gives the CODEOWNERS file and flag registry."""
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__"})
 """Folders never searched, besides every dot-folder (.git, .venv, ...)."""
 
@@ -99,6 +105,68 @@ def _check_expectations(suite: Suite, walk: Walk) -> None:
                               hint=did_you_mean(rule_id, ids, fallback))
 
 
+def _located(suite: Suite, walk: Walk, key: tuple[object, ...], message: str, hint: str, *,
+             at_key: bool = False) -> PolicyError:
+    """An error at the value of ``key``, or with ``at_key`` at the key itself."""
+    first, then = (walk.keys, walk.values) if at_key else (walk.values, walk.keys)
+    line, column = first.get(key) or then.get(key) or (None, None)
+    return PolicyError(message, file=suite.display, line=line, column=column, hint=hint)
+
+
+def _check_review(suite: Suite, walk: Walk, index: int, wanted: str) -> None:
+    tiers = [tier.name for tier in suite.policy.review.tiers]
+    key = ("cases", index, "review")
+    if not tiers:
+        raise _located(suite, walk, key, "review: the policy defines no review tiers",
+                       "leave review out, or define review.tiers in the policy")
+    if wanted not in tiers:
+        raise _located(suite, walk, key, f"review: the policy has no tier {wanted!r}",
+                       did_you_mean(wanted, tiers, f"the tiers are {', '.join(tiers)}"))
+
+
+def _check_registry(suite: Suite, walk: Walk, index: int, change: described.ChangeSpec) -> None:
+    settings = suite.policy.flags
+    key = ("cases", index, "change", "flag_registry")
+    if change.flag_registry is None:
+        if settings.registry is not None and needs.flags(suite.policy):
+            raise _located(suite, walk, ("cases", index, "change"),
+                           f"the policy reads the flag registry {settings.registry}",
+                           "give its content as change.flag_registry", at_key=True)
+        return
+    if settings.registry is None:
+        raise _located(suite, walk, key, "flag_registry: the policy names no flags.registry",
+                       "leave flag_registry out, or set flags.registry in the policy")
+    try:
+        parse_registry(change.flag_registry.encode("utf-8"), settings.registry,
+                       settings.registry_format)
+    except PolicyError as exc:
+        at = f" line {exc.line}:" if exc.line is not None else ""
+        raise _located(suite, walk, key, f"flag_registry:{at} {exc.message}",
+                       exc.hint or "fix the registry's content") from None
+
+
+def _check_codeowners(suite: Suite, walk: Walk, index: int,
+                      change: described.ChangeSpec) -> None:
+    settings = suite.policy.codeowners
+    if change.codeowners is not None and not settings.enabled:
+        raise _located(suite, walk, ("cases", index, "change", "codeowners"),
+                       "codeowners: the policy sets codeowners.enabled to false",
+                       "leave codeowners out, or enable codeowners in the policy")
+    if change.codeowners is None and settings.file and needs.owners(suite.policy):
+        raise _located(suite, walk, ("cases", index, "change"),
+                       f"the policy reads the CODEOWNERS file {settings.file}",
+                       "give its content as change.codeowners", at_key=True)
+
+
+def _check_context(suite: Suite, walk: Walk) -> None:
+    """What each case must give for the facts the policy reads, and tiers it may expect."""
+    for index, case in enumerate(suite.cases.cases):
+        if case.review is not None:
+            _check_review(suite, walk, index, case.review)
+        _check_registry(suite, walk, index, case.change)
+        _check_codeowners(suite, walk, index, case.change)
+
+
 def load(path: Path) -> Suite:
     """Read one test file and compose its policy; any problem raises a PolicyError."""
     display = _shown(path)
@@ -108,6 +176,7 @@ def load(path: Path) -> Suite:
     source = PolicySource(shown, False, f"policy {shown}", policy.files)
     suite = Suite(display, cases, policy, source)
     _check_expectations(suite, walk)
+    _check_context(suite, walk)
     return suite
 
 
@@ -128,16 +197,42 @@ def _differences(case: described.Case, verdict: Verdict) -> list[str]:
         blocking = [r.rule_id for r in verdict.results if r.blocking]
         why = f" - blocked by {', '.join(blocking)}" if blocking else ""
         found.append(f"verdict: expected {case.verdict}, got {outcome}{why}")
+    tier = verdict.review
+    if case.review is not None and (tier is None or tier.name != case.review):
+        said = f"{tier.name} - {'; '.join(tier.reasons())}" if tier else \
+            "no tier (the change is empty)"
+        found.append(f"review: expected {case.review}, got {_one_line(said)}")
     return found
+
+
+def trusted(policy: ComposedPolicy, change: described.ChangeSpec) -> trust.Trusted:
+    """The tree the case's CODEOWNERS file and flag registry stand in: each under the path
+    the policy reads it from, and nothing else."""
+    files: dict[str, bytes] = {}
+    if change.flag_registry is not None and policy.flags.registry is not None:
+        files[policy.flags.registry] = change.flag_registry.encode("utf-8")
+    if change.codeowners is not None:
+        settings = policy.codeowners
+        # Chosen with nothing served, as gather will choose it with only this file served.
+        syntax = syntax_for(settings, change.platform, lambda _: None)
+        files[settings.file or CANDIDATES[syntax][0]] = change.codeowners.encode("utf-8")
+    return trust.Trusted(files.get, WHERE)
+
+
+def verdict_of(suite: Suite, index: int) -> Verdict:
+    """What the policy says about the change case ``index`` describes."""
+    case = suite.cases.cases[index]
+    changeset = casechange.changeset(case, f"{suite.display}#{index}")
+    found = trust.facts(suite.policy, changeset, trusted(suite.policy, case.change),
+                        case.change.platform)
+    facts = derive(changeset, Classifier(suite.policy.class_specs()),
+                   ai=provenance.gather(changeset, suite.policy.ai), **found)
+    return evaluate(suite.policy, facts, suite.source, case.today)
 
 
 def run_case(suite: Suite, index: int) -> list[str]:
     """The differences between what case ``index`` expects and what the policy says."""
-    case = suite.cases.cases[index]
-    changeset = described.changeset(case, f"{suite.display}#{index}")
-    facts = derive(changeset, Classifier(suite.policy.class_specs()),
-                   ai=provenance.gather(changeset, suite.policy.ai))
-    return _differences(case, evaluate(suite.policy, facts, suite.source, case.today))
+    return _differences(suite.cases.cases[index], verdict_of(suite, index))
 
 
 def _plural(count: int, word: str) -> str:

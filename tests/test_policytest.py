@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from gatekeeper import policytest
 from tests.conftest import RunResult, run_cli
 
 POLICY = """\
@@ -273,3 +275,238 @@ def test_no_test_files_is_an_error_not_a_pass(tmp_path: Path) -> None:
     assert result.code == 2 and "team.yml is not a test file" in result.stderr
     result = run_cli("test", "missing", cwd=tmp_path)
     assert result.code == 2 and "no such file or folder: missing" in result.stderr
+
+
+FLAG_POLICY = """\
+flags:
+  presets: [launchdarkly]
+  registry: config/flags.yml
+codeowners:
+  syntax: github
+rules:
+  - id: checkout-flag
+    kind: flag-guard
+    paths: ["src/checkout/**"]
+review:
+  tiers:
+    - {name: light, approvals: 1}
+    - {name: deep, approvals: 2, code_owners: true}
+  rules:
+    - id: security
+      tier: deep
+      when: {code_owners: ["@acme/security"]}
+"""
+
+REGISTRY = """\
+      flag_registry: |
+        - new-checkout
+        - old-checkout
+"""
+
+
+def flag_case(name: str, text: str, expect: str, *, extra: str = "") -> str:
+    return f"""\
+  - name: {name}
+    change:
+      files:
+        - path: src/checkout/start.py
+          added_text: |
+{text}{REGISTRY}{extra}    expect: {{checkout-flag: {expect}}}
+"""
+
+
+CALL = '            if ld.variation("new-checkout", context, False):\n              start()\n'
+TYPO = '            if ld.variation("new-chekout", context, False):\n              start()\n'
+PLAIN = "            start()\n            finish()\n"
+
+
+def test_added_text_decides_flag_guard_through_the_cli(tmp_path: Path) -> None:
+    write(tmp_path, "team.yml", FLAG_POLICY)
+    write(tmp_path, "team.test.yml", "cases:\n"
+          + flag_case("a flag call guards the new code", CALL, "pass")
+          + flag_case("plain code is unguarded", PLAIN, "fail"))
+    result = run_cli("test", "-v", "team.test.yml", cwd=tmp_path)
+    assert result.code == 0, result
+    assert result.stdout.endswith("2 cases in 1 file, 0 failed\n")
+    write(tmp_path, "team.test.yml", "cases:\n"
+          + flag_case("plain code is expected to pass", PLAIN, "pass"))
+    result = run_cli("test", "team.test.yml", cwd=tmp_path)
+    assert result.code == 1, result
+    assert ("  checkout-flag: expected pass, got fail - 1 file adds lines without a feature "
+            "flag: src/checkout/start.py (2 added lines, no flag)\n") in result.stdout
+
+
+def test_a_key_the_registry_lacks_fails_with_a_suggestion(tmp_path: Path) -> None:
+    write(tmp_path, "team.yml", FLAG_POLICY)
+    write(tmp_path, "team.test.yml", "cases:\n" + flag_case("a typo", TYPO, "pass"))
+    result = run_cli("test", "team.test.yml", cwd=tmp_path)
+    assert result.code == 1, result
+    assert ("flag keys not in the registry config/flags.yml: new-chekout (did you mean "
+            "new-checkout?)") in result.stdout
+
+
+def test_removed_text_names_the_flags_a_change_cleans_up(tmp_path: Path) -> None:
+    write(tmp_path, "team.yml", FLAG_POLICY)
+    removed = ("          removed_text: |\n"
+               '            if ld.variation("old-checkout", context, False):\n')
+    write(tmp_path, "team.test.yml", "cases:\n" + flag_case(
+        "the old flag goes", CALL + removed, "pass"))
+    suite = policytest.load(tmp_path / "team.test.yml")
+    assert policytest.run_case(suite, 0) == []
+    verdict = policytest.verdict_of(suite, 0)
+    [result] = verdict.results
+    assert result.message.endswith("; cleans up flags: old-checkout")
+    assert dict(result.values)["cleanups"] == "old-checkout"
+    assert verdict.facts.flags is not None and verdict.facts.flags.registry == "config/flags.yml"
+
+
+TIER_CASES = """\
+cases:
+  - name: security code gets a deep review
+    change:
+      files: [{path: src/auth/login.py, added: 3}]
+      codeowners: |
+        * @acme/core
+        /src/auth/ @acme/security
+    review: deep
+  - name: other code stays light
+    change:
+      files: [{path: src/app.py, added: 3}]
+      codeowners: |
+        /src/auth/ @acme/security
+    review: light
+  - name: without a CODEOWNERS file nobody owns anything
+    change:
+      files: [{path: src/auth/login.py, added: 3}]
+    review: light
+"""
+
+
+def test_codeowners_raises_the_tier_the_case_expects(tmp_path: Path) -> None:
+    policy = FLAG_POLICY.replace("  registry: config/flags.yml\n", "")
+    write(tmp_path, "team.yml", policy)
+    write(tmp_path, "team.test.yml", TIER_CASES)
+    result = run_cli("test", "-v", "team.test.yml", cwd=tmp_path)
+    assert result.code == 0, result
+    assert result.stdout.endswith("3 cases in 1 file, 0 failed\n")
+    suite = policytest.load(tmp_path / "team.test.yml")
+    review = policytest.verdict_of(suite, 0).review
+    assert review is not None and review.name == "deep"
+    assert review.codeowners == ".github/CODEOWNERS"
+    assert review.request == ("@acme/security",)
+
+
+def test_a_different_tier_is_reported_with_its_reasons(tmp_path: Path) -> None:
+    policy = FLAG_POLICY.replace("  registry: config/flags.yml\n", "")
+    write(tmp_path, "team.yml", policy)
+    write(tmp_path, "team.test.yml", TIER_CASES.replace("review: deep", "review: light", 1))
+    result = run_cli("test", "team.test.yml", cwd=tmp_path)
+    assert result.code == 1, result
+    assert result.stdout == (
+        "FAIL  team.test.yml :: security code gets a deep review\n"
+        "  review: expected light, got deep - security: raises to deep (when: "
+        ".github/CODEOWNERS gives src/auth/login.py (@acme/security))\n"
+        "\n"
+        "3 cases in 1 file, 1 failed\n")
+
+
+def test_codeowners_is_served_where_the_policy_reads_it(tmp_path: Path) -> None:
+    policy = FLAG_POLICY.replace("  registry: config/flags.yml\n", "").replace(
+        "  syntax: github\n", "  file: docs/CODEOWNERS\n")
+    write(tmp_path, "team.yml", policy)
+    write(tmp_path, "team.test.yml", TIER_CASES.split("  - name: without")[0])
+    suite = policytest.load(tmp_path / "team.test.yml")
+    assert [policytest.run_case(suite, n) for n in range(2)] == [[], []]
+    owners = policytest.verdict_of(suite, 0).facts.owners
+    assert owners is not None
+    assert (owners.source, owners.where) == ("docs/CODEOWNERS", "the test case")
+
+
+def test_the_platform_decides_the_codeowners_syntax(tmp_path: Path) -> None:
+    policy = FLAG_POLICY.replace("  registry: config/flags.yml\n", "").replace(
+        "  syntax: github\n", "  syntax: auto\n")
+    write(tmp_path, "team.yml", policy)
+    write(tmp_path, "team.test.yml", """\
+cases:
+  - name: a GitLab section gives default owners
+    change:
+      files: [{path: src/auth/login.py, added: 3}]
+      platform: gitlab
+      codeowners: |
+        [Security] @acme/security
+        /src/auth/
+    review: deep
+""")
+    suite = policytest.load(tmp_path / "team.test.yml")
+    assert policytest.run_case(suite, 0) == []
+    owners = policytest.verdict_of(suite, 0).facts.owners
+    assert owners is not None and (owners.syntax, owners.source) == ("gitlab", "CODEOWNERS")
+
+
+def test_a_review_the_policy_cannot_give_is_an_error(tmp_path: Path) -> None:
+    result = run_bad(tmp_path, one_case("    change: {}\n    review: deep\n"))
+    assert result.stderr.strip() == ("team.test.yml:4:13: review: the policy defines no review "
+                                     "tiers (fix: leave review out, or define review.tiers in "
+                                     "the policy)")
+    policy = FLAG_POLICY.replace("  registry: config/flags.yml\n", "")
+    result = run_bad(tmp_path, one_case("    change: {}\n    review: dep\n"), policy=policy)
+    assert result.stderr.startswith("team.test.yml:4:13: review: the policy has no tier 'dep'")
+    assert "(fix: did you mean 'deep'?)" in result.stderr
+
+
+def test_a_line_count_that_disagrees_with_its_text_is_located(tmp_path: Path) -> None:
+    result = run_bad(tmp_path, one_case("""\
+    change:
+      files:
+        - path: src/app.py
+          added: 3
+          added_text: |
+            one
+            two
+    verdict: pass
+"""))
+    assert result.stderr.startswith("team.test.yml:7:23: cases.0.change.files.0.added_text: "
+                                    "added is 3 but added_text holds 2 lines")
+
+
+def test_the_registry_must_be_given_when_the_policy_reads_one(tmp_path: Path) -> None:
+    missing = "cases:\n" + flag_case("no registry", CALL, "pass").replace(REGISTRY, "")
+    result = run_bad(tmp_path, missing, policy=FLAG_POLICY)
+    assert result.stderr.strip() == ("team.test.yml:3:5: the policy reads the flag registry "
+                                     "config/flags.yml (fix: give its content as "
+                                     "change.flag_registry)")
+    broken = "cases:\n" + flag_case("a broken registry", CALL, "pass").replace(
+        "        - old-checkout\n", "        - [old\n")
+    result = run_bad(tmp_path, broken, policy=FLAG_POLICY)
+    assert result.stderr.startswith("team.test.yml:9:22: flag_registry: line 3: YAML syntax "
+                                    "error")
+    unused = "cases:\n" + flag_case("no registry named", CALL, "pass")
+    result = run_bad(tmp_path, unused, policy=FLAG_POLICY.replace("  registry: config/flags.yml\n",
+                                                                  ""))
+    assert result.stderr.startswith("team.test.yml:9:22: flag_registry: the policy names no "
+                                    "flags.registry")
+
+
+def test_a_named_codeowners_file_must_be_given(tmp_path: Path) -> None:
+    policy = FLAG_POLICY.replace("  registry: config/flags.yml\n", "").replace(
+        "  syntax: github\n", "  file: .github/CODEOWNERS\n")
+    result = run_bad(tmp_path, TIER_CASES, policy=policy)
+    assert result.stderr.strip() == ("team.test.yml:16:5: the policy reads the CODEOWNERS file "
+                                     ".github/CODEOWNERS (fix: give its content as "
+                                     "change.codeowners)")
+    disabled = POLICY + "codeowners: {enabled: false}\n"
+    result = run_bad(tmp_path, TIER_CASES.replace("review: deep", "verdict: pass"),
+                     policy=disabled)
+    assert result.stderr.startswith("team.test.yml:5:19: codeowners: the policy sets "
+                                    "codeowners.enabled to false")
+
+
+def test_the_documented_example_passes(tmp_path: Path) -> None:
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "policies.md").read_text(
+        encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", docs.split("## Testing policies", 1)[1], re.DOTALL)
+    write(tmp_path, "team.yml", next(b for b in blocks if "kind: flag-guard" in b))
+    write(tmp_path, "team.test.yml", next(b for b in blocks if "added_text" in b))
+    result = run_cli("test", "-v", cwd=tmp_path)
+    assert result.code == 0, result
+    assert result.stdout.endswith("3 cases in 1 file, 0 failed\n")

@@ -1,26 +1,26 @@
-"""Policy test files (*.test.yml): cases that describe a change in YAML, and its ChangeSet."""
+"""Policy test files (*.test.yml): cases that describe a change in YAML (casechange.py builds
+the ChangeSet a case describes)."""
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from gatekeeper.changeset import (
-    MODE_SUBMODULE,
-    MODE_SYMLINK,
-    ChangeMeta,
-    ChangeSet,
-    Commit,
     EntryKind,
-    FileChange,
     FileStatus,
-    Revisions,
-    Trailer,
 )
 from gatekeeper.errors import PolicyError
 from gatekeeper.gitattributes import WATCHED
@@ -30,9 +30,6 @@ from gatekeeper.policy.types import one_or_many
 from gatekeeper.verdict import Status
 
 DEFAULT_AUTHOR = "Test Author <author@example.com>"
-_MODES = {EntryKind.FILE: "100644", EntryKind.SYMLINK: MODE_SYMLINK,
-          EntryKind.SUBMODULE: MODE_SUBMODULE}
-_IDENTITY = re.compile(r"\s*(.*?)\s*<([^<>]*)>\s*")
 
 
 def _trailer_pairs(value: Any) -> Any:
@@ -53,6 +50,16 @@ def _trailer_pairs(value: Any) -> Any:
     return pairs
 
 
+def text_lines(text: str) -> list[str]:
+    """The lines of a described text: a final line break ends the last line, not a new one."""
+    lines = text.split("\n")
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+_TEXTS = {"added": "added_text", "deleted": "removed_text"}
+"""Each line count, and the text that gives it when the count is left out."""
+
+
 class FileSpec(BaseModel):
     """One changed path, as git diff --numstat would report it."""
 
@@ -66,6 +73,36 @@ class FileSpec(BaseModel):
     deleted: int = Field(0, ge=0, description="Lines deleted.")
     binary: bool = Field(False, description="A binary file: git counts no lines for it.")
     kind: EntryKind = Field(EntryKind.FILE, description="file, symlink or submodule.")
+    added_text: str | None = Field(
+        None, description="The added lines, one per line, numbered from line 1 of the new "
+        "file; added defaults to their count.")
+    removed_text: str | None = Field(
+        None, description="The removed lines, one per line, numbered from line 1 of the old "
+        "file; deleted defaults to their count.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _counted(cls, data: Any) -> Any:
+        """A count left out is the number of lines of its text."""
+        if not isinstance(data, dict):
+            return data
+        filled = {count: len(text_lines(data[text])) for count, text in _TEXTS.items()
+                  if count not in data and isinstance(data.get(text), str)}
+        return {**data, **filled} if filled else data
+
+    @field_validator("added_text", "removed_text")
+    @classmethod
+    def _agrees(cls, text: str | None, info: ValidationInfo) -> str | None:
+        count = next(c for c, t in _TEXTS.items() if t == info.field_name)
+        given, lines = info.data.get(count), len(text_lines(text or ""))
+        if text is not None and isinstance(given, int) and given != lines:
+            raise ValueError(f"{count} is {given} but {info.field_name} holds {lines} lines; "
+                             f"make them agree, or leave {count} out to count the lines")
+        return text
+
+    @property
+    def has_text(self) -> bool:
+        return self.added_text is not None or self.removed_text is not None
 
     @model_validator(mode="after")
     def _consistent(self) -> FileSpec:
@@ -118,6 +155,14 @@ class ChangeSpec(BaseModel):
         "(false) for it, such as linguist-generated.")
     headers: dict[str, str] = Field(
         default_factory=dict, description="Per path, the first bytes of its new content.")
+    codeowners: str | None = Field(
+        None, description="The CODEOWNERS file as the trusted tree holds it, read where the "
+        "policy's codeowners settings look first (default: no CODEOWNERS file).")
+    flag_registry: str | None = Field(
+        None, description="The flag registry the policy's flags.registry names, as the "
+        "trusted tree holds it.")
+    platform: Literal["local", "github", "gitlab"] = Field(
+        "local", description="Where the check runs; codeowners syntax auto follows it.")
 
 
 class Case(BaseModel):
@@ -134,11 +179,13 @@ class Case(BaseModel):
         "not checked.")
     verdict: Literal["pass", "fail"] | None = Field(
         None, description="The expected overall verdict.")
+    review: str | None = Field(
+        None, min_length=1, description="The name of the review tier the change should get.")
 
     @model_validator(mode="after")
     def _checks_something(self) -> Case:
-        if not self.expect and self.verdict is None:
-            raise ValueError("a case needs expect, verdict or both")
+        if not self.expect and self.verdict is None and self.review is None:
+            raise ValueError("a case needs expect, verdict or review")
         return self
 
 
@@ -196,54 +243,3 @@ def _check(cases: CaseFile, walk: Walk) -> None:
                     key = ("cases", index, "change", "attributes", path, name)
                     raise _fail(walk, key, f"unknown attribute {name!r}",
                                 did_you_mean(name, WATCHED, "use one of " + ", ".join(WATCHED)))
-
-
-def _sha(*parts: object) -> str:
-    return hashlib.sha1("\0".join(map(str, parts)).encode("utf-8")).hexdigest()
-
-
-def _identity(text: str) -> tuple[str, str]:
-    match = _IDENTITY.fullmatch(text)
-    return (match.group(1), match.group(2)) if match else (text.strip(), "")
-
-
-def _commits(specs: list[CommitSpec], key: str) -> tuple[Commit, ...]:
-    """Commits chained parent to child, with shas unique to the case and stable between runs."""
-    made = []
-    parent = _sha(key, "base")
-    for index, spec in enumerate(specs):
-        sha = _sha(key, "commit", index)
-        parents = (parent, _sha(key, "side", index)) if spec.merge else (parent,)
-        name, email = _identity(spec.author)
-        trailers = tuple(Trailer(k, v) for k, v in spec.trailers)
-        made.append(Commit(sha, parents, name, email, name, email, spec.subject, spec.body,
-                           trailers))
-        parent = sha
-    return tuple(made)
-
-
-def _file(spec: FileSpec) -> FileChange:
-    mode = _MODES[spec.kind]
-    old_mode = None if spec.status is FileStatus.ADDED else mode
-    new_mode = None if spec.status is FileStatus.DELETED else mode
-    if spec.status is FileStatus.MODE_ONLY and spec.kind is EntryKind.FILE:
-        old_mode, new_mode = "100644", "100755"
-    return FileChange(path=spec.path, old_path=spec.old_path, status=spec.status,
-                      added=spec.added, deleted=spec.deleted, binary=spec.binary,
-                      old_mode=old_mode, new_mode=new_mode)
-
-
-def changeset(case: Case, key: str) -> ChangeSet:
-    """The ChangeSet ``case`` describes; ``key`` (file and case) makes its commit shas unique."""
-    change = case.change
-    commits = change.commits if change.commits is not None else [CommitSpec.model_validate({})]
-    meta = ChangeMeta(labels=tuple(change.labels), target_branch=change.target_branch,
-                      author=change.author, title=change.title, description=change.description)
-    return ChangeSet(
-        revisions=Revisions(mode="described", source=key),
-        files=tuple(_file(spec) for spec in change.files),
-        commits=_commits(commits, key),
-        attributes={path: dict(attrs) for path, attrs in change.attributes.items()},
-        headers=dict(change.headers),
-        meta=meta,
-    )

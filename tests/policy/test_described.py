@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.changeset import EntryKind, FileStatus, Trailer
+from gatekeeper.changeset import EntryKind, FileStatus, FileText, Trailer
 from gatekeeper.errors import EXIT_USAGE, PolicyError
-from gatekeeper.policy import described
+from gatekeeper.policy import casechange, described
 
 
 def load(tmp_path: Path, text: str) -> described.CaseFile:
@@ -40,7 +40,7 @@ def test_files_become_file_changes_with_defaults(tmp_path: Path) -> None:
         - {path: link, kind: symlink, status: added}
         - {path: run.sh, status: mode-only}
 """))
-    files = described.changeset(cases.cases[0], "k").files
+    files = casechange.changeset(cases.cases[0], "k").files
     rows = [(f.path, f.old_path, f.status, f.added, f.deleted) for f in files]
     assert rows[:3] == [("src/app.py", None, FileStatus.MODIFIED, 120, 4),
                         ("docs/guide.md", None, FileStatus.ADDED, 800, 0),
@@ -54,12 +54,12 @@ def test_files_become_file_changes_with_defaults(tmp_path: Path) -> None:
 
 def test_commits_default_to_one_and_can_be_none(tmp_path: Path) -> None:
     default = load(tmp_path, case("      files: [{path: a}]\n"))
-    commits = described.changeset(default.cases[0], "k").commits
+    commits = casechange.changeset(default.cases[0], "k").commits
     assert len(commits) == 1
     assert (commits[0].author_name, commits[0].author_email) == ("Test Author",
                                                                  "author@example.com")
     none = load(tmp_path, case("      commits: []\n"))
-    changeset = described.changeset(none.cases[0], "k")
+    changeset = casechange.changeset(none.cases[0], "k")
     assert changeset.commits == () and changeset.empty
 
 
@@ -75,7 +75,7 @@ def test_commits_carry_authors_trailers_and_merges(tmp_path: Path) -> None:
           merge: true
           trailers: ["Reviewed-by: Bo", "Reviewed-by: Cy"]
 """))
-    first, second = described.changeset(cases.cases[0], "k").commits
+    first, second = casechange.changeset(cases.cases[0], "k").commits
     assert (first.subject, first.body) == ("feat: add payments", "Why it is needed.")
     assert (first.author_name, first.author_email) == ("Ada Lovelace", "ada@example.com")
     assert first.trailers == (Trailer("Signed-off-by", "Ada <ada@example.com>"),)
@@ -86,9 +86,9 @@ def test_commits_carry_authors_trailers_and_merges(tmp_path: Path) -> None:
 
 def test_shas_are_unique_per_case_and_stable(tmp_path: Path) -> None:
     cases = load(tmp_path, case("      commits: [{}, {}]\n"))
-    one = described.changeset(cases.cases[0], "f#0").commits
-    again = described.changeset(cases.cases[0], "f#0").commits
-    other = described.changeset(cases.cases[0], "f#1").commits
+    one = casechange.changeset(cases.cases[0], "f#0").commits
+    again = casechange.changeset(cases.cases[0], "f#0").commits
+    other = casechange.changeset(cases.cases[0], "f#1").commits
     shas = {c.sha for c in one + other}
     assert len(shas) == 4 and all(len(s) == 40 for s in shas)
     assert one == again
@@ -111,7 +111,7 @@ cases:
 """)
     only = cases.cases[0]
     assert only.today == datetime.date(2027, 1, 1)
-    changeset = described.changeset(only, "k")
+    changeset = casechange.changeset(only, "k")
     assert changeset.meta.labels == ("large-change-approved",)
     assert (changeset.meta.target_branch, changeset.meta.author) == ("main", "ada")
     assert changeset.meta.title == "Add payments"
@@ -149,7 +149,7 @@ def test_unknown_attribute_suggests_the_watched_one(tmp_path: Path) -> None:
 
 def test_a_case_must_check_something(tmp_path: Path) -> None:
     found = error(tmp_path, case("      {}\n", extra=""))
-    assert "a case needs expect, verdict or both" in found.message
+    assert "a case needs expect, verdict or review" in found.message
     assert (found.line, found.column) == (2, 5)
 
 
@@ -166,3 +166,75 @@ def test_an_impossible_date_is_an_error_not_a_crash(tmp_path: Path) -> None:
                                                         "    change:"))
     assert "month must be in 1..12" in found.message
     assert (found.line, found.column) == (3, 12)
+
+
+def test_line_text_numbers_the_lines_and_gives_the_counts(tmp_path: Path) -> None:
+    cases = load(tmp_path, case("""\
+      files:
+        - path: src/app.py
+          added_text: |
+            first
+
+            third
+          removed_text: "old one\\nold two"
+        - {path: src/new.py, status: added, added_text: "only\\n"}
+        - {path: src/gone.py, status: deleted, removed_text: "a\\nb\\n"}
+        - {path: src/plain.py, added: 7}
+"""))
+    changeset = casechange.changeset(cases.cases[0], "k")
+    app, new, gone, plain = changeset.files
+    assert (app.added, app.deleted) == (3, 2)
+    assert list(app.added_lines()) == [1, 2, 3] and list(app.removed_lines()) == [1, 2]
+    assert changeset.texts["src/app.py"] == FileText(b"first\n\nthird\n", b"old one\nold two\n")
+    [hunk] = new.hunks
+    assert (hunk.old_start, hunk.old_count, hunk.new_start, hunk.new_count) == (0, 0, 1, 1)
+    [hunk] = gone.hunks
+    assert (hunk.old_start, hunk.old_count, hunk.new_start, hunk.new_count) == (1, 2, 0, 0)
+    assert changeset.texts["src/gone.py"] == FileText(b"", b"a\nb\n")
+    assert plain.hunks == () and "src/plain.py" not in changeset.texts
+
+
+def test_counts_given_with_text_must_agree(tmp_path: Path) -> None:
+    agreed = load(tmp_path, case("      files: [{path: a, added: 2, added_text: \"x\\ny\\n\"}]\n"))
+    assert casechange.changeset(agreed.cases[0], "k").files[0].added == 2
+    found = error(tmp_path, case("""\
+      files:
+        - path: a
+          deleted: 3
+          removed_text: |
+            one
+"""))
+    assert (found.line, found.column) == (7, 25)
+    assert "deleted is 3 but removed_text holds 1 lines" in found.message
+    assert "leave deleted out" in found.message
+    empty = error(tmp_path, case("      files: [{path: a, added: 1, added_text: ''}]\n"))
+    assert "added is 1 but added_text holds 0 lines" in empty.message
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ("{path: a, status: deleted, added_text: x}", "a deleted file has no added lines"),
+    ("{path: a, status: added, removed_text: x}", "an added file has no deleted lines"),
+    ("{path: a, binary: true, added_text: x}", "a binary change has no line counts"),
+])
+def test_counted_text_meets_the_same_rules(tmp_path: Path, files: str, message: str) -> None:
+    assert message in error(tmp_path, case(f"      files: [{files}]\n")).message
+
+
+def test_owners_registry_platform_and_review_are_read(tmp_path: Path) -> None:
+    cases = load(tmp_path, """\
+cases:
+  - name: c
+    change:
+      codeowners: "* @acme/core\\n"
+      flag_registry: "- new-checkout\\n"
+      platform: gitlab
+    review: deep
+""")
+    only = cases.cases[0]
+    assert only.change.codeowners == "* @acme/core\n"
+    assert only.change.flag_registry == "- new-checkout\n"
+    assert (only.change.platform, only.review) == ("gitlab", "deep")
+    default = load(tmp_path, case("      {}\n")).cases[0]
+    assert (default.change.platform, default.review) == ("local", None)
+    found = error(tmp_path, case("      {platform: gitlba}\n"))
+    assert found.hint == "did you mean 'gitlab'?"

@@ -10,7 +10,7 @@ from tests.conftest import Repo, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICIES = ROOT / "policies"
-TESTED_PACKS = ("recommended", "strict", "ai-aware")
+TESTED_PACKS = ("recommended", "strict", "ai-aware", "tiered-review")
 
 
 def test_every_case_under_policies_passes() -> None:
