@@ -1,5 +1,8 @@
 fun show(flagsmith: Flagsmith) {
-    flagsmith.hasFeatureFlag(featureId = "kotlin-secret-button") { result ->
+    flagsmith.hasFeatureFlag(forFeatureId = "kotlin-secret-button") { result ->
         render(result.getOrDefault(false))
+    }
+    flagsmith.getValueForFeature("kotlin-button-colour") { result ->
+        paint(result.getOrNull())
     }
 }

@@ -1,3 +1,8 @@
-func enabled(client: FliptEvaluationClient) throws -> Bool {
-    return try client.evaluateBoolean(flagKey: "swift-checkout", entityId: "user", evalContext: [:]).enabled
+func enabled(client: FliptClient) throws -> Bool {
+    let result = try client.evaluateBoolean(
+        flagKey: "swift-checkout",
+        entityId: "user-123",
+        context: ["plan": "pro"]
+    )
+    return result.enabled
 }

@@ -1,6 +1,14 @@
-fn enabled(client: &FliptEvaluator, context: HashMap<String, String>) -> bool {
+async fn enabled(client: &FliptClient, context: HashMap<String, String>) -> bool {
     client
-        .evaluate_boolean(&EvaluationRequest { flag_key: "rust-checkout".into(), entity_id: "user".into(), context })
+        .evaluation
+        .boolean(&EvaluationRequest {
+            namespace_key: "default".into(),
+            flag_key: "rust-checkout".into(),
+            entity_id: "user".into(),
+            context,
+            reference: None,
+        })
+        .await
         .map(|r| r.enabled)
         .unwrap_or(false)
 }

@@ -1,11 +1,10 @@
-import { IfFeatureFlag, useFeatureFlag, useFeatureFlags } from '@harnessio/ff-react-client-sdk';
+import { ifFeatureFlag, useFeatureFlag, useFeatureFlags } from '@harnessio/ff-react-client-sdk';
 
 export function Page() {
-  const dark = useFeatureFlag('react-dark-mode');
+  const dark = useFeatureFlag('react-dark-mode', false);
   const flags = useFeatureFlags(['react-banner', 'react-footer']);
-  return (
-    <IfFeatureFlag flag="react-beta-badge">
-      <Badge dark={dark} flags={flags} />
-    </IfFeatureFlag>
-  );
+  const defaults = useFeatureFlags({ 'react-sidebar': false, reactTheme: 'light' });
+  return <Badge dark={dark} flags={flags} defaults={defaults} />;
 }
+
+export const BetaBadge = ifFeatureFlag('react-beta-badge')(Badge);

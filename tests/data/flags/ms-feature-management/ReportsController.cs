@@ -15,4 +15,20 @@ public class ReportsController : Controller
         var newUi = await _featureManager.IsEnabledAsync(nameof(MyFeatureFlags.NewUi));
         return View();
     }
+
+    [FeatureGate(RequirementType.Any, "Exports", "LegacyExports")]
+    public IActionResult Export() => View();
+
+    [FeatureGate(MyFeatureFlags.Archive)]
+    public IActionResult Archive() => View();
+}
+
+public static class Startup
+{
+    public static void Configure(WebApplication app, MvcOptions options)
+    {
+        app.MapGet("/summary", () => "summary").WithFeatureGate("Summary");
+        options.Filters.AddForFeature<AuditFilter>("Audit");
+        app.UseForFeature("Telemetry", appBuilder => appBuilder.UseMiddleware<TelemetryMiddleware>());
+    }
 }

@@ -1,1 +1,4 @@
-Future<String> treatment(SplitClient client) => client.getTreatment('dart-checkout');
+Future<String> treatment(SplitClient client) async {
+  final many = await client.getTreatments(['dart-header', 'dart-footer']);
+  return client.getTreatment('dart-checkout');
+}

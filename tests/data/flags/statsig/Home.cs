@@ -1,8 +1,9 @@
 public class Home
 {
-    public async Task<bool> Fancy(StatsigUser user)
+    public async Task<bool> Fancy(Statsig statsig, StatsigUser user)
     {
-        var server = await StatsigServer.CheckGate(user, "dotnet_fancy_home");
+        var sizes = statsig.GetDynamicConfig(user, "dotnet_home_sizes");
+        var server = statsig.CheckGate(user, "dotnet_fancy_home");
         return server && StatsigClient.CheckGate("dotnet_client_home");
     }
 }

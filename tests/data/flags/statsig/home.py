@@ -1,5 +1,8 @@
-from statsig import statsig
-from statsig.statsig_user import StatsigUser
+from statsig_python_core import Statsig, StatsigUser
 
-user = StatsigUser(user_id="a-user")
+statsig = Statsig("secret-key")
+statsig.initialize().wait()
+
+user = StatsigUser("a-user")
 fancy = statsig.check_gate(user, "py_fancy_home")
+sizes = statsig.get_dynamic_config(user, "py_home_sizes")

@@ -1,2 +1,3 @@
-user = StatsigUser.new(user_id: 'a-user')
+user = StatsigUser.new({ 'userID' => 'a-user' })
 fancy = Statsig.check_gate(user, 'ruby_fancy_home')
+sizes = Statsig.get_config(user, 'ruby_home_sizes')

@@ -1,5 +1,7 @@
 package main
 
-func home(user statsig.User) bool {
-	return statsig.CheckGate(user, "go_fancy_home")
+func home(s *statsig.Statsig, user *statsig.StatsigUser) bool {
+	sizes := s.GetDynamicConfig(user, "go_home_sizes")
+	_ = sizes
+	return s.CheckGate(user, "go_fancy_home")
 }
