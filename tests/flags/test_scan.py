@@ -52,6 +52,9 @@ def test_a_call_with_a_non_literal_key_is_a_reference_without_a_key(path: str,
     # Home-grown wrappers with more arguments than the SDK call of the same name.
     ("a.go", "if deps.IsFeatureEnabled(ctx, FeatureFlagCSVOutput) {"),
     ("a.go", 'on := deps.IsFeatureEnabled(context.Background(), "test_flag")'),
+    # Methods of the same name that take one argument, where the SDK's take three.
+    ("a.py", "assert_almost_equal(stats.variation(x), stats.mstats.variation(xm),"),
+    ("a.rb", "spread = stats.variation(samples)"),
     # Definitions, not calls.
     ("a.py", "def flag_is_active(request, flag_name):"),
     ("a.ts", "function isEnabled(name: string): boolean {"),
