@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gatekeeper.diffparse import PatchFile
 
 MAX_COMMENT_CHARS = 240
 """An added comment line is kept up to this many characters."""
@@ -62,3 +66,30 @@ def keep_comment(budget: CommentBudget, line: bytes) -> str | None:
     if len(text) > MAX_COMMENT_CHARS:
         text = text[:MAX_COMMENT_CHARS].rstrip()
     return text
+
+
+def start_text(current: PatchFile, budget: TextBudget) -> None:
+    """At a file's first hunk: keep its text if the budget wants the file and has room."""
+    current.text_decided = True
+    path = current.new_path or current.old_path or ""
+    if budget.wants(path):
+        if budget.left > 0:
+            current.added_text, current.removed_text = bytearray(), bytearray()
+        else:
+            budget.over.append(path)
+
+
+def charge_text(current: PatchFile, budget: TextBudget) -> None:
+    """End the kept text with a newline (a file's last line may lack one), and drop the
+    file's text once the change set's budget is spent; run after each hunk."""
+    for kept in (current.added_text, current.removed_text):
+        if kept and not kept.endswith(b"\n"):
+            kept += b"\n"
+    used = len(current.added_text or b"") + len(current.removed_text or b"")
+    if used - current.text_charged > budget.left:
+        budget.over.append(current.new_path or current.old_path or "")
+        budget.left = 0
+        current.added_text = current.removed_text = None
+        return
+    budget.left -= used - current.text_charged
+    current.text_charged = used

@@ -28,7 +28,9 @@ from gatekeeper.comments import (
     SIEVE_MARKS,
     CommentBudget,
     TextBudget,
+    charge_text,
     keep_comment,
+    start_text,
 )
 from gatekeeper.errors import DiffInputError
 from gatekeeper.rawdiff import RawEntry, decode_path, parse_raw_z, unquote
@@ -155,10 +157,10 @@ def parse_patch(lines: Iterable[bytes], *, source: str = "diff",
             if current is None:
                 raise DiffInputError(f"{source}:{lineno}: hunk before any file header")
             if texts is not None and not current.text_decided:
-                _start_text(current, texts)
+                start_text(current, texts)
             lineno = _read_hunk(current, line, it, lineno, source, comments)
             if current.added_text is not None and texts is not None:
-                _charge_text(current, texts)
+                charge_text(current, texts)
             continue
         text = line.decode("utf-8", errors="replace").rstrip("\r\n")
         if text.startswith("--- ") and (current is None or not current.git or current.hunks
@@ -239,32 +241,6 @@ def _git_extended_header(current: PatchFile, text: str) -> None:
             current.new_mode = mode
     elif RE_BINARY_DIFF.match(text) or text == "GIT binary patch":
         current.binary = True
-
-
-def _start_text(current: PatchFile, budget: TextBudget) -> None:
-    current.text_decided = True
-    path = current.new_path or current.old_path or ""
-    if budget.wants(path):
-        if budget.left > 0:
-            current.added_text, current.removed_text = bytearray(), bytearray()
-        else:
-            budget.over.append(path)
-
-
-def _charge_text(current: PatchFile, budget: TextBudget) -> None:
-    """End the kept text with a newline (a file's last line may lack one), and drop the
-    file's text once the change set's budget is spent; run after each hunk."""
-    for kept in (current.added_text, current.removed_text):
-        if kept and not kept.endswith(b"\n"):
-            kept += b"\n"
-    used = len(current.added_text or b"") + len(current.removed_text or b"")
-    if used - current.text_charged > budget.left:
-        budget.over.append(current.new_path or current.old_path or "")
-        budget.left = 0
-        current.added_text = current.removed_text = None
-        return
-    budget.left -= used - current.text_charged
-    current.text_charged = used
 
 
 def _read_hunk(
