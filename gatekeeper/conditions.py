@@ -17,7 +17,7 @@ from gatekeeper.codeowners import condition as owners_condition
 from gatekeeper.coverage import condition as coverage_condition
 from gatekeeper.facts import Facts
 from gatekeeper.flags import condition as flags_condition
-from gatekeeper.globs import GlobError, PathSet, compile_glob
+from gatekeeper.globs import GlobError, PathSet, compile_glob, wildcard
 from gatekeeper.policy.types import ClassName, GlobPattern, one_or_many
 
 Outcome = tuple[bool, str]
@@ -201,11 +201,6 @@ def _target_branch(globs: list[str], facts: Facts) -> Outcome:
         if compile_glob("/" + pattern.lstrip("/")).matches(branch, parents=False):
             return True, f"target branch {branch} matches {pattern}"
     return False, f"target branch {branch} matches none of {globs}"
-
-
-def wildcard(pattern: str) -> re.Pattern[str]:
-    """A case-insensitive pattern where only ``*`` is special (names often hold ``[bot]``)."""
-    return re.compile(".*".join(re.escape(p) for p in pattern.split("*")), re.IGNORECASE)
 
 
 def authors(facts: Facts) -> list[tuple[str, ...]]:

@@ -130,3 +130,9 @@ class PathSet:
             if glob.negated == hit and glob.matches(path):
                 hit = not glob.negated
         return hit
+
+
+def wildcard(pattern: str) -> re.Pattern[str]:
+    """A case-insensitive pattern for names where only ``*`` is special: author names often
+    hold ``[bot]``, and owners dots."""
+    return re.compile(".*".join(re.escape(p) for p in pattern.split("*")), re.IGNORECASE)

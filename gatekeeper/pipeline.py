@@ -18,7 +18,6 @@ from gatekeeper.evaluate import evaluate
 from gatekeeper.policy import loader, needs
 from gatekeeper.policy.compose import BUILTIN_PREFIX
 from gatekeeper.policy.model import ComposedPolicy
-from gatekeeper.review import enforce
 from gatekeeper.verdict import PolicySource, Verdict
 
 if TYPE_CHECKING:
@@ -103,8 +102,11 @@ def run(options: CheckOptions, today: datetime.date | None = None,
             derived = facts.derive(changeset, classifier_for(policy, source), covered,
                                    provenance.gather(changeset, policy.ai),
                                    **trust.facts(policy, changeset, trusted, found.kind))
-            verdict = enforce.apply(evaluate(policy, derived, source, today), found.api,
-                                    policy.review.approvals)
+            verdict = evaluate(policy, derived, source, today)
+            if policy.review.approvals.enforce:  # the API clients load only when used
+                from gatekeeper.review import enforce
+
+                verdict = enforce.apply(verdict, found.api, policy.review.approvals)
             verdicts.append(replace(verdict, notes=verdict.notes + notes + (fetched or ())))
     finally:
         repo.close()

@@ -198,3 +198,27 @@ def test_schema_is_json_schema_for_the_policy(tmp_path: Path) -> None:
              if "kind" in d.get("properties", {})}
     from gatekeeper.rules import RULE_KINDS
     assert set(RULE_KINDS) <= kinds
+
+
+LOADER = """
+import atexit, sys
+atexit.register(lambda: print(" ".join(sorted(sys.modules)), file=sys.stderr))
+from gatekeeper.cli import main
+main()
+"""
+
+
+def test_a_check_loads_no_flag_owner_or_approval_code_it_does_not_use(repo: Repo) -> None:
+    """The pre-push hook runs a check on every push: parts the policy does not use stay
+    unloaded (the flag presets and scanner, the CODEOWNERS parser, the API clients)."""
+    base = feature_repo(repo)
+    result = subprocess.run([sys.executable, "-c", LOADER, "check", "--base", base],
+                            cwd=repo.path, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    loaded = set(result.stderr.split())
+    assert "gatekeeper.pipeline" in loaded
+    unused = {"gatekeeper.flags.presets", "gatekeeper.flags.scan", "gatekeeper.flags.registry",
+              "gatekeeper.codeowners.reader", "gatekeeper.codeowners.patterns",
+              "gatekeeper.approvals.github", "gatekeeper.approvals.gitlab",
+              "gatekeeper.approvals.http", "gatekeeper.review.enforce", "urllib.request"}
+    assert loaded & unused == set()

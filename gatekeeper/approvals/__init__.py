@@ -1,9 +1,10 @@
 """Reads who approved a pull or merge request from the GitHub or GitLab REST API."""
 
-from gatekeeper.approvals.github import GitHubClient
-from gatekeeper.approvals.gitlab import GitLabClient
-from gatekeeper.approvals.http import ApprovalsError, Secret
-from gatekeeper.approvals.model import Approvals, Assessment, Membership, Requirement, evaluate
+from gatekeeper import lazy
 
-__all__ = ["Approvals", "ApprovalsError", "Assessment", "GitHubClient", "GitLabClient",
-           "Membership", "Requirement", "Secret", "evaluate"]
+_HOMES = {"GitHubClient": "github", "GitLabClient": "gitlab", "ApprovalsError": "http",
+          "Secret": "http", "Approvals": "model", "Assessment": "model", "Membership": "model",
+          "Requirement": "model", "evaluate": "model"}
+__all__ = sorted(_HOMES)
+
+__getattr__ = lazy.exports(__name__, _HOMES)

@@ -1,32 +1,12 @@
 """CODEOWNERS files in GitHub's and GitLab's syntax: who owns which paths."""
 
-from gatekeeper.codeowners.locate import CANDIDATES, first_present
-from gatekeeper.codeowners.model import (
-    CodeOwners,
-    OwnerSummary,
-    PathOwners,
-    Problem,
-    RequiredApproval,
-    Rule,
-    Section,
-    SectionOwners,
-)
-from gatekeeper.codeowners.patterns import Syntax
-from gatekeeper.codeowners.reader import MAX_BYTES, MAX_LINE, parse
+from gatekeeper import lazy
 
-__all__ = [
-    "CANDIDATES",
-    "MAX_BYTES",
-    "MAX_LINE",
-    "CodeOwners",
-    "OwnerSummary",
-    "PathOwners",
-    "Problem",
-    "RequiredApproval",
-    "Rule",
-    "Section",
-    "SectionOwners",
-    "Syntax",
-    "first_present",
-    "parse",
-]
+_HOMES = {"CANDIDATES": "locate", "first_present": "locate", "CodeOwners": "model",
+          "OwnerSummary": "model", "PathOwners": "model", "Problem": "model",
+          "RequiredApproval": "model", "Rule": "model", "Section": "model",
+          "SectionOwners": "model", "Syntax": "patterns", "MAX_BYTES": "reader",
+          "MAX_LINE": "reader", "parse": "reader"}
+__all__ = sorted(_HOMES)
+
+__getattr__ = lazy.exports(__name__, _HOMES)

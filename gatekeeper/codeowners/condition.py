@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
+
+from gatekeeper.globs import wildcard
 
 if TYPE_CHECKING:
     from gatekeeper.facts import Facts
@@ -11,17 +12,12 @@ if TYPE_CHECKING:
 SHOWN = 3
 
 
-def _pattern(owner: str) -> re.Pattern[str]:
-    # Only * is special: owners are @names and emails, compared without regard to case.
-    return re.compile(".*".join(re.escape(p) for p in owner.split("*")), re.IGNORECASE)
-
-
 def holds(wanted: list[str], facts: Facts) -> tuple[bool, str]:
     """Holds when a touched file's code owners include one of ``wanted`` (``*`` wildcards)."""
     owners = facts.owners
     if owners is None:
         return False, "no CODEOWNERS file was read"
-    patterns = [_pattern(w) for w in wanted]
+    patterns = [wildcard(w) for w in wanted]
     hits: list[str] = []
     for entry in owners.summary.paths:
         matched = [o for o in entry.owners if any(p.fullmatch(o) for p in patterns)]

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from gatekeeper.approvals.http import Secret
 from gatekeeper.changeset import ChangeMeta
+
+if TYPE_CHECKING:
+    from gatekeeper.approvals.http import Secret
 
 GITHUB_API_URL = "https://api.github.com"
 GITLAB_API_URL = "https://gitlab.com/api/v4"
@@ -58,6 +60,8 @@ def _token(env: Mapping[str, str], platform: Platform) -> tuple[Secret | None, s
     for name in (TOKEN_VARIABLE, PLATFORM_TOKENS[platform]):
         value = _value(env, name)
         if value:
+            from gatekeeper.approvals.http import Secret  # only when a token is set
+
             return Secret(value), name
     return None, TOKEN_VARIABLE
 

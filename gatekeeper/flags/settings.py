@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import difflib
 import functools
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from gatekeeper.flags.custom import CustomPattern, KeyPattern, normal_extensions
-from gatekeeper.flags.presets import Preset, extension_of, preset_ids, select
-from gatekeeper.flags.scan import Scanner
 from gatekeeper.policy.types import one_or_many
+
+if TYPE_CHECKING:
+    from gatekeeper.flags.presets import Preset
+    from gatekeeper.flags.scan import Scanner
+
+# The presets' catalogue and the scanner load only when a run scans for flags: every policy
+# has this section, and a pre-push hook should not pay for what it does not use.
 
 PatternName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=40)]
 
@@ -19,6 +24,8 @@ PatternName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_
 def _known_presets(ids: list[str] | None) -> list[str] | None:
     if ids is None:
         return None
+    from gatekeeper.flags.presets import preset_ids
+
     known = preset_ids()
     for preset_id in ids:
         if preset_id not in known:
@@ -85,6 +92,8 @@ class FlagSettings(BaseModel):
 
     @functools.cached_property
     def _presets(self) -> tuple[Preset, ...]:
+        from gatekeeper.flags.presets import select
+
         return select(self.presets)
 
     @functools.cached_property
@@ -101,6 +110,8 @@ class FlagSettings(BaseModel):
 
     def scanner(self) -> Scanner:
         """A scanner with the custom patterns first, then the chosen presets in order."""
+        from gatekeeper.flags.scan import Scanner
+
         return Scanner(self._presets, [p.compiled() for p in self.patterns])
 
     def origins(self) -> tuple[str, ...]:
@@ -111,4 +122,6 @@ class FlagSettings(BaseModel):
     def wants(self, path: str) -> bool:
         """Whether a preset or custom pattern could apply to the file, by its extension."""
         reach = self._reach
+        from gatekeeper.flags.presets import extension_of
+
         return reach is None or extension_of(path) in reach

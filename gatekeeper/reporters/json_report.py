@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gatekeeper import __version__
 from gatekeeper.ai.detect import Evidence
@@ -12,9 +12,11 @@ from gatekeeper.ai.provenance import AiFacts
 from gatekeeper.changeset import Commit, Hunk
 from gatekeeper.coverage.patch import CoverageFacts, FilePatch, Tally
 from gatekeeper.facts import FileFacts, Totals
-from gatekeeper.flags.facts import FlagFacts
 from gatekeeper.review.assign import TierDecision
 from gatekeeper.verdict import RuleResult, Verdict
+
+if TYPE_CHECKING:
+    from gatekeeper.flags.facts import FlagFacts
 
 SCHEMA = "gatekeeper-report"
 VERSION = 1

@@ -41,18 +41,20 @@ key. Whether it passes or fails, it names the flags whose last references the ch
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 
 from gatekeeper.changeset import FileStatus, fold_ranges
 from gatekeeper.facts import Facts, FileFacts
-from gatekeeper.flags.facts import FlagFacts
-from gatekeeper.flags.registry import UnknownKey
 from gatekeeper.globs import PathSet
 from gatekeeper.rules.base import Finding, RuleConfig, Value, shares
 from gatekeeper.rules.forbidden_paths import Globs
 from gatekeeper.verdict import Check, Detail
+
+if TYPE_CHECKING:
+    from gatekeeper.flags.facts import FlagFacts
+    from gatekeeper.flags.registry import UnknownKey
 
 KIND = "flag-guard"
 SHOWN = 5
