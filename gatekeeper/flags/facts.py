@@ -107,6 +107,6 @@ def read_registry(settings: FlagSettings, read: Callable[[str], bytes | None],
     raw = read(path)
     if raw is None:
         raise PolicyError(f"flags.registry: {path} is not in {where}", file=path,
-                          hint="commit the registry to the base branch first, or fix the "
-                          "path (relative to the repository root)")
+                          hint="fix the path (relative to the repository root), or add the "
+                          "file; a pull or merge request reads it from its base commit")
     return parse(raw, display=path, fmt=settings.registry_format)
