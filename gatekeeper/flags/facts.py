@@ -108,5 +108,5 @@ def read_registry(settings: FlagSettings, read: Callable[[str], bytes | None],
     if raw is None:
         raise PolicyError(f"flags.registry: {path} is not in {where}", file=path,
                           hint="fix the path (relative to the repository root), or add the "
-                          "file; a pull or merge request reads it from its base commit")
+                          "file; a pull or merge request reads it from the base branch")
     return parse(raw, display=path, fmt=settings.registry_format)
