@@ -5,8 +5,14 @@ from __future__ import annotations
 EXIT_PASS = 0
 EXIT_POLICY_FAILURE = 1
 EXIT_USAGE = 2
+"""Bad input (options, policy files, coverage reports), or an output that cannot be written."""
 EXIT_CHANGESET = 3
-EXIT_INTERNAL = 3
+"""The change set cannot be determined: no git, a repository git refuses or cannot read, an
+unknown revision, a shallow clone, a CI context that disagrees with the checkout."""
+EXIT_INTERNAL = 4
+"""A bug in gatekeeper: never the same code as an answer about the change."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C (SIGINT), as shells report a command that SIGINT ended: 128 + 2."""
 
 
 class GatekeeperError(Exception):
@@ -74,6 +80,10 @@ class ChangeSetError(GatekeeperError):
     """The change set cannot be determined: unknown revision, missing base, shallow clone."""
 
     exit_code = EXIT_CHANGESET
+
+
+class OutputError(UsageError):
+    """A report that cannot be written: standard output on a full disk, a closed pipe."""
 
 
 class DiffInputError(UsageError):

@@ -7,14 +7,16 @@ the configuration that would change the output format pinned on the command line
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gatekeeper import giterrors
 from gatekeeper.blameparse import parse_porcelain
 from gatekeeper.changeset import LineOrigin, LineRange
-from gatekeeper.errors import ChangeSetError
+from gatekeeper.errors import ChangeSetError, GatekeeperError
 
 if TYPE_CHECKING:
     import git
@@ -31,6 +33,22 @@ _PINNED_CONFIG = (
 )
 
 
+# A full object name: typed in, it may simply be absent here (not fetched), unlike a ref's.
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def _gitpython() -> Any:
+    """GitPython, imported on first use (it costs ~130 ms). It runs ``git version`` as it loads
+    and raises ImportError when that fails: git is missing, not the package."""
+    try:
+        import git as gitpython
+    except ModuleNotFoundError:
+        raise
+    except ImportError as exc:
+        raise giterrors.no_git(exc) from None
+    return gitpython
+
+
 def _git_args(*args: str) -> list[str]:
     cmd = ["git"]
     for setting in _PINNED_CONFIG:
@@ -38,14 +56,13 @@ def _git_args(*args: str) -> list[str]:
     return [*cmd, *args]
 
 
-def _first_line(stderr: Any) -> str:
-    if isinstance(stderr, bytes):
-        stderr = stderr.decode("utf-8", errors="replace")
-    for line in str(stderr).splitlines():
-        line = line.strip().strip("'").strip()
-        if line and not line.startswith("stderr:"):
-            return line.removeprefix("fatal: ").removeprefix("error: ")
-    return "git failed"
+def _failure(process: Any) -> bytes | None:
+    """The stderr of a git process that ended in failure, once its stdout is closed; None if
+    it succeeded or only died of the closed pipe."""
+    process.stdout.close()
+    said = process.stderr.read() if process.stderr is not None else b""
+    status = process.wait()
+    return said if status not in (0, 141, -13) and said.strip() else None  # 13: SIGPIPE
 
 
 def _skip(stream: Any, count: int) -> None:
@@ -65,18 +82,15 @@ class GitRepo:
 
     @classmethod
     def discover(cls, path: str = ".") -> GitRepo:
-        import git as gitpython  # GitPython costs ~130 ms to import: only when git is needed
-
-        runner = gitpython.cmd.Git(os.path.abspath(path))
+        gitpython = _gitpython()
+        where = os.path.abspath(path)
+        runner = gitpython.cmd.Git(where)
         try:
             top = runner.execute(_git_args("rev-parse", "--show-toplevel"))
         except gitpython.GitCommandNotFound as exc:
-            raise ChangeSetError("git is not installed or not on PATH") from exc
+            raise giterrors.no_git(exc) from exc
         except gitpython.GitCommandError as exc:
-            raise ChangeSetError(
-                f"{os.path.abspath(path)} is not inside a git work tree",
-                hint="run gatekeeper inside a git repository, or pass --diff-file",
-            ) from exc
+            raise giterrors.not_opened(where, exc.stderr) from exc
         return cls(root=str(top), runner=gitpython.cmd.Git(str(top)))
 
     # -- plain queries -------------------------------------------------------------------
@@ -86,13 +100,32 @@ class GitRepo:
             _git_args(*args), with_extended_output=True, with_exceptions=False
         )
         if status not in ok_codes:
-            raise ChangeSetError(f"git {args[0]}: {_first_line(err)}")
+            raise giterrors.failed(args[0], err)
         return int(status), str(out)
 
     def resolve_commit(self, rev: str) -> str | None:
+        """The commit ``rev`` names, or None; a ref whose commit git cannot read (a corrupt
+        repository) is a ChangeSetError saying so, not a missing revision."""
         status, out = self.run("rev-parse", "--verify", "--quiet", "--end-of-options",
                                f"{rev}^{{commit}}", ok_codes=(0, 1, 128))
-        return out.strip() if status == 0 and out.strip() else None
+        if status == 0 and out.strip():
+            return out.strip()
+        self._check_readable(rev)
+        return None
+
+    def _check_readable(self, rev: str) -> None:
+        if _OBJECT_ID.fullmatch(rev.lower()):
+            return
+        status, out = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", rev,
+                               ok_codes=(0, 1, 128))
+        oid = out.strip()
+        if status != 0 or not _OBJECT_ID.fullmatch(oid):
+            return  # names nothing: unborn, unknown, or beyond a shallow clone's edge
+        # log reads the whole commit (rev-parse only its name); a tree or blob prints nothing.
+        status, _, err = self.runner.execute(_git_args("log", "-1", "--format=%H", oid, "--"),
+                                             with_extended_output=True, with_exceptions=False)
+        if status != 0:
+            raise giterrors.unreadable(rev, oid, err)
 
     def upstream(self) -> str | None:
         status, out = self.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}",
@@ -140,6 +173,16 @@ class GitRepo:
             stdout_as_string=False)
         return bytes(out) if status == 0 else None
 
+    def entry_mode(self, rev: str, path: str) -> str | None:
+        """The mode of ``path`` in commit ``rev``'s tree (``120000`` for a symlink), or None if
+        it has no such entry. The path is taken literally, never as a pattern."""
+        if not path or "\0" in path:
+            return None
+        _, out = self.run("ls-tree", "-z", "--full-tree", rev, "--", ":(literal)" + path)
+        record = out.split("\0", 1)[0]
+        meta, _, name = record.partition("\t")
+        return meta.split(" ", 1)[0] if meta and name == path else None
+
     def is_shallow(self) -> bool:
         return self.run("rev-parse", "--is-shallow-repository")[1].strip() == "true"
 
@@ -150,7 +193,7 @@ class GitRepo:
                 with_extended_output=True, with_exceptions=False, istream=nothing,
             )
         if status != 0:
-            raise ChangeSetError(f"git hash-object: {_first_line(err)}")
+            raise giterrors.failed("hash-object", err)
         return str(out).strip()
 
     # -- streams ---------------------------------------------------------------------------
@@ -158,8 +201,7 @@ class GitRepo:
     @contextmanager
     def stream(self, *args: str) -> Iterator[Any]:
         """Run git and yield its stdout as a binary file; a failure becomes ChangeSetError."""
-        import git as gitpython
-
+        gitpython = _gitpython()
         proc = self.runner.execute(_git_args(*args), as_process=True)
         stdout: Any = proc.proc.stdout if proc.proc is not None else None
         if stdout is None:
@@ -170,7 +212,14 @@ class GitRepo:
                 pass
             proc.wait()
         except gitpython.GitCommandError as exc:
-            raise ChangeSetError(f"git {args[0]}: {_first_line(exc.stderr)}") from exc
+            raise giterrors.failed(args[0], exc.stderr) from exc
+        except GatekeeperError:
+            # Output that stops short (no patch for a file) is a symptom when git failed
+            # itself, say on an object it cannot read: git's own words name the cause.
+            said = _failure(proc.proc)
+            if said is None:
+                raise
+            raise giterrors.failed(args[0], said) from None
         finally:
             stdout.close()
 

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from gatekeeper import __version__
-from tests.conftest import Repo, run_cli
+from gatekeeper.errors import EXIT_INTERRUPTED, EXIT_USAGE
+from tests.conftest import GIT_ENV, Repo, RunResult, run_cli
 
 
 def feature_repo(repo: Repo, lines: int = 10) -> str:
@@ -222,3 +229,77 @@ def test_a_check_loads_no_flag_owner_or_approval_code_it_does_not_use(repo: Repo
               "gatekeeper.approvals.github", "gatekeeper.approvals.gitlab",
               "gatekeeper.approvals.http", "gatekeeper.review.enforce", "urllib.request"}
     assert loaded & unused == set()
+
+
+# -- exit codes: each means one thing; output that cannot be written; Ctrl-C -----------------
+
+
+def test_help_lists_every_exit_code() -> None:
+    text = " ".join(run_cli("--help").stdout.split())
+    for code in ("0 pass", "1 policy failure", "2 usage, policy-file or output error",
+                 "3 change set cannot be determined", "4 internal error", "130 interrupted"):
+        assert code in text, code
+
+
+def _run_into(stdout: Any, *args: str, cwd: Path | None = None) -> RunResult:
+    result = subprocess.run([sys.executable, "-m", "gatekeeper", *args], cwd=cwd,
+                            stdout=stdout, stderr=subprocess.PIPE, env={**os.environ, **GIT_ENV})
+    return RunResult(result.returncode, "", result.stderr.decode("utf-8", errors="replace"))
+
+
+def _assert_output_error(result: RunResult, reason: str) -> None:
+    assert result.code == EXIT_USAGE, (result.code, result.stderr)
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"gatekeeper: error: cannot write to standard output: "
+                                    f"{reason} (fix: ")
+
+
+def test_standard_output_on_a_full_disk_is_a_one_line_error(repo: Repo) -> None:
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    base = feature_repo(repo)
+    with open("/dev/full", "w") as full:
+        for args in (("check", "--base", base), ("explain", "--base", base), ("schema",),
+                     ("--help",), ("check", "--help")):
+            _assert_output_error(_run_into(full, *args, cwd=repo.path),
+                                 "No space left on device")
+
+
+def test_a_closed_pipe_on_standard_output_is_a_one_line_error(repo: Repo) -> None:
+    base = feature_repo(repo)
+    # The reading end is closed before gatekeeper writes: `gatekeeper check | head -0`.
+    proc = subprocess.Popen([sys.executable, "-m", "gatekeeper", "check", "--base", base],
+                            cwd=repo.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, **GIT_ENV})
+    assert proc.stdout is not None
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    _assert_output_error(RunResult(proc.returncode, "", err.decode()), "Broken pipe")
+
+
+def test_ctrl_c_exits_130_with_one_line(repo: Repo, tmp_path: Path) -> None:
+    feature_repo(repo)
+    fifo = tmp_path / "diff.fifo"
+    os.mkfifo(fifo)
+    proc = subprocess.Popen([sys.executable, "-m", "gatekeeper", "check", "--diff-file",
+                             str(fifo)], cwd=repo.path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env={**os.environ, **GIT_ENV})
+    # Opening the writing end succeeds once gatekeeper has opened the FIFO to read the diff:
+    # from then on it waits for input, and SIGINT reaches it mid-run.
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "gatekeeper never opened the diff"
+            time.sleep(0.02)
+    try:
+        os.kill(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        os.close(writer)
+    assert proc.returncode == EXIT_INTERRUPTED, err
+    assert (out, err) == (b"", b"gatekeeper: interrupted\n")

@@ -1,0 +1,106 @@
+"""What git's failures mean, in one line each: git missing, a repository git refuses or cannot
+read, a corrupt object. Pure wording of git's stderr; ``gitio`` runs git and calls these."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+from typing import Any
+
+from gatekeeper.errors import ChangeSetError
+
+MAX_SAID = 300
+"""Characters of git's own words kept in a message: enough for a path and an object id."""
+
+# Current git's wording, then that of the first releases with the check (2.35.2, 2.36.0 and the
+# backports to older lines, 2022): "unsafe repository ('...' is owned by someone else)".
+_DUBIOUS = re.compile(r"dubious ownership in repository at '(.*)'$"
+                      r"|unsafe repository \('(.*)' is owned by someone else\)", re.MULTILINE)
+_NOT_A_REPO = re.compile(r"not a git repository", re.IGNORECASE)
+# What git prints when an object it needs is damaged or absent (object-file.c, packfile.c,
+# revision.c): each means the repository, not the user's input, is at fault.
+_CORRUPT = re.compile(r"\bcorrupt|\bbad object\b|unable to read [0-9a-f]{7,}|\binflate\b"
+                      r"|unable to unpack|could not parse object|missing (blob|tree|commit) "
+                      r"object|\bbad tree object\b", re.IGNORECASE)
+CORRUPT_FIX = ("git fsck shows the damage; fetch the missing objects again or make a fresh "
+               "clone")
+
+
+def text(stderr: Any) -> str:
+    """git's stderr as text, without the ``stderr: '...'`` frame GitPython's errors add."""
+    if isinstance(stderr, bytes):
+        stderr = stderr.decode("utf-8", errors="replace")
+    framed = re.fullmatch(r"\s*stderr: '(.*)'\s*", str(stderr or ""), re.DOTALL)
+    return framed.group(1) if framed else str(stderr or "")
+
+
+def clean(said: str) -> str:
+    """One printable line of at most ``MAX_SAID`` characters (git echoes paths and names)."""
+    flat = " ".join("".join(ch if ch.isprintable() else " " for ch in said).split())
+    return flat if len(flat) <= MAX_SAID else flat[: MAX_SAID - 3] + "..."
+
+
+def complaint(stderr: Any) -> str:
+    """The line of git's stderr that says what went wrong: its ``fatal:`` line if it printed
+    one (the ``error:`` lines before it are often repeats), else its first line."""
+    lines = [line.strip() for line in text(stderr).splitlines() if line.strip()]
+    fatal = [line for line in lines if line.startswith("fatal: ")]
+    said = (fatal or lines or ["git failed"])[0]
+    return clean(said.removeprefix("fatal: ").removeprefix("error: "))
+
+
+def is_corrupt(said: str) -> bool:
+    return bool(_CORRUPT.search(said))
+
+
+def failed(command: str, stderr: Any) -> ChangeSetError:
+    """A git command that failed; a damaged repository is named as such."""
+    said = complaint(stderr)
+    if is_corrupt(said):
+        return ChangeSetError(f"the repository is corrupt: git {command} says: {said}",
+                              hint=CORRUPT_FIX)
+    return ChangeSetError(f"git {command}: {said}")
+
+
+def unreadable(rev: str, oid: str, stderr: Any) -> ChangeSetError:
+    """``rev`` names object ``oid``, which git cannot read: the repository is damaged."""
+    return ChangeSetError(f"the repository is corrupt: {clean(rev)} points to {oid[:12]}, "
+                          f"which git cannot read: {complaint(stderr)}", hint=CORRUPT_FIX)
+
+
+def not_opened(where: str, stderr: Any) -> ChangeSetError:
+    """Why git would not open the repository at ``where``: not one, owned by another user
+    (git's safe.directory protection), or what git says."""
+    said = text(stderr)
+    owned = _DUBIOUS.search(said)
+    if owned:
+        path = owned.group(1) or owned.group(2)
+        return ChangeSetError(
+            f"git refuses the repository at {clean(path)} because another user owns it "
+            "(git's dubious ownership check)",
+            hint="if you trust it, run git config --global --add safe.directory "
+            f"{clean(shlex.quote(path))} first; a CI container that runs as a user other than "
+            "the checkout's owner needs this")
+    if _NOT_A_REPO.search(said) or not said.strip():
+        return ChangeSetError(f"{where} is not inside a git work tree",
+                              hint="run gatekeeper inside a git repository, or pass --diff-file")
+    hint = CORRUPT_FIX if is_corrupt(said) else "run git status there to see it"
+    return ChangeSetError(f"git cannot open the repository at {where}: {complaint(said)}",
+                          hint=hint)
+
+
+def no_git(cause: BaseException) -> ChangeSetError:
+    """git cannot be run: not on PATH, or the program GitPython was pointed at fails."""
+    chosen = os.environ.get("GIT_PYTHON_GIT_EXECUTABLE")
+    if chosen:
+        return ChangeSetError(f"git cannot be run from GIT_PYTHON_GIT_EXECUTABLE "
+                              f"({clean(chosen)})", hint="point it at git, or unset it")
+    found = shutil.which("git")
+    if found is None:
+        return ChangeSetError("git was not found on PATH",
+                              hint="install git, or add the folder that holds it to PATH")
+    return ChangeSetError(f"git on PATH ({clean(found)}) cannot be run: "
+                          f"{clean(str(cause.__cause__ or cause))}",
+                          hint="check that git --version works")

@@ -1,0 +1,41 @@
+"""The wording of git's failures, for stderr texts the installed git cannot produce: older
+releases' refusals, GitPython's framing, and hostile characters in what git echoes."""
+
+from __future__ import annotations
+
+from gatekeeper import giterrors
+
+
+def test_older_gits_unsafe_repository_wording_names_the_same_fix() -> None:
+    said = ("fatal: unsafe repository ('/w/app' is owned by someone else)\n"
+            "To add an exception for this directory, call:\n\n"
+            "\tgit config --global --add safe.directory /w/app\n")
+    error = giterrors.not_opened("/w/app/src", said)
+    assert error.message.startswith("git refuses the repository at /w/app because another "
+                                    "user owns it")
+    assert error.hint is not None
+    assert "git config --global --add safe.directory /w/app first" in error.hint
+
+
+def test_the_fix_quotes_a_path_for_the_shell() -> None:
+    said = "fatal: detected dubious ownership in repository at '/w/my app'\n"
+    hint = giterrors.not_opened("/w/my app", said).hint
+    assert hint is not None and "safe.directory '/w/my app' first" in hint
+
+
+def test_gitpython_framing_is_removed_and_the_fatal_line_preferred() -> None:
+    framed = ("\n  stderr: 'error: header for 0604c80b too long, exceeds 32 bytes\n"
+              "fatal: loose object 0604c80b (stored in .git/objects/06/04c80b) is corrupt'")
+    assert giterrors.complaint(framed) == ("loose object 0604c80b (stored in "
+                                           ".git/objects/06/04c80b) is corrupt")
+    error = giterrors.failed("diff", framed)
+    assert error.message.startswith("the repository is corrupt: git diff says: loose object")
+    assert giterrors.failed("fetch", "fatal: couldn't find remote ref x").message == (
+        "git fetch: couldn't find remote ref x")
+
+
+def test_what_git_echoes_stays_on_one_printable_line() -> None:
+    said = "fatal: bad object refs/heads/\x1b[31mx\tz" + "y" * 400 + "\r\ngatekeeper: PASS\n"
+    line = giterrors.complaint(said)
+    assert line.startswith("bad object refs/heads/ [31mx zyyy") and "PASS" not in line
+    assert len(line) == giterrors.MAX_SAID and line.endswith("...")

@@ -1,0 +1,120 @@
+"""git failures as a user meets them, through the real CLI: git missing from PATH, a corrupt
+repository, git's refusal of a repository another user owns. Each is one line naming the
+cause, with exit 3, never "no commits yet" or "not inside a git work tree"."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gatekeeper.errors import EXIT_CHANGESET
+from tests.conftest import GIT_ENV, Repo, RunResult, make_repo, run_cli
+
+
+def assert_one_line(result: RunResult, code: int = EXIT_CHANGESET) -> str:
+    assert result.code == code, (result.code, result.stderr)
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    return result.stderr.strip()
+
+
+def committed(repo: Repo) -> str:
+    repo.write("a.txt", "one\n")
+    return repo.commit("one")
+
+
+def loose_object(repo: Repo, oid: str) -> Path:
+    return repo.path / ".git" / "objects" / oid[:2] / oid[2:]
+
+
+def test_git_missing_from_path(repo: Repo, tmp_path: Path) -> None:
+    committed(repo)
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "GIT_PYTHON_GIT_EXECUTABLE"}
+    result = subprocess.run([sys.executable, "-m", "gatekeeper", "check", "--base", "HEAD"],
+                            cwd=repo.path, capture_output=True, text=True,
+                            env={**env, **GIT_ENV, "PATH": str(empty)})
+    line = assert_one_line(RunResult(result.returncode, result.stdout, result.stderr))
+    assert line == ("gatekeeper: error: git was not found on PATH (fix: install git, or add "
+                    "the folder that holds it to PATH)")
+
+
+def test_head_pointing_to_a_missing_object_is_a_corrupt_repository(repo: Repo) -> None:
+    committed(repo)
+    lost = hashlib.sha1(b"an object this repository never had").hexdigest()
+    (repo.path / ".git" / "refs" / "heads" / "main").write_text(lost + "\n")
+    for args in (("--base", "HEAD"), ()):
+        line = assert_one_line(run_cli("check", *args, cwd=repo.path))
+        assert "no commits yet" not in line
+        assert line.startswith("gatekeeper: error: the repository is corrupt: ")
+        assert f"points to {lost[:12]}, which git cannot read: bad object {lost}" in line
+        assert "(fix: git fsck shows the damage" in line
+
+
+def test_a_truncated_commit_object_is_a_corrupt_repository(repo: Repo) -> None:
+    head = committed(repo)
+    path = loose_object(repo, head)
+    path.chmod(0o644)
+    path.write_bytes(path.read_bytes()[:10])
+    line = assert_one_line(run_cli("check", "--base", "HEAD", cwd=repo.path))
+    assert "no commits yet" not in line
+    assert f"the repository is corrupt: HEAD points to {head[:12]}" in line
+    assert f"loose object {head}" in line and "is corrupt" in line
+
+
+def test_a_missing_blob_stops_the_diff_as_a_corrupt_repository(repo: Repo) -> None:
+    base = committed(repo)
+    repo.write("new.txt", "fresh\n")
+    repo.commit("two")
+    blob = repo.git("rev-parse", "HEAD:new.txt")
+    loose_object(repo, blob).unlink()
+    line = assert_one_line(run_cli("check", "--base", base, cwd=repo.path))
+    assert "printed no patch" not in line
+    assert line.startswith("gatekeeper: error: the repository is corrupt: git diff says: ")
+    assert blob in line
+
+
+def test_unknown_revisions_and_empty_repositories_are_not_called_corrupt(repo: Repo) -> None:
+    line = assert_one_line(run_cli("check", "--base", "HEAD", cwd=repo.path))
+    assert "the repository has no commits yet" in line
+    committed(repo)
+    absent = hashlib.sha1(b"not fetched here").hexdigest()
+    for rev in ("no-such-branch", absent):
+        line = assert_one_line(run_cli("check", "--base", rev, cwd=repo.path))
+        assert f"unknown base revision '{rev}'" in line and "corrupt" not in line
+
+
+def test_a_repository_another_user_owns_names_git_refusal_and_the_fix(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to give the repository to another user")
+    repo = make_repo(tmp_path / "theirs")
+    committed(repo)
+    try:
+        subprocess.run(["chown", "-R", "12345:12345", str(repo.path)], check=True,
+                       capture_output=True)
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("chown is not possible here")
+    line = assert_one_line(run_cli("check", "--base", "HEAD", cwd=repo.path))
+    assert "not inside a git work tree" not in line
+    assert line.startswith(f"gatekeeper: error: git refuses the repository at {repo.path} "
+                           "because another user owns it (git's dubious ownership check)")
+    assert f"git config --global --add safe.directory {repo.path} first" in line
+    # The fix it names is the one that works: the same run with the directory marked safe.
+    trusted = run_cli("check", "--base", "HEAD", cwd=repo.path,
+                      env={"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "safe.directory",
+                           "GIT_CONFIG_VALUE_0": str(repo.path)})
+    assert trusted.code == 0, trusted.stderr
+
+
+def test_a_broken_git_config_is_named_not_called_a_missing_repository(repo: Repo) -> None:
+    committed(repo)
+    with (repo.path / ".git" / "config").open("a") as config:
+        config.write("[core\n")
+    line = assert_one_line(run_cli("check", "--base", "HEAD", cwd=repo.path))
+    assert f"git cannot open the repository at {repo.path}: bad config line" in line
