@@ -1,14 +1,15 @@
 """JSON GETs for the approvals clients: bounded in time, size and pages, failing one way.
 
 urllib and json are imported where a request is made, so importing the package stays cheap.
-The token travels only in a request header: it is never part of a URL, never sent to another
-server (redirects and next-page links must keep the API's origin), and every text a server
-sends back is scrubbed of it before it reaches a message.
+The token travels only in a request header: it is never part of a URL, and never sent to
+another server (redirects and next-page links must keep the API's origin). No message repeats
+what a server sent (its reason phrase, error body, headers, or the URLs it redirects or links
+to): a message names the URL gatekeeper asked for, the status in the standard words, and a
+fixed remedy, so a server that echoes the token, however disguised, cannot make it show.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,9 +26,6 @@ MAX_BYTES = 16 * 1024 * 1024
 """The largest response accepted; a page of 100 reviews with long bodies stays well below."""
 MAX_PAGES = 100
 _CHUNK = 64 * 1024
-_ERROR_BYTES = 64 * 1024
-_SAID_CHARS = 160
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 T = TypeVar("T")
 
 
@@ -119,11 +117,11 @@ class Api:
     def get(self, path: str, call: Call, parse: Callable[[object], T]) -> T:
         """The parsed JSON of one GET of ``path``."""
         url = self.base_url + path
-        data, _ = self._json(url, call)
+        data, _ = self._json(url, call, show(url))
         try:
             return parse(data)
         except Shape as exc:
-            raise self._shape(call, url, str(exc)) from None
+            raise self._shape(call, show(url), str(exc)) from None
 
     def listing(self, path: str, query: Mapping[str, str], call: Call,
                 pick: Callable[[object], T | None]) -> Listing[T]:
@@ -132,35 +130,39 @@ class Api:
         from urllib.parse import urlencode
 
         url = f"{self.base_url}{path}?{urlencode(query)}"
+        first = show(url)
         found: list[T] = []
         for page in range(1, self.max_pages + 1):
-            data, headers = self._json(url, call)
+            # Later pages are at URLs the server chose: messages name the first page's.
+            where = first + (f" (page {page})" if page > 1 else "")
+            data, headers = self._json(url, call, where)
             if not isinstance(data, list):
-                raise self._shape(call, url, f"a JSON array, not {_kind(data)}")
+                raise self._shape(call, where, f"a JSON array, not {_kind(data)}")
             for item in data:
                 try:
                     kept = pick(item)
                 except Shape as exc:
-                    raise self._shape(call, url, str(exc)) from None
+                    raise self._shape(call, where, str(exc)) from None
                 if kept is not None:
                     found.append(kept)
-            following = self._next(url, headers, call)
+            following = self._next(url, headers, call, where)
             if following is None:
                 return Listing(tuple(found), page, True)
             url = following
         return Listing(tuple(found), self.max_pages, False)
 
-    def _json(self, url: str, call: Call) -> tuple[object, Mapping[str, str]]:
+    def _json(self, url: str, call: Call, where: str) -> tuple[object, Mapping[str, str]]:
+        """The JSON at ``url``; ``where`` names it in messages."""
         import json
 
-        body, headers = self._fetch(url, call)
+        body, headers = self._fetch(url, call, where)
         try:
             return json.loads(body), headers
         except (ValueError, RecursionError):
-            raise ApprovalsError(f"cannot read {call.what}: GET {show(url)} did not answer JSON",
+            raise ApprovalsError(f"cannot read {call.what}: GET {where} did not answer JSON",
                                  hint=self._where()) from None
 
-    def _fetch(self, url: str, call: Call) -> tuple[bytes, Mapping[str, str]]:
+    def _fetch(self, url: str, call: Call, where: str) -> tuple[bytes, Mapping[str, str]]:
         import http.client
         import urllib.error
         import urllib.request
@@ -170,19 +172,19 @@ class Api:
         try:
             with opener(self.base_url).open(request, timeout=self.timeout) as response:
                 headers = {k.lower(): v for k, v in response.headers.items()}
-                return self._read(response, headers, deadline, call, url), headers
+                return self._read(response, headers, deadline, call, where), headers
         except urllib.error.HTTPError as exc:
             headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
-            body = _peek(exc, deadline)
-            raise self._status(call, url, exc.code, exc.reason, headers, body) from None
+            exc.close()  # its body is the server's words, which no message repeats
+            raise self._status(call, where, exc.code, headers) from None
         except (TimeoutError, urllib.error.URLError, http.client.HTTPException, OSError) as exc:
-            raise self._network(call, url, exc) from None
+            raise self._network(call, where, exc) from None
 
     def _read(self, response: Any, headers: Mapping[str, str], deadline: float, call: Call,
-              url: str) -> bytes:
+              where: str) -> bytes:
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > self.max_bytes:
-            raise self._too_large(call, url)
+            raise self._too_large(call, where)
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -193,7 +195,7 @@ class Api:
                 return b"".join(chunks)
             size += len(chunk)
             if size > self.max_bytes:
-                raise self._too_large(call, url)
+                raise self._too_large(call, where)
             if time.monotonic() > deadline:
                 raise TimeoutError
             chunks.append(chunk)
@@ -204,7 +206,8 @@ class Api:
             headers[self.auth_header] = self.auth_prefix + self.token.reveal()
         return headers
 
-    def _next(self, url: str, headers: Mapping[str, str], call: Call) -> str | None:
+    def _next(self, url: str, headers: Mapping[str, str], call: Call,
+              where: str) -> str | None:
         from urllib.parse import urljoin
 
         following = next_link(headers.get("link", ""))
@@ -214,20 +217,16 @@ class Api:
             following = with_page(url, headers["x-next-page"].strip())
         if following is not None and origin(following) != origin(self.base_url):
             raise ApprovalsError(
-                f"cannot read {call.what}: GET {show(url)} linked its next page to "
-                f"{self._clean(show(following))}, another server",
+                f"cannot read {call.what}: GET {where} linked its next page to another server",
                 hint=f"gatekeeper sends the token only to {show(self.base_url)}; "
                      f"check {self.url_source}")
         return following
 
-    def _status(self, call: Call, url: str, status: int, reason: object,
-                headers: Mapping[str, str], body: bytes) -> ApprovalsError:
-        said = self._said(body)
-        message = (f"cannot read {call.what}: GET {show(url)} answered {status} "
-                   f"{self._clean(str(reason or ''))}").rstrip()
-        if said:
-            message += f" ({self.platform} said: {said})"
-        return ApprovalsError(message, hint=self._hint(call, status, headers), status=status)
+    def _status(self, call: Call, where: str, status: int,
+                headers: Mapping[str, str]) -> ApprovalsError:
+        message = f"cannot read {call.what}: GET {where} answered {status} {_phrase(status)}"
+        return ApprovalsError(message.rstrip(), hint=self._hint(call, status, headers),
+                              status=status)
 
     def _hint(self, call: Call, status: int, headers: Mapping[str, str]) -> str:
         if status == 429 or (status == 403 and headers.get("x-ratelimit-remaining") == "0"):
@@ -245,65 +244,58 @@ class Api:
             return f"{self.platform} failed on its side; run the check again later"
         return self._where()
 
-    def _network(self, call: Call, url: str, exc: BaseException) -> ApprovalsError:
+    def _network(self, call: Call, where: str, exc: BaseException) -> ApprovalsError:
         reason = getattr(exc, "reason", exc)
         if isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
             return ApprovalsError(
-                f"cannot read {call.what}: GET {show(url)} timed out after {self.timeout:g} s",
+                f"cannot read {call.what}: GET {where} timed out after {self.timeout:g} s",
                 hint=f"{self.platform} did not answer in time; run the check again, or raise "
                      "the timeout")
-        detail = self._clean(str(reason)) or type(exc).__name__
-        return ApprovalsError(f"cannot read {call.what}: GET {show(url)} failed: {detail}",
+        return ApprovalsError(f"cannot read {call.what}: GET {where} failed: {_failure(reason)}",
                               hint=f"check the network and {self.url_source}")
 
-    def _shape(self, call: Call, url: str, expected: str) -> ApprovalsError:
+    def _shape(self, call: Call, where: str, expected: str) -> ApprovalsError:
         return ApprovalsError(
-            f"cannot read {call.what}: GET {show(url)} answered JSON of an unexpected shape "
+            f"cannot read {call.what}: GET {where} answered JSON of an unexpected shape "
             f"(expected {expected})", hint=self._where())
 
-    def _too_large(self, call: Call, url: str) -> ApprovalsError:
+    def _too_large(self, call: Call, where: str) -> ApprovalsError:
         return ApprovalsError(
-            f"cannot read {call.what}: GET {show(url)} answered more than "
+            f"cannot read {call.what}: GET {where} answered more than "
             f"{self.max_bytes} bytes", hint=self._where())
 
     def _where(self) -> str:
         return f"check that {self.url_source} points at the {self.platform} REST API"
 
-    def _said(self, body: bytes) -> str:
-        import json
 
-        try:
-            data = json.loads(body)
-        except (ValueError, RecursionError):
-            return ""
-        said = data.get("message") if isinstance(data, dict) else None
-        return self._clean(said) if isinstance(said, str) else ""
+def _phrase(status: int) -> str:
+    """The standard reason phrase of ``status`` (never the one the server sent), or nothing."""
+    from http import HTTPStatus
 
-    def _clean(self, text: str) -> str:
-        """``text`` from a server, fit for a one-line message: without the token, control
-        characters or excess length."""
-        token = self.token.reveal() if self.token is not None else ""
-        if token:
-            text = text.replace(token, "***")
-        text = " ".join(_CONTROL.sub(" ", text).split())
-        text = text if len(text) <= _SAID_CHARS else text[: _SAID_CHARS - 1] + "…"
-        return text.replace(token, "***") if token else text
-
-
-def _peek(answer: Any, deadline: float) -> bytes:
-    """Up to _ERROR_BYTES of an error answer's body, as much as arrives before the deadline."""
-    chunks: list[bytes] = []
-    size = 0
     try:
-        while size < _ERROR_BYTES and time.monotonic() < deadline:
-            chunk = answer.read1(_ERROR_BYTES - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except Exception:  # the body of an error answer only adds detail to the message
-        pass
-    return b"".join(chunks)
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _failure(reason: object) -> str:
+    """A network failure in fixed words: an error's text can carry what the server sent (a TLS
+    certificate's names, a malformed status line)."""
+    import http.client
+    import socket
+    import ssl
+
+    kinds: tuple[tuple[type[BaseException], str], ...] = (
+        (ssl.SSLError, "the TLS handshake failed"),
+        (socket.gaierror, "the host name did not resolve"),
+        (ConnectionRefusedError, "the connection was refused"),
+        (ConnectionResetError, "the connection was reset"),
+        (http.client.HTTPException, "the answer was not valid HTTP"),
+        (OSError, "the server could not be reached"))
+    for kind, words in kinds:
+        if isinstance(reason, kind):
+            return words
+    return "the server could not be reached"
 
 
 def _kind(value: object) -> str:

@@ -6,6 +6,7 @@ import math
 from typing import TYPE_CHECKING
 
 from gatekeeper.ai.condition import describe as describe_evidence
+from gatekeeper.escape import escape
 from gatekeeper.verdict import RuleResult, Status
 
 if TYPE_CHECKING:
@@ -16,6 +17,11 @@ if TYPE_CHECKING:
     from gatekeeper.review.assign import TierDecision
 
 EVIDENCE_SHOWN = 10
+COVERAGE_MARK = "\t"
+"""Ends gatekeeper's own coverage line in the console and explain reports, and no other line.
+Text from the change is escaped and so never holds a tab: a CI coverage regex that asks for
+the tab (for GitLab, ``/coverage: patch \\d+\\.\\d+%[^\\t\\n]*\\t/``) matches this line only,
+whatever words a file name or commit message carries."""
 
 MARKS = {Status.PASS: "PASS", Status.FAIL: "FAIL", Status.WARN: "WARN", Status.SKIP: "SKIP",
          Status.NOT_APPLICABLE: "N/A", Status.WAIVED: "WAIVED", Status.EXCEPTED: "EXCEPTED"}
@@ -136,6 +142,15 @@ def ai_lines(ai: AiFacts | None) -> list[str]:
 
 def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{math.floor(value * 100) / 100:.2f}%"
+
+
+def coverage_block(label: str, coverage: CoverageFacts | None) -> list[str]:
+    """The coverage lines of a text report, each after ``label`` and escaped; the first, with
+    the patch percentage, ends in COVERAGE_MARK."""
+    lines = [escape(label + line) for line in coverage_lines(coverage)]
+    if lines:
+        lines[0] += COVERAGE_MARK
+    return lines
 
 
 def coverage_lines(coverage: CoverageFacts | None, limit: int = 10) -> list[str]:

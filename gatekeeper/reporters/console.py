@@ -1,11 +1,16 @@
-"""The console report: the verdict first, then each rule with its measure, drivers and fix."""
+"""The console report: the verdict first, then each rule with its measure, drivers and fix.
+
+Every line is escaped (``gatekeeper.escape``) as a whole, so a path, message or waiver reason
+that holds a line break cannot start a line of its own, such as a forged ``gatekeeper: PASS``.
+"""
 
 from __future__ import annotations
 
+from gatekeeper.escape import escape_lines
 from gatekeeper.facts import Facts, Totals
 from gatekeeper.reporters.common import (
     ai_lines,
-    coverage_lines,
+    coverage_block,
     details_for,
     flag_lines,
     mark,
@@ -64,18 +69,20 @@ def _result(result: RuleResult) -> list[str]:
 
 def render(verdict: Verdict) -> str:
     facts = verdict.facts
-    lines = [
+    lines = escape_lines([
         _headline(verdict),
         f"  compared: {facts.changeset.revisions.describe()}",
         f"  policy:   {verdict.policy.description}",
         f"  change:   {_change_line(facts)}",
-        *(f"  coverage: {line}" for line in coverage_lines(facts.coverage)),
+    ])
+    lines += coverage_block("  coverage: ", facts.coverage)
+    rest = [
         *(f"  ai:       {line}" for line in ai_lines(facts.ai)),
         *(f"  flags:    {line}" for line in flag_lines(facts.flags)),
         *(f"  review:   {line}" for line in review_lines(verdict.review)),
         "",
     ]
     for result in verdict.results:
-        lines += _result(result)
-    lines += [f"note: {note}" for note in verdict.notes]
-    return "\n".join(lines) + "\n"
+        rest += _result(result)
+    rest += [f"note: {note}" for note in verdict.notes]
+    return "\n".join(lines + escape_lines(rest)) + "\n"

@@ -1,12 +1,17 @@
-"""The explain report: every rule, the facts it used, and why it passed, failed or was skipped."""
+"""The explain report: every rule, the facts it used, and why it passed, failed or was skipped.
+
+Every line is escaped as a whole, as in the console report: text from the change never starts a
+line.
+"""
 
 from __future__ import annotations
 
 from gatekeeper.ai.condition import describe as describe_evidence
 from gatekeeper.conditions import authors
+from gatekeeper.escape import escape_lines
 from gatekeeper.reporters.common import (
     ai_lines,
-    coverage_lines,
+    coverage_block,
     details_for,
     flag_lines,
     mark,
@@ -30,7 +35,7 @@ def _change(verdict: Verdict) -> list[str]:
     facts = verdict.facts
     meta = facts.changeset.meta
     people = ", ".join(who[0] for who in authors(facts)) or "unknown"
-    return [
+    lines = escape_lines([
         f"change:   {facts.changeset.revisions.describe()}",
         f"  files {facts.raw.files} (+{facts.raw.added} -{facts.raw.deleted}); effective "
         f"{facts.effective.files} (+{facts.effective.added} -{facts.effective.deleted}); "
@@ -39,12 +44,13 @@ def _change(verdict: Verdict) -> list[str]:
         f"{meta.target_branch or 'unknown'}; author: {people}",
         f"policy:   {verdict.policy.description}",
         f"  built from: {', '.join(verdict.policy.files) or 'nothing'}",
-        *(f"coverage: {line}" for line in coverage_lines(facts.coverage)),
+    ])
+    return lines + coverage_block("coverage: ", facts.coverage) + escape_lines([
         *(f"ai: {line}" for line in ai_lines(facts.ai)),
         *(f"flags: {line}" for line in flag_lines(facts.flags)),
         *(f"review: {line}" for line in review_lines(verdict.review)),
         *(f"  evidence: {describe_evidence(e)}" for e in (facts.ai.evidence if facts.ai else ())),
-    ]
+    ])
 
 
 def _rule(result: RuleResult) -> list[str]:
@@ -71,7 +77,7 @@ def _rule(result: RuleResult) -> list[str]:
 def render(verdict: Verdict) -> str:
     lines = _change(verdict)
     for result in verdict.results:
-        lines += ["", *_rule(result)]
+        lines += ["", *escape_lines(_rule(result))]
     lines += ["", f"verdict: {'pass' if verdict.passed else 'fail'}"]
-    lines += [f"note: {note}" for note in verdict.notes]
+    lines += escape_lines([f"note: {note}" for note in verdict.notes])
     return "\n".join(lines) + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -204,10 +205,21 @@ def report(verdict: Verdict) -> dict[str, Any]:
     }
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _dumps(document: object) -> str:
+    """Compact JSON of ``document`` that is valid UTF-8: a lone surrogate (from JSON escapes in
+    an event payload, or from undecodable bytes in an environment variable) is written as its
+    ``\\uXXXX`` escape, which reads back as the same string, instead of failing the write."""
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def render(verdict: Verdict) -> str:
     # Compact: reports of large change sets list many hunks, and indenting makes the
     # encoder several times slower. Pipe through `jq .` to read it.
-    return json.dumps(report(verdict), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _dumps(report(verdict)) + "\n"
 
 
 def render_many(verdicts: Sequence[Verdict], context: str) -> str:
@@ -217,4 +229,4 @@ def render_many(verdicts: Sequence[Verdict], context: str) -> str:
                 "verdict": "pass" if passed else "fail",
                 "exit_code": max((v.exit_code for v in verdicts), default=0),
                 "reports": [report(v) for v in verdicts]}
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _dumps(document) + "\n"

@@ -1,4 +1,9 @@
-"""The JUnit XML report: one testcase per rule, valid against the common junit-10 schema."""
+"""The JUnit XML report: one testcase per rule, valid against the common junit-10 schema.
+
+Every text is escaped (``gatekeeper.escape``) before it reaches the XML: a control character,
+lone surrogate or noncharacter from a file name or message has no place in XML 1.0, even as a
+character reference, and would make the whole report unreadable to the CI that parses it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from collections.abc import Sequence
 
 from junit_xml import TestCase, TestSuite
 
+from gatekeeper.escape import escape, escape_lines
 from gatekeeper.facts import Facts
 from gatekeeper.reporters.common import details_for, evidence_lines, notes_for
 from gatekeeper.verdict import RuleResult, Status, Verdict
@@ -27,7 +33,7 @@ def _details(result: RuleResult) -> str:
     if result.status is Status.FAIL and not result.enforced:
         lines.insert(0, "report-only: this rule does not block (enforce: false)")
     lines += notes_for(result)
-    return "\n".join(lines)
+    return "\n".join(escape_lines(lines))
 
 
 def _number(value: float | None) -> str:
@@ -35,7 +41,7 @@ def _number(value: float | None) -> str:
 
 
 def _case(result: RuleResult) -> TestCase:
-    case = TestCase(name=result.rule_id, classname=f"{SUITE}.{result.kind}",
+    case = TestCase(name=escape(result.rule_id), classname=escape(f"{SUITE}.{result.kind}"),
                     elapsed_sec=0.0)
     main = result.main_check
     if result.blocking:
@@ -47,9 +53,10 @@ def _case(result: RuleResult) -> TestCase:
             summary = f"{main.describe()}; fix: {result.remediation}"
         if result.details and not result.evidence:
             summary += "; uncovered: " + "; ".join(details_for(result, limit=5))
-        case.add_failure_info(message=summary, output=_details(result), failure_type="policy")
+        case.add_failure_info(message=escape(summary), output=_details(result),
+                              failure_type="policy")
     elif result.status in (Status.SKIP, Status.NOT_APPLICABLE):
-        case.add_skipped_info(message=result.message)
+        case.add_skipped_info(message=escape(result.message))
     else:
         case.stdout = _details(result)
     return case
@@ -105,7 +112,8 @@ def _suite(verdict: Verdict) -> ET.Element:
         properties["coverage.delta"] = _number(delta)
     properties.update(_ai_properties(facts))
     properties.update(_review_properties(verdict))
-    name = f"{SUITE} {rev.name}" if rev.name else SUITE
+    name = escape(f"{SUITE} {rev.name}" if rev.name else SUITE)
+    properties = {escape(key): escape(value) for key, value in properties.items()}
     suite = TestSuite(name, [_case(r) for r in verdict.results], properties=properties)
     element: ET.Element = suite.build_xml_doc()
     element.attrib.pop("disabled", None)  # junit_xml adds it; the junit-10 schema has no such

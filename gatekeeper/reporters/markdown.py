@@ -2,8 +2,9 @@
 
 Text that can come from the change (paths, commit and pull request text, waiver reasons, ref
 names) is shown only inside code spans: the one Markdown construct in which no link, image,
-mention, HTML or emphasis is recognised. Control characters are replaced so that nothing can end
-a table row or a list item early.
+mention, HTML or emphasis is recognised. Line breaks, control and format characters are escaped
+(``gatekeeper.escape``, as in every text report) so that nothing can end a table row or a list
+item early.
 
 ``python -m gatekeeper.reporters.markdown REPORT.json`` renders a saved JSON report.
 """
@@ -13,13 +14,13 @@ from __future__ import annotations
 import json
 import re
 import sys
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from gatekeeper.changeset import Revisions
 from gatekeeper.errors import GatekeeperError, UsageError
+from gatekeeper.escape import escape
 from gatekeeper.reporters.common import details_for, mark, notes_for
 from gatekeeper.verdict import Detail, ExceptionNote, RuleResult, Severity, Status, Verdict, Waiver
 
@@ -47,18 +48,9 @@ class Summary:
 
 
 def plain(text: str, limit: int = CELL_CHARS) -> str:
-    """One line of printable text: line breaks and tabs become spaces, other control and
-    format characters (bidi overrides among them) become U+FFFD; cut to ``limit``."""
-    out = []
-    for ch in text:
-        category = unicodedata.category(ch)
-        if ch in "\t\n\r\v\f" or category in ("Zl", "Zp"):
-            out.append(" ")
-        elif category in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            out.append("\ufffd")
-        else:
-            out.append(ch)
-    flat = "".join(out)
+    """One line of printable text: line breaks, control and format characters (bidi overrides
+    among them) escaped as ``\\n`` or ``\\u202e``; cut to ``limit``."""
+    flat = escape(text)
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

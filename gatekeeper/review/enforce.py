@@ -1,5 +1,9 @@
 """Enforces the review tier: reads the pull or merge request's approvals from its platform and
-adds one result, ``review-approvals``, to the verdict."""
+adds one result, ``review-approvals``, to the verdict.
+
+What the API answered (reviewers' logins) reaches the result's text, so that text is checked
+for the token in every disguise (``approvals.redact``) before any report can show it.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from gatekeeper.approvals.model import (
     evaluate,
     is_name,
 )
+from gatekeeper.approvals.redact import redact
 from gatekeeper.context.api import PLATFORM_TOKENS, TOKEN_VARIABLE, ApiTarget
 from gatekeeper.errors import ChangeSetError
 from gatekeeper.review.assign import TierDecision
@@ -26,6 +31,10 @@ from gatekeeper.verdict import RuleResult, Severity, Status, Verdict
 RULE_ID = "review-approvals"
 KIND = "review-approvals"
 DESCRIPTION = "The review tier's approvals, read from the pull or merge request."
+WITHHELD = ("the rest is withheld: the API answered text that looks like the token, which the "
+            "platform's API never does")
+WITHHELD_HINT = ("check that the API URL (GITHUB_API_URL or CI_API_V4_URL) points at the "
+                 "platform's REST API")
 
 Client = GitHubClient | GitLabClient
 ClientFactory = Callable[[ApiTarget], Client]
@@ -99,15 +108,16 @@ def apply(verdict: Verdict, api: ApiTarget | None, settings: ApprovalSettings,
         return with_result(verdict, _result(
             Status.SKIP, f"not checked: there is no token to read approvals with; "
             f"{want.describe()}; {hint}", hint))
+    token = api.token.reveal()
     try:
         approvals, assessment = _assess(client_factory(api), api, want)
     except ApprovalsError as exc:
         if settings.unreachable == "pass" and transient(exc):
-            return with_result(verdict, _result(
+            return with_result(verdict, _withheld(_result(
                 Status.WARN, f"approvals not checked: {exc.message}", exc.hint,
-                Severity.WARNING))
-        raise _closed(exc) from None
-    return with_result(verdict, _judged(want, approvals, assessment))
+                Severity.WARNING), token))
+        raise _withheld_error(_closed(exc), token) from None
+    return with_result(verdict, _withheld(_judged(want, approvals, assessment), token))
 
 
 def with_result(verdict: Verdict, result: RuleResult) -> Verdict:
@@ -192,6 +202,24 @@ def _result(status: Status, message: str, remediation: str | None = None,
             severity: Severity = Severity.ERROR) -> RuleResult:
     return RuleResult(RULE_ID, KIND, severity, status, message, remediation,
                       description=DESCRIPTION)
+
+
+def _withheld(result: RuleResult, token: str) -> RuleResult:
+    """``result`` with its message and remediation withheld where they could show ``token``."""
+    head = "approvals not checked" if result.status is Status.WARN else "approvals read"
+    message = redact(result.message, token, f"{head}; {WITHHELD}")
+    remediation = (None if result.remediation is None
+                   else redact(result.remediation, token, WITHHELD_HINT))
+    return replace(result, message=message, remediation=remediation)
+
+
+def _withheld_error(error: ApprovalsError, token: str) -> ApprovalsError:
+    """``error`` with its message and hint withheld where they could show ``token``."""
+    message = redact(error.message, token, f"review approvals: {WITHHELD}")
+    hint = None if error.hint is None else redact(error.hint, token, WITHHELD_HINT)
+    if (message, hint) == (error.message, error.hint):
+        return error
+    return ApprovalsError(message, hint=hint, status=error.status)
 
 
 def _closed(error: ApprovalsError) -> ApprovalsError:

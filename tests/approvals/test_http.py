@@ -47,7 +47,7 @@ def test_an_error_status_names_the_endpoint_and_status_on_one_line(
     assert error.exit_code == EXIT_CHANGESET
     assert f"GET {api.url}{REVIEWS} answered {status}" in error.message
     assert error.message.startswith("cannot read the reviews of pull request #12: ")
-    assert error.message.endswith("(GitHub said: Bad credentials)")
+    assert "Bad credentials" not in error.message  # the server's words are never repeated
     assert "per_page" not in error.message
     assert hint in (error.hint or "")
     assert "\n" not in error.render()
@@ -72,8 +72,7 @@ def test_a_gitlab_refusal_points_at_token_kinds(api: FakeApi) -> None:
     with pytest.raises(ApprovalsError) as caught:
         GitLabClient(Secret(TOKEN), api_url=f"{api.url}/api/v4",
                      auth="job-token").approvals("group/app", 7)
-    assert caught.value.message.endswith(
-        "answered 401 Unauthorized (GitLab said: 401 Unauthorized)")
+    assert caught.value.message.endswith("answered 401 Unauthorized")
     assert "read_api" in (caught.value.hint or "")
     assert "CI_JOB_TOKEN" in (caught.value.hint or "")
 
@@ -100,7 +99,7 @@ def test_a_trickled_error_body_does_not_hold_up_the_status_error(api: FakeApi) -
     error = fail(api, Reply({"message": "x" * 500}, 503, trickle=0.02), timeout=0.5)
     assert time.monotonic() - started < 2.5
     assert error.status == 503
-    assert "(GitHub said" not in error.message  # the body was cut, so it is left out
+    assert "x" * 10 not in error.message
 
 
 def test_a_refused_connection_is_a_network_error() -> None:

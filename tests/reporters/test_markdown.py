@@ -110,8 +110,8 @@ def test_an_empty_change_passes_with_nothing_to_check(repo: Repo) -> None:
     ("`edge``", False, "``` `edge`` ```"),
     ("a | b", True, "`a \u2223 b`"),
     ("a | b", False, "`a | b`"),
-    ("line\nbreak\r\tand tab", False, "`line break  and tab`"),
-    ("bidi \u202e evil \x1b[31m", False, "`bidi \ufffd evil \ufffd[31m`"),
+    ("line\nbreak\r\tand tab", False, "`line\\nbreak\\r\\tand tab`"),
+    ("bidi \u202e evil \x1b[31m", False, "`bidi \\u202e evil \\x1b[31m`"),
     ("", False, "_(empty)_"),
     ("   ", False, "_(empty)_"),
 ])
