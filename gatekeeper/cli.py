@@ -8,50 +8,30 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
 from gatekeeper import __version__
-from gatekeeper.errors import EXIT_INTERNAL, GatekeeperError, UsageError
+from gatekeeper.errors import UsageError
+from gatekeeper.guard import GuardedGroup, emit
+from gatekeeper.guard import guarded as _guarded
 
 F = TypeVar("F", bound=Callable[..., Any])
-STDOUT_FORMATS = ("console", "json", "junit", "markdown", "dotenv")
+STDOUT_FORMATS = ("console", "json", "junit", "markdown", "dotenv", "github-output")
 CONTEXT_NAMES = ("github", "gitlab", "pre-push", "pre-commit", "local")
 
 
-def _guarded(func: F) -> F:
-    """Turn our errors into one line on stderr and an exit code; never show a traceback."""
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except GatekeeperError as exc:
-            click.echo(exc.render(), err=True)
-            sys.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
-            raise
-        except Exception as exc:
-            if os.environ.get("GATEKEEPER_DEBUG"):
-                traceback.print_exc()
-            click.echo(f"gatekeeper: internal error: {type(exc).__name__}: {exc} "
-                       "(set GATEKEEPER_DEBUG=1 for details and report it)", err=True)
-            sys.exit(EXIT_INTERNAL)
-
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
-    return wrapper  # type: ignore[return-value]
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GuardedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="gatekeeper")
 def main() -> None:
     """Policy-as-code quality gate for the change set of a PR, MR or push.
 
-    Exit codes: 0 pass, 1 policy failure, 2 usage or policy-file error,
-    3 change set cannot be determined (or internal error).
+    Exit codes: 0 pass, 1 policy failure, 2 usage, policy-file or output error
+    (a report that cannot be written), 3 change set cannot be determined (no git, a
+    repository git refuses or cannot read, unknown revision, shallow clone), 4 internal
+    error, 130 interrupted.
     """
 
 
@@ -138,20 +118,60 @@ def _expand(option: str, patterns: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--junit", "junit_path", metavar="PATH", help="Also write a JUnit XML report here.")
 @click.option("--dotenv", "dotenv_path", metavar="PATH",
               help="Also write the verdict and review tier as a dotenv file here (GitLab CI).")
+@click.option("--markdown", "markdown_path", metavar="PATH",
+              help="Also write the Markdown summary here (GitHub: $GITHUB_STEP_SUMMARY).")
+@click.option("--github-output", "github_output", metavar="PATH",
+              help="Also append the GitHub Actions step outputs here, one name=value line "
+              "each ($GITHUB_OUTPUT).")
 @_guarded
 def check(fmt: str, json_path: str | None, junit_path: str | None, dotenv_path: str | None,
-          **change: Any) -> None:
+          markdown_path: str | None, github_output: str | None, **change: Any) -> None:
     """Check the change set against the policy."""
     from gatekeeper.pipeline import run
     from gatekeeper.reporters import render_all
 
     options = _options(**change)
     outcome = run(options, stdin=sys.stdin if options.request.ci == "pre-push" else None)
-    for name, path in (("json", json_path), ("junit", junit_path), ("dotenv", dotenv_path)):
+    for name, path in (("json", json_path), ("junit", junit_path), ("dotenv", dotenv_path),
+                       ("markdown", markdown_path)):
         if path:
             _write(path, render_all(name, outcome.verdicts, outcome.context))
-    click.echo(render_all(fmt, outcome.verdicts, outcome.context), nl=False)
+    if github_output:
+        # Last, after every report it names was written.
+        from gatekeeper.reporters import github_output as outputs
+
+        reports = outputs.lines({"json-report": json_path or "", "junit-report": junit_path or ""})
+        _write(github_output, render_all("github-output", outcome.verdicts, outcome.context)
+               + reports, mode="a")
+    emit(render_all(fmt, outcome.verdicts, outcome.context), nl=False)
     sys.exit(outcome.exit_code)
+
+
+@main.command(name="split-words", hidden=True)
+@click.argument("specs", nargs=-1, metavar="VARIABLE[=OPTION]...")
+@_guarded
+def split_words(specs: tuple[str, ...]) -> None:
+    """Print the words of environment variables, each ending in a NUL byte, for a script that
+    passes user input on as arguments (the GitHub Action's args and coverage inputs).
+
+    Each value is split with shell-like quoting, but never run by a shell. With =OPTION, every
+    word of that variable comes after OPTION: COVERAGE=--coverage gives --coverage PATH pairs.
+    An unset variable has no words.
+    """
+    import shlex
+
+    words: list[str] = []
+    for spec in specs:
+        variable, _, option = spec.partition("=")
+        try:
+            found = shlex.split(os.environ.get(variable, ""))
+        except ValueError as exc:
+            raise UsageError(f"cannot split {variable} into words: {exc}",
+                             hint="close every quote") from exc
+        for word in found:
+            words += [option, word] if option else [word]
+    # Bytes, so that every word reaches the script exactly as the variable held it.
+    emit("".join(f"{word}\0" for word in words).encode("utf-8", "surrogateescape"), nl=False)
 
 
 @main.command()
@@ -167,7 +187,7 @@ def explain(**change: Any) -> None:
 
     options = _options(**change)
     outcome = run(options, stdin=sys.stdin if options.request.ci == "pre-push" else None)
-    click.echo(render_all("explain", outcome.verdicts, outcome.context), nl=False)
+    emit(render_all("explain", outcome.verdicts, outcome.context), nl=False)
 
 
 @main.command()
@@ -188,7 +208,7 @@ def validate(paths: tuple[str, ...]) -> None:
     for path in paths:
         policy = compose(Path(path), path)
         inherited = f" (built from {', '.join(policy.files)})" if len(policy.files) > 1 else ""
-        click.echo(f"{path}: ok, {len(policy.rules)} rules, {len(policy.exceptions)} "
+        emit(f"{path}: ok, {len(policy.rules)} rules, {len(policy.exceptions)} "
                    f"exceptions{inherited}")
 
 
@@ -200,7 +220,7 @@ def schema() -> None:
 
     from gatekeeper.policy.schema import policy_schema
 
-    click.echo(json.dumps(policy_schema(), indent=2))
+    emit(json.dumps(policy_schema(), indent=2))
 
 
 @main.command(name="test")
@@ -212,7 +232,7 @@ def test_command(paths: tuple[str, ...], verbose: bool) -> None:
     from gatekeeper.policytest import run_tests
 
     report, ok = run_tests(paths or (".",), verbose=verbose)
-    click.echo(report, nl=False)
+    emit(report, nl=False)
     sys.exit(0 if ok else 1)
 
 
@@ -230,7 +250,7 @@ def install_hook(force: bool, repo_path: str) -> None:
     """
     from gatekeeper.hooks import install
 
-    click.echo(install(repo_path, force=force))
+    emit(install(repo_path, force=force))
 
 
 @main.command(name="uninstall-hook")
@@ -241,12 +261,12 @@ def uninstall_hook(repo_path: str) -> None:
     """Remove the pre-push hook that `gatekeeper install-hook` installed, and no other."""
     from gatekeeper.hooks import uninstall
 
-    click.echo(uninstall(repo_path))
+    emit(uninstall(repo_path))
 
 
-def _write(path: str, text: str) -> None:
+def _write(path: str, text: str, mode: str = "w") -> None:
     try:
-        with open(path, "w", encoding="utf-8") as handle:
+        with open(path, mode, encoding="utf-8") as handle:
             handle.write(text)
     except OSError as exc:
         raise UsageError(f"cannot write report {path}: {exc.strerror}",

@@ -268,8 +268,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     [install] = [step for step in ACTION["runs"]["steps"] if step["id"] == "install"]
     run = runner.run_step(install)
     assert run.code == 0, run.log
-    assert run.commands == [] and set(run.outputs) == {"python"}
-    assert Path(run.outputs["python"]).is_file()
+    assert run.commands == [] and set(run.outputs) == {"venv"}
+    assert (Path(run.outputs["venv"]) / "bin" / "gatekeeper").is_file()
     return run.outputs
 
 
@@ -310,7 +310,7 @@ def test_no_expression_reaches_a_script() -> None:
         assert "${{" not in step["run"] and step["shell"] == "bash"
         for value in step.get("env", {}).values():
             for expression in EXPRESSION.findall(str(value)):
-                assert re.fullmatch(r"\s*(inputs\.[a-z-]+|steps\.install\.outputs\.python)\s*",
+                assert re.fullmatch(r"\s*(inputs\.[a-z-]+|steps\.install\.outputs\.venv)\s*",
                                     expression), expression
     assert set(ACTION["outputs"]) == OUTPUTS
     for name, spec in ACTION["outputs"].items():
@@ -320,6 +320,26 @@ def test_no_expression_reaches_a_script() -> None:
                                      "token"}
     for name, spec in ACTION["inputs"].items():
         assert "${{" not in str(spec.get("default", "")) or name == "token", name
+
+
+INTERPRETER = re.compile(
+    r'(?:^\s*|\(|&& )"\$(?:python|candidate|bin/python|venv/\w+/python)"', re.MULTILINE)
+"""Where a script starts a Python (a command, or the first word of an array that is one)."""
+
+
+def test_every_python_runs_isolated_and_none_runs_inline_code() -> None:
+    # The checkout is the working directory: a Python that puts it on sys.path, or reads
+    # PYTHONPATH, runs the change's shlex.py or gatekeeper/__main__.py.
+    for step in ACTION["runs"]["steps"]:
+        script = step["run"]
+        started = list(INTERPRETER.finditer(script))
+        assert started, step["id"]
+        for match in started:
+            assert script[match.end():].startswith(" -I "), script[match.start():][:60]
+        assert not re.search(r"python\S*\"? (-I )?- ", script)  # no program on stdin
+        assert "gatekeeper." not in script and "import gatekeeper" not in script
+        assert "-m gatekeeper check" not in script  # the console script, not the module
+        assert "gatekeeper-installed" not in script
 
 
 def test_the_token_reaches_only_gatekeeper_and_only_through_env() -> None:
@@ -452,17 +472,20 @@ def test_an_error_is_reported_and_fails_the_step(forge: Forge, tmp_path: Path,
     assert (out["verdict"], out["exit-code"], out["json-report"], out["failed-rules"]) == (
         "error", "2", "", "")
     assert run.summary.startswith("### ⛔ gatekeeper could not check this change (exit 2)")
-    assert "missing.yml" in run.summary and run.commands == []
+    assert "missing.yml" in run.log and "missing.yml" not in run.summary
+    assert run.commands == []
 
 
 @pytest.mark.parametrize(("inputs", "says"), [
     ({"fail-on-error": "maybe"}, "fail-on-error input must be true or false"),
-    ({"args": "--label 'unclosed"}, "cannot split the args input"),
+    ({"args": "--label 'unclosed"}, "cannot split INPUT_ARGS into words"),
 ])
 def test_bad_inputs_stop_the_step(forge: Forge, tmp_path: Path, installed: dict[str, str],
                                   inputs: dict[str, str], says: str) -> None:
     run = run_action(forge, tmp_path, installed, inputs=inputs)
     assert run.code == 2 and says in run.log
+    assert (run.outputs["verdict"], run.outputs["exit-code"]) == ("error", "2")
+    assert run.summary.startswith("### ⛔ gatekeeper could not check this change (exit 2)")
 
 
 def test_hostile_pull_request_text_stays_text(forge: Forge, tmp_path: Path,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Sequence
 
+from gatekeeper.escape import escape
 from gatekeeper.verdict import Verdict
 
 Renderer = Callable[[Verdict], str]
@@ -17,6 +18,7 @@ FORMATS: dict[str, str] = {
     "explain": "gatekeeper.reporters.explain",
     "markdown": "gatekeeper.reporters.markdown",
     "dotenv": "gatekeeper.reporters.dotenv",
+    "github-output": "gatekeeper.reporters.github_output",
 }
 
 
@@ -36,10 +38,10 @@ def render_all(name: str, verdicts: Sequence[Verdict], context: str) -> str:
     if many is not None:
         return many(verdicts, context)
     if not verdicts:
-        return f"gatekeeper: PASS - nothing to check ({context}: no changes to check)\n"
+        return f"gatekeeper: PASS - nothing to check ({escape(context)}: no changes to check)\n"
     parts = []
     for verdict in verdicts:
         revisions = verdict.facts.changeset.revisions
-        title = revisions.name or revisions.describe()
+        title = escape(revisions.name or revisions.describe())  # a pushed ref's name
         parts.append(f"== {title} ==\n" + module.render(verdict))
     return "\n".join(parts)
