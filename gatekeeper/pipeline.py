@@ -71,7 +71,8 @@ def run(options: CheckOptions, today: datetime.date | None = None,
         changeset = replace(changeset, meta=context.meta(options.request, None))
         covered, notes = gather.gather(reports, policy, changeset,
                                        gather.worktree_files(str(root)), str(root.resolve()),
-                                       lambda paths: _worktree_lines(root, paths))
+                                       lambda paths: _worktree_lines(root, paths),
+                                       tracked=False)
         trusted = trust.worktree(root)
         derived = facts.derive(changeset, classifier_for(policy, source), covered,
                                provenance.gather(changeset, policy.ai),
@@ -89,7 +90,9 @@ def run(options: CheckOptions, today: datetime.date | None = None,
             revisions = replace(context.resolve_target(repo, target),
                                 context=found.description, name=target.name)
             wanted = options.policy_source or ("base" if found.review else "worktree")
-            policy, source = loader.resolve_in_repo(options.policy, repo, revisions, wanted)
+            # --base may narrow a PR's range; its policy still comes from the PR's own base.
+            trusted_at = context.policy_revisions(repo, target, revisions)
+            policy, source = loader.resolve_in_repo(options.policy, repo, trusted_at, wanted)
             changeset = collect.from_git(repo, revisions, find_copies=options.find_copies,
                                          texts=_texts(policy))
             if "notes" in policy.ai.detectors:  # the fetch and blame only notes can repay
@@ -98,7 +101,7 @@ def run(options: CheckOptions, today: datetime.date | None = None,
                 changeset = gitnotes.collect(repo, changeset)
             changeset = replace(changeset, meta=found.meta)
             covered, notes = _coverage(reports, policy, changeset, repo, revisions, found.kind)
-            trusted = trust.in_repo(repo, revisions, wanted)
+            trusted = trust.in_repo(repo, trusted_at, wanted)
             derived = facts.derive(changeset, classifier_for(policy, source), covered,
                                    provenance.gather(changeset, policy.ai),
                                    **trust.facts(policy, changeset, trusted, found.kind))

@@ -15,13 +15,14 @@ from typing import IO
 from gatekeeper.changeset import ChangeMeta, Revisions
 from gatekeeper.context import github, gitlab, local, precommit, prepush
 from gatekeeper.context.model import Context, Request, Target
-from gatekeeper.context.resolve import SHALLOW_FIX
+from gatekeeper.context.override import refuse_staged
+from gatekeeper.context.resolve import SHALLOW_FIX, policy_revisions
 from gatekeeper.context.resolve import resolve as resolve_target
 from gatekeeper.errors import UsageError
 from gatekeeper.gitio import GitRepo
 
 __all__ = ["CONTEXTS", "SHALLOW_FIX", "Context", "Request", "Target", "branch_name", "detect",
-           "meta", "resolve", "resolve_target"]
+           "meta", "policy_revisions", "resolve", "resolve_target"]
 
 Env = Mapping[str, str]
 Detector = Callable[[GitRepo, Request, Env, "IO[str] | None"], Context]
@@ -41,13 +42,22 @@ def kind_of(request: Request, env: Env) -> str:
         if request.ci not in CONTEXTS:
             raise UsageError(f"unknown --ci {request.ci!r}",
                              hint="use one of " + ", ".join(CONTEXTS))
-        return request.ci
-    if request.base or request.head or request.staged:
-        return "local"  # explicit revisions win over whatever CI would pick
+        kind = request.ci
+    else:
+        kind = _shown(request, env)
+    refuse_staged(kind, request)
+    return kind
+
+
+def _shown(request: Request, env: Env) -> str:
+    # In a CI job, --base and --head only narrow the range: the job's context, and the trust
+    # that comes with it, stays (override.py).
     if env.get("GITHUB_ACTIONS") == "true":
         return "github"
     if env.get("GITLAB_CI") == "true":
         return "gitlab"
+    if request.base or request.head or request.staged:
+        return "local"  # explicit revisions win over a pre-commit range
     if env.get("PRE_COMMIT_FROM_REF") or env.get("PRE_COMMIT_TO_REF"):
         return "pre-commit"
     return "local"

@@ -3,7 +3,9 @@
 ``actions/checkout`` fetches one commit by default, and for a pull request that commit is a test
 merge (``GITHUB_SHA``), not the pull request's head. So the head comes from the payload, the base
 is the current tip of the target branch, and both are fetched when missing; resolve.py then
-finds the merge base, deepening the shallow clone as far as it must.
+finds the merge base, deepening the shallow clone as far as it must. The payload is a file an
+earlier step can rewrite, so agree.py checks it against the runner's variables and the commits
+before it is used.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from dataclasses import replace
 from typing import IO
 
 from gatekeeper.changeset import ChangeMeta
-from gatekeeper.context import local
+from gatekeeper.context import agree, local
 from gatekeeper.context.api import api_target
 from gatekeeper.context.model import Context, Request, Target, is_zero
+from gatekeeper.context.model import show as _show
+from gatekeeper.context.override import narrow
 from gatekeeper.errors import ChangeSetError, UsageError
 from gatekeeper.gitio import GitRepo
 
@@ -107,8 +111,8 @@ class Payload:
 
 def detect(repo: GitRepo, request: Request, env: Mapping[str, str],
            stdin: IO[str] | None) -> Context:
-    if request.base or request.head or request.staged:
-        return local.detect(repo, request)  # explicit revisions win over the event's
+    """The event's context, once its payload agrees with the runner; --base and --head narrow
+    its range (override.py)."""
     event = env.get("GITHUB_EVENT_NAME", "")
     if not event:
         raise UsageError("GITHUB_EVENT_NAME is not set, so the GitHub Actions event is unknown",
@@ -119,8 +123,11 @@ def detect(repo: GitRepo, request: Request, env: Mapping[str, str],
         return replace(found, kind="github", description=(
             f"GitHub Actions {_show(event, quote=False)} (not a pull request, push or merge "
             f"group event, so the base is chosen as for a local run: {found.description})"))
-    context = handler(load(env, event))
-    return replace(context, api=api_target("github", env, context.meta))
+    payload = load(env, event)
+    context = handler(payload)
+    AGREE[event](repo, env, payload)
+    context = replace(context, api=api_target("github", env, context.meta))
+    return narrow(context, request, repo, "event")
 
 
 def load(env: Mapping[str, str], event: str) -> Payload:
@@ -218,6 +225,33 @@ EVENTS: dict[str, Callable[[Payload], Context]] = {
 }
 
 
+def _agree_pull_request(repo: GitRepo, env: Mapping[str, str], payload: Payload) -> None:
+    agree.pull_request(repo, env, payload.event, number=payload.number("pull_request.number"),
+                       head=payload.sha("pull_request.head.sha"),
+                       base_ref=payload.ref("pull_request.base.ref"),
+                       head_ref=payload.text("pull_request.head.ref", required=False))
+
+
+def _agree_push(repo: GitRepo, env: Mapping[str, str], payload: Payload) -> None:
+    agree.push(env, ref=payload.ref("ref"), after=_sha_or_zero(payload, "after"))
+
+
+def _agree_merge_group(repo: GitRepo, env: Mapping[str, str], payload: Payload) -> None:
+    agree.merge_group(env, head=payload.sha("merge_group.head_sha"),
+                      head_ref=payload.ref("merge_group.head_ref"),
+                      base_ref=payload.ref("merge_group.base_ref"),
+                      base=payload.sha("merge_group.base_sha"))
+
+
+AGREE: dict[str, Callable[[GitRepo, Mapping[str, str], Payload], None]] = {
+    "pull_request": _agree_pull_request,
+    "pull_request_target": _agree_pull_request,
+    "push": _agree_push,
+    "merge_group": _agree_merge_group,
+}
+"""What each event's payload must agree with before it is trusted (agree.py)."""
+
+
 def tracking_ref(branch: str) -> str:
     return f"refs/remotes/{REMOTE}/{branch}"
 
@@ -244,10 +278,3 @@ def valid_ref(name: str) -> bool:
 def _sha_or_zero(payload: Payload, path: str) -> str:
     value = payload.text(path, what="a commit sha") or ""
     return value if is_zero(value) else payload.sha(path)
-
-
-def _show(value: object, *, quote: bool = True, limit: int = 80) -> str:
-    """A value from outside, on one line and cut short, for an error message."""
-    text = json.dumps(value, ensure_ascii=True) if quote or not isinstance(value, str) else value
-    text = "".join(ch if ch.isprintable() else "?" for ch in text)
-    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,4 +1,7 @@
-"""The GitLab CI context: merge request and branch pipelines, from GitLab's predefined variables."""
+"""The GitLab CI context: merge request and branch pipelines, from GitLab's predefined variables.
+
+A merge request pipeline's checkout is checked against those variables first (``agree``).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,10 @@ from dataclasses import replace
 from typing import IO
 
 from gatekeeper.changeset import ChangeMeta
-from gatekeeper.context import local
+from gatekeeper.context import local, objects
 from gatekeeper.context.api import api_target
 from gatekeeper.context.model import Context, Request, Target, is_zero
+from gatekeeper.context.override import narrow
 from gatekeeper.errors import ChangeSetError
 from gatekeeper.gitio import GitRepo
 
@@ -29,16 +33,16 @@ DESCRIPTION_LIMIT = 2700
 
 
 def detect(repo: GitRepo, request: Request, env: Env, stdin: IO[str] | None) -> Context:
-    if request.staged:
-        return local.detect(repo, request)
+    """The pipeline's context; --base and --head narrow its range (override.py)."""
     if env.get("CI_PIPELINE_SOURCE") == MERGE_REQUEST_EVENT:
         context = merge_request(env)
+        agree(repo, env)
     elif env.get("CI_COMMIT_BRANCH"):
         context = branch(env)
     else:
         return fallback(repo, request, env)
     context = replace(context, api=api_target("gitlab", env, context.meta))
-    return with_request(context, request)
+    return narrow(context, request, repo, "pipeline")
 
 
 # -- merge request pipelines -------------------------------------------------------------------
@@ -113,10 +117,16 @@ def _mr_head_refspec(env: Env) -> tuple[str, ...]:
     return (f"+{ref}:refs/remotes/origin/merge-requests/{iid}/head",)
 
 
-def _mr_description(env: Env) -> str:
+def event_type(env: Env) -> str:
+    """detached, merged_result or merge_train; guessed as GitLab before 12.3 meant it."""
     event = env.get("CI_MERGE_REQUEST_EVENT_TYPE", "")
     if event not in EVENT_TYPES:
         event = "merged_result" if env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA") else "detached"
+    return event
+
+
+def _mr_description(env: Env) -> str:
+    event = event_type(env)
     text = f"GitLab CI merge request !{env.get('CI_MERGE_REQUEST_IID', '?')} ({EVENT_TYPES[event]}"
     if _is_true(env.get("CI_MERGE_REQUEST_DESCRIPTION_IS_TRUNCATED")):
         text += (f"; GitLab cut the description to {DESCRIPTION_LIMIT} characters, so lines "
@@ -152,6 +162,57 @@ def draft(flag: str | None, title: str | None) -> bool | None:
     if title is None:
         return None
     return title.lstrip().lower().startswith(DRAFT_PREFIXES)
+
+
+# -- the checkout against the variables -------------------------------------------------------
+
+AGREE_FIX = ("run gatekeeper in a job of its own, on the checkout GitLab Runner makes, with no "
+             "script line before it that changes the repository")
+
+
+def agree(repo: GitRepo, env: Env) -> None:
+    """A merge request pipeline's checkout must be the commit GitLab ran it for, and that commit
+    must be, or merge, the source branch head the context checks.
+
+    GitLab's documented meanings: CI_COMMIT_SHA is the source branch head in a detached
+    pipeline and the merge commit GitLab made in a merged results or merge train one, where
+    CI_MERGE_REQUEST_SOURCE_BRANCH_SHA is the source branch head.
+    """
+    commit = (env.get("CI_COMMIT_SHA") or "").lower()
+    if not commit:
+        raise ChangeSetError("GitLab CI did not set CI_COMMIT_SHA, so the checkout cannot be "
+                             "checked against the merge request", hint=AGREE_FIX)
+    head = repo.resolve_commit("HEAD")
+    if head != commit:
+        raise _disagree(f"the checked-out commit (HEAD) is {(head or 'missing')[:12]} but "
+                        f"CI_COMMIT_SHA is {commit[:12]}", "the checkout is not the commit GitLab "
+                        "ran this pipeline for")
+    source = (env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA") or "").lower()
+    event = event_type(env)
+    if event == "detached":
+        if source and source != commit:
+            raise _disagree(f"CI_MERGE_REQUEST_SOURCE_BRANCH_SHA is {source[:12]} but "
+                            f"CI_COMMIT_SHA is {commit[:12]}", "a detached pipeline runs on the "
+                            "source branch head itself, and that head decides what is checked")
+        return
+    if not source:
+        raise ChangeSetError(f"GitLab CI did not set CI_MERGE_REQUEST_SOURCE_BRANCH_SHA in a "
+                             f"{EVENT_TYPES[event]} pipeline, so the merge request's head is "
+                             "unknown", hint=AGREE_FIX)
+    parents = objects.parents(repo, commit) or ()
+    # A merge train that squashes or rebases makes a one-parent commit that names no source head.
+    if source in parents or (event == "merge_train" and len(parents) == 1):
+        return
+    raise _disagree(f"CI_MERGE_REQUEST_SOURCE_BRANCH_SHA {source[:12]} is not a parent of "
+                    f"CI_COMMIT_SHA {commit[:12]}, the merge commit GitLab made for this "
+                    f"{EVENT_TYPES[event]} pipeline (its parents are "
+                    f"{', '.join(p[:12] for p in parents) or 'none'})",
+                    "the source branch head decides which commits are checked")
+
+
+def _disagree(what: str, why: str) -> ChangeSetError:
+    return ChangeSetError(f"the merge request pipeline's variables disagree with the checkout: "
+                          f"{what} ({why})", hint=AGREE_FIX)
 
 
 # -- branch pipelines --------------------------------------------------------------------------
@@ -196,22 +257,6 @@ def fallback(repo: GitRepo, request: Request, env: Env) -> Context:
     found = local.detect(repo, request)
     return replace(found, kind="gitlab", description=f"GitLab CI {what}, with no merge request "
                    "or branch to compare, so the base follows the local rules")
-
-
-def with_request(context: Context, request: Request) -> Context:
-    """--base and --head win over what GitLab said; the merge request's metadata stays."""
-    if not (request.base or request.head):
-        return context
-    targets = tuple(_override(target, request) for target in context.targets)
-    return replace(context, targets=targets)
-
-
-def _override(target: Target, request: Request) -> Target:
-    if request.head:
-        target = replace(target, head=request.head, head_reason="given with --head")
-    if request.base:
-        target = replace(target, base=request.base, base_reason="given with --base")
-    return target
 
 
 # -- helpers -----------------------------------------------------------------------------------

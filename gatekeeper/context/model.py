@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,13 @@ ZERO_SHAS = ("0" * 40, "0" * 64)
 
 def is_zero(sha: str | None) -> bool:
     return bool(sha) and set(sha or "") == {"0"}
+
+
+def show(value: object, *, quote: bool = True, limit: int = 80) -> str:
+    """A value from outside (a payload, a variable), on one line and cut short, for a message."""
+    text = json.dumps(value, ensure_ascii=True) if quote or not isinstance(value, str) else value
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,9 @@ class Target:
     shallow_fix: str = ""
     """The exact remedy for this context when the merge base cannot be found."""
     staged: bool = False
+    policy_base: str | None = None
+    """Where the policy, and the files it leans on, are read when that is not ``base``: the
+    base the CI context found, when --base narrowed a pull or merge request's range."""
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@ step until the merge base appears, and fails closed with the remedy when it does
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from gatekeeper.changeset import Revisions
 from gatekeeper.context.model import Target
 from gatekeeper.errors import ChangeSetError
@@ -42,6 +44,15 @@ def resolve(repo: GitRepo, target: Target) -> Revisions:
     return Revisions(mode="range", base_ref=target.base, base_sha=base_sha, base_reason=reason,
                      head_ref=target.head, head_sha=head_sha, merge_base=merge_base,
                      head_reason=target.head_reason)
+
+
+def policy_revisions(repo: GitRepo, target: Target, revisions: Revisions) -> Revisions:
+    """The revisions the policy (and the files it leans on) are read with: ``revisions``, with
+    the context's own base in place of one given with --base (``Target.policy_base``)."""
+    if target.policy_base is None or revisions.mode != "range":
+        return revisions
+    sha = _obtain(repo, target, target.policy_base, "policy base", [])
+    return replace(revisions, base_ref=target.policy_base, base_sha=sha)
 
 
 def _obtain(repo: GitRepo, target: Target, rev: str, role: str, notes: list[str]) -> str:

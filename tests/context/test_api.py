@@ -130,8 +130,10 @@ def test_the_github_detector_leaves_a_push_without_a_target(tmp_path: Path) -> N
 
 
 def test_the_gitlab_detector_fills_the_target_of_a_merge_request(tmp_path: Path) -> None:
+    work = make_repo(tmp_path / "work")
+    head = work.commit("the merge request's head")  # CI_COMMIT_SHA must be the checkout
     env = {"GITLAB_CI": "true", "CI_PIPELINE_SOURCE": "merge_request_event",
-           "CI_COMMIT_SHA": SHA, "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
+           "CI_COMMIT_SHA": head, "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
            "CI_MERGE_REQUEST_TARGET_BRANCH_SHA": "b" * 40, "GITLAB_TOKEN": "glpat-x",
            **GITLAB}
     found = detect(tmp_path, env)

@@ -142,14 +142,43 @@ def push_payload(ref: str, before: str, after: str, *, deleted: bool = False) ->
             "pusher": {"name": "octocat"}}
 
 
-def github_env(where: Path, event: str, payload: object) -> dict[str, str]:
-    """The variables GitHub Actions sets for a step, with the payload written to a file."""
+def github_env(where: Path, event: str, payload: object, **variables: str) -> dict[str, str]:
+    """The variables GitHub Actions sets for a step, with the payload written to a file.
+
+    GITHUB_SHA, GITHUB_REF and GITHUB_BASE_REF / GITHUB_HEAD_REF agree with the payload, as
+    the runner's do with the payload GitHub wrote; ``variables`` replace any of them (a pull
+    request's GITHUB_SHA is its head unless given, say as the test merge commit).
+    """
     path = where / f"event-{event}.json"
     path.write_text(payload if isinstance(payload, str) else json.dumps(payload),
                     encoding="utf-8")
     return {"GITHUB_ACTIONS": "true", "CI": "true", "GITHUB_EVENT_NAME": event,
             "GITHUB_EVENT_PATH": str(path), "GITHUB_REPOSITORY": "octo/repo",
-            "GITHUB_WORKSPACE": str(where)}
+            "GITHUB_WORKSPACE": str(where), **runner_variables(event, payload), **variables}
+
+
+def runner_variables(event: str, payload: object) -> dict[str, str]:
+    """The default variables the runner sets for ``event``, read from an honest payload."""
+    def at(path: str) -> str | None:
+        node = payload
+        for key in path.split("."):
+            node = node.get(key) if isinstance(node, dict) else None
+        return str(node) if isinstance(node, (str, int)) and not isinstance(node, bool) else None
+
+    found: dict[str, str | None] = {}
+    if event in ("pull_request", "pull_request_target"):
+        base = at("pull_request.base.ref")
+        found = {"GITHUB_BASE_REF": base, "GITHUB_HEAD_REF": at("pull_request.head.ref")}
+        if event == "pull_request":
+            found |= {"GITHUB_REF": f"refs/pull/{at('pull_request.number')}/merge",
+                      "GITHUB_SHA": at("pull_request.head.sha")}
+        else:  # the base branch's tip, which the payload's base.sha stands for here
+            found |= {"GITHUB_REF": f"refs/heads/{base}", "GITHUB_SHA": at("pull_request.base.sha")}
+    elif event == "push":
+        found = {"GITHUB_REF": at("ref"), "GITHUB_SHA": at("after")}
+    elif event == "merge_group":
+        found = {"GITHUB_REF": at("merge_group.head_ref"), "GITHUB_SHA": at("merge_group.head_sha")}
+    return {name: value for name, value in found.items() if value is not None}
 
 
 def detect_and_resolve(work: Repo, env: dict[str, str],
@@ -165,7 +194,8 @@ def detect_and_resolve(work: Repo, env: dict[str, str],
 def test_pull_request_compares_the_head_with_the_target_branch_tip(origin: Origin,
                                                                    tmp_path: Path) -> None:
     work = checkout(origin.url, tmp_path / "work", origin.merge, "refs/remotes/pull/7/merge")
-    env = github_env(tmp_path, "pull_request", opened(origin, labels=("small", "ui")))
+    env = github_env(tmp_path, "pull_request", opened(origin, labels=("small", "ui")),
+                     GITHUB_SHA=origin.merge)
     found, [revisions] = detect_and_resolve(work, env)
     assert found.kind == "github" and found.review
     assert found.description == "GitHub Actions pull_request #7"
@@ -281,11 +311,31 @@ def test_other_events_use_the_local_rules_and_say_so(origin: Origin, tmp_path: P
     assert revisions.merge_base == origin.opened_at
 
 
-def test_explicit_revisions_win_over_the_event(origin: Origin, tmp_path: Path) -> None:
+def test_explicit_revisions_narrow_the_event_and_keep_its_trust(origin: Origin,
+                                                                tmp_path: Path) -> None:
+    work = checkout(origin.url, tmp_path / "work", origin.merge, "refs/remotes/pull/7/merge")
+    env = github_env(tmp_path, "pull_request", opened(origin, labels=("ui",)),
+                     GITHUB_SHA=origin.merge)
+    request = Request(base=origin.fork, head=origin.feature)
+    found, [revisions] = detect_and_resolve(work, env, request)
+    assert (found.kind, found.review, found.meta.labels, found.meta.number) == (
+        "github", True, ("ui",), 7)
+    assert found.api is not None and found.api.number == 7
+    assert found.description == ("GitHub Actions pull_request #7 (base given with --base and "
+                                 "head given with --head, overriding the event's)")
+    [target] = found.targets
+    assert target.policy_base == "refs/remotes/origin/main"
+    assert revisions.base_reason.startswith("given with --base, in place of the event's: tip of "
+                                            "origin/main")
+    assert "the policy is still read from that one" in revisions.base_reason
+    assert (revisions.base_sha, revisions.merge_base) == (origin.fork, origin.fork)
+
+
+def test_explicit_revisions_do_not_skip_the_payload_check(origin: Origin, tmp_path: Path) -> None:
     work = checkout(origin.url, tmp_path / "work", origin.merge, "refs/remotes/pull/7/merge")
     env = github_env(tmp_path, "pull_request", "not even json")
-    found, [revisions] = detect_and_resolve(work, env, Request(base="HEAD", ci="github"))
-    assert revisions.base_reason.startswith("given with --base") and found.targets[0].fetch == ()
+    with pytest.raises(ChangeSetError, match="not valid JSON"):
+        detect_and_resolve(work, env, Request(base="HEAD", ci="github"))
 
 
 def test_the_cli_reports_a_pull_request(origin: Origin, tmp_path: Path) -> None:
