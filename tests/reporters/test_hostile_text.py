@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import Repo, make_repo, run_cli
 from tests.context.test_github import checkout, github_env, pr_payload
 
-GITLAB_COVERAGE = r"coverage: patch \d+\.\d+%[^\t\n]*\t"
+GITLAB_COVERAGE = r"coverage: patch (\d+\.\d+)%[^\t\n]*\t"
 """The coverage regex the GitLab job should use: only gatekeeper's own line holds a tab (and
 the match cannot run on from an earlier line, where a tool reads the log as one text)."""
 OLD_GITLAB_COVERAGE = r"coverage: patch (\d+\.\d+)%"
