@@ -6,15 +6,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from gatekeeper.syntax import comment_leaders
+
 if TYPE_CHECKING:
     from gatekeeper.diffparse import PatchFile
 
 MAX_COMMENT_CHARS = 240
 """An added comment line is kept up to this many characters."""
 _COMMENT_BYTES = 4 * MAX_COMMENT_CHARS
-# Comment leaders at the start of a line; a comment after code starts with " #", "//",
-# "/*" or "<!--" (see keep_comment).
-_LEADERS = (b"#", b"//", b"/*", b"*", b"<!--", b"--", b";", b"%", b"'", b'"""')
+# Comment leaders at the start of a line, from the one table of comment syntax; a comment
+# after code starts with " #", "//", "/*" or "<!--" (see keep_comment).
+_LEADERS = tuple(leader.encode() for leader in comment_leaders())
 
 # The sieve, a cheap first test that the diff parser runs inline on every added line (a call
 # per line would cost more than the test): the first byte after "+" and indentation is in

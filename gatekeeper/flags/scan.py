@@ -3,6 +3,11 @@
 The scan is pure: it reads ``(path, line number, text)`` triples, added or removed lines of a
 diff, and returns one FlagRef per call site. A line is looked at closely only when it holds a
 keyword of a pattern of its file's language, so most lines cost one regex search.
+
+A reference in a comment guards nothing, so comments are blanked first, by each language's
+syntax (``gatekeeper.syntax``). A preset's call form counts only where it starts in code, never
+inside a string literal (a log message that names the call); a policy's own pattern may match
+in strings, as it knows how its code is written.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from typing import Any
 
 from gatekeeper.flags.custom import CustomPattern
 from gatekeeper.flags.presets import Preset, builtin_presets, extension_of, language_of
+from gatekeeper.lexer import Lexed
+from gatekeeper.lexfile import lex_lines
 
 Line = tuple[str, int, str]
 """A line of a file: its path, its 1-based number, its text without the line break."""
@@ -43,6 +50,8 @@ class _Rule:
     regex: re.Pattern[str]
     keywords: tuple[str, ...]
     groups: tuple[str, ...]
+    in_strings: bool = False
+    """Whether a match may start inside a string literal (custom patterns only)."""
 
 
 def _trie(words: Iterable[str]) -> str:
@@ -130,7 +139,7 @@ class Scanner:
     def _table(self, extension: str) -> _Table:
         table = self._tables.get(extension)
         if table is None:
-            rules = [_Rule(c.name, None, c.regex, c.keywords, c.groups)
+            rules = [_Rule(c.name, None, c.regex, c.keywords, c.groups, in_strings=True)
                      for c in self.custom if c.applies_to(extension)]
             for preset in self.presets:
                 lang = preset.rules_for(extension)
@@ -143,19 +152,31 @@ class Scanner:
     def scan(self, lines: Iterable[Line]) -> tuple[FlagRef, ...]:
         """Every flag reference in ``lines``, in their order; one per call site."""
         items: Sequence[Line] = lines if isinstance(lines, Sequence) else list(lines)
-        found: list[FlagRef] = []
         tables: dict[str, tuple[_Table, str]] = {}
-        for index, (path, number, text) in enumerate(items):
+        candidates: list[int] = []
+        for index, (path, _number, text) in enumerate(items):
             known = tables.get(path)
             if known is None:
                 known = tables[path] = (self._table(extension_of(path)), language_of(path))
-            table, language = known
-            rules = table.wanted(text)
+            if known[0].wanted(text):
+                candidates.append(index)
+        # Only lines with a keyword, and the lines a call on them may run on to, are lexed in
+        # full; the others are read only for what they leave open.
+        code = lex_lines(items, extension_of,
+                         {i + ahead for i in candidates for ahead in range(WINDOW + 1)})
+        found: list[FlagRef] = []
+        for index in candidates:
+            path, number, _text = items[index]
+            table, language = tables[path]
+            lexed = code[index]
+            assert lexed is not None  # every candidate is wanted
+            rules = table.wanted(lexed.text)
             if rules:
-                found += self._line(rules, path, number, language, _window(items, index))
+                found += self._line(rules, path, number, language, lexed,
+                                    _window(items, code, index))
         return tuple(found)
 
-    def _line(self, rules: list[_Rule], path: str, number: int, language: str,
+    def _line(self, rules: list[_Rule], path: str, number: int, language: str, code: Lexed,
               text: tuple[str, int]) -> list[FlagRef]:
         window, own = text
         candidates: list[tuple[bool, int, int, int, list[FlagRef]]] = []
@@ -164,7 +185,7 @@ class Scanner:
                 start, end = match.span()
                 if start >= own:
                     break
-                if end > start:
+                if end > start and (rule.in_strings or not code.in_string(start)):
                     refs = [FlagRef(path, number, key, rule.origin, rule.language or language)
                             for key in _keys_of(match, rule.groups)]
                     unknown = all(ref.key is None for ref in refs)
@@ -178,13 +199,15 @@ class Scanner:
         return [ref for _, _, refs in sorted(taken, key=lambda t: t[0]) for ref in refs]
 
 
-def _window(items: Sequence[Line], index: int) -> tuple[str, int]:
-    """The text to search for calls that start on line ``index``, and that line's length.
+def _window(items: Sequence[Line], code: list[Lexed | None], index: int) -> tuple[str, int]:
+    """The text to search for calls that start on line ``index``, and that line's length,
+    comments blanked.
 
     A line ending inside an open call is read with the next few lines of the same file, when
     they follow it directly, so that a key written on the next line is still found.
     """
     path, number, text = items[index]
+    text = (code[index] or Lexed(text)).text
     if not text.rstrip().endswith(_OPENERS):
         return text, len(text)
     parts = [text]
@@ -192,7 +215,7 @@ def _window(items: Sequence[Line], index: int) -> tuple[str, int]:
         next_path, next_number, next_text = items[ahead]
         if next_path != path or next_number != number + len(parts):
             break
-        parts.append(next_text.strip())
+        parts.append((code[ahead] or Lexed(next_text)).text.strip())
     return " ".join(parts), len(text)
 
 
