@@ -125,7 +125,8 @@ def ai_lines(ai: AiFacts | None) -> list[str]:
     lines = []
     if ai.assisted:
         strength = ai.strength.value if ai.strength else ""
-        text = f"{strength} ({', '.join(ai.tools)}); {len(ai.evidence)} pieces of evidence"
+        pieces = "piece" if len(ai.evidence) == 1 else "pieces"
+        text = f"{strength} ({', '.join(ai.tools)}); {len(ai.evidence)} {pieces} of evidence"
         if ai.commits:
             text += f", in {ai.commits_with_evidence} of {ai.commits} commits"
         lines.append(text)

@@ -112,6 +112,27 @@ def _undeclared(evidence: tuple[Evidence, ...], facts: Facts, config: Config
     return missing
 
 
+def _pieces(count: int) -> str:
+    return f"{count} piece" + ("s" * (count != 1))
+
+
+def _nothing_to_declare(gathered: tuple[Evidence, ...], config: Config) -> str:
+    """Why no evidence needs declaring. The report's header shows every piece the detectors
+    found, so when there are some, say what they are and why none of them counts here."""
+    wanted = f"{config.min_strength.value} or stronger"
+    if config.sources is not None:
+        wanted += f" from {', '.join(config.sources)}"
+    if not gathered:
+        return f"no AI evidence {wanted}"
+    strengths = {e.strength for e in gathered}
+    strongest = min(strengths, key=lambda s: s.rank).value
+    if len(strengths) > 1:
+        strongest = f"the strongest {strongest}"
+    sources = ", ".join(sorted({e.source for e in gathered}))
+    return (f"nothing to declare: {_pieces(len(gathered))} of AI evidence ({strongest}, "
+            f"from {sources}), none of it {wanted}")
+
+
 def _remediation(missing: list[Evidence], config: Config) -> str:
     fixes = []
     if config.trailers:
@@ -137,10 +158,10 @@ def evaluate(config: Config, facts: Facts) -> Finding:
         "declaration": _declaration(config)}
     check = Check("undeclared AI evidence", len(missing), 0)
     if not evidence:
-        return Finding(True, f"no AI evidence {config.min_strength.value} or stronger",
-                       checks=(check,), values=values)
+        return Finding(True, _nothing_to_declare(gathered, config), checks=(check,),
+                       values=values)
     if not missing:
-        return Finding(True, f"{len(evidence)} pieces of AI evidence, declared with "
+        return Finding(True, f"{_pieces(len(evidence))} of AI evidence, declared with "
                        f"{_declaration(config)}", checks=(check,), values=values,
                        evidence=evidence)
     listed = "; ".join(describe(e) for e in missing[:SHOWN])

@@ -3,9 +3,14 @@
 The rule is triggered when a touched path matches `paths` and neither `exclude` nor `require`
 matches it; it then passes only if some touched path matches `require`, and fails otherwise,
 listing the files that triggered it. Paths that match `require` are companions and never
-trigger, so a change made only of companions passes. A path counts as touched as it does for
-`forbidden-paths`: added, edited, deleted, mode changed, or renamed or copied to or from it,
-whatever its class. When nothing triggers the rule, it passes and says so.
+trigger, so a change made only of companions passes. A path triggers when it is touched as it
+is for `forbidden-paths`: added, edited, deleted, mode changed, or renamed or copied to or from
+it, whatever its class. When nothing triggers the rule, it passes and says so.
+
+A companion counts only where the change leaves it in place: added, edited, mode changed, or
+the new path of a rename or copy. Deleting a companion, or renaming it away, is not changing
+it: it counts only with `allow_deleted: true`, and the message then says it was deleted. The
+source of a copy never counts, as copying a file leaves it as it was.
 
 Fields:
 
@@ -13,6 +18,8 @@ Fields:
 - `require` (required): globs of the companions; one touched path matching any of them is
   enough.
 - `exclude`: globs of touched paths that never trigger the rule.
+- `allow_deleted`: whether deleting a companion (or renaming it away) satisfies the rule
+  (default false).
 
 All three are gitignore-style glob lists, where a later `!pattern` takes paths an earlier glob
 in the same list matched back out; a single glob may be written without the list. To let a
@@ -39,11 +46,13 @@ Template variables: `{triggered}` (the paths that triggered the rule, comma-sepa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from gatekeeper.facts import Facts
+from gatekeeper.changeset import FileStatus
+from gatekeeper.facts import Facts, FileFacts
 from gatekeeper.globs import PathSet
 from gatekeeper.rules.base import Finding, RuleConfig, shares
 from gatekeeper.rules.forbidden_paths import Globs, hits, listed, sample
@@ -66,6 +75,31 @@ class Config(RuleConfig):
         "touched path must match one of them.")
     exclude: Globs = Field(
         default_factory=list, description="Globs of touched paths that never trigger the rule.")
+    allow_deleted: bool = Field(
+        False, description="Whether deleting a companion, or renaming it away, satisfies the "
+        "rule.")
+
+
+def _companions(files: Iterable[FileFacts],
+                companion: PathSet) -> tuple[list[str], list[tuple[str, str]]]:
+    """The companion paths the change leaves in place, and those it deletes or renames away
+    (each with what became of it).
+
+    A copy's source is in neither: copying a file leaves it as it was.
+    """
+    kept: list[str] = []
+    removed: list[tuple[str, str]] = []
+    for f in files:
+        status, old = f.change.status, f.change.old_path
+        if status is FileStatus.DELETED:
+            if companion.matches(f.path):
+                removed.append((f.path, "deleted"))
+            continue
+        if companion.matches(f.path):
+            kept.append(f.path)
+        elif status is FileStatus.RENAMED and old and companion.matches(old):
+            removed.append((old, f"renamed to {f.path}"))
+    return kept, removed
 
 
 def evaluate(config: Config, facts: Facts) -> Finding:
@@ -84,13 +118,18 @@ def evaluate(config: Config, facts: Facts) -> Finding:
     if not found:
         return Finding(True, f"nothing matched the trigger {', '.join(config.paths)}",
                        values=values)
-    companions = [path for _, path in hits(facts.files, companion.matches)]
+    kept, removed = _companions(facts.files, companion)
+    gone = [f"{path} ({fate})" for path, fate in removed]
+    companions = kept + gone if config.allow_deleted else kept
     if companions:
         return Finding(True, f"{text} changed along with {sample(companions)}",
                        files=shares(f for f, _ in found), values=values)
+    # Say why a deleted companion did not count, so the author does not think it was missed.
+    uncounted = (f"; {sample(gone)} does not count, as deleting a companion is not changing "
+                 "it (allow_deleted is false)" if gone else "")
     return Finding(
         passed=False,
-        message=f"{text} changed, but nothing matching {required} did",
+        message=f"{text} changed, but nothing matching {required} did{uncounted}",
         remediation=f"also change one of: {required}",
         files=shares(f for f, _ in found),
         values=values,

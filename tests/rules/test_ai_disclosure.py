@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from gatekeeper.facts import Facts
 from gatekeeper.rules.ai_disclosure import Config
 from gatekeeper.verdict import RuleResult, Status
 from tests.builders import change, commit, facts_of, judge, with_ai
+from tests.conftest import make_repo, run_cli
 
 CLAUDE = {"Co-authored-by": "Claude <noreply@anthropic.com>"}
 DECLARED = {"Assisted-by": "Claude:claude-opus-4-5"}
@@ -124,3 +126,39 @@ def test_the_message_template_can_use_the_counts() -> None:
 def test_bad_configs_are_refused(fields: dict[str, Any], error: str) -> None:
     with pytest.raises(ValidationError, match=error):
         Config.model_validate({"id": "r", **rule(**fields)})
+
+
+def test_evidence_too_weak_or_from_other_sources_is_named_never_called_none() -> None:
+    found = facts(commit(1, trailers=CLAUDE))
+    weaker = run(rule(min_strength="agent-authored"), found)
+    assert weaker.status is Status.PASS
+    assert "no AI evidence" not in weaker.message
+    assert weaker.message == ("nothing to declare: 1 piece of AI evidence (co-authored, from "
+                              "trailer), none of it agent-authored or stronger")
+    elsewhere = run(rule(sources=["comment", "note"]), found)
+    assert elsewhere.message == ("nothing to declare: 1 piece of AI evidence (co-authored, "
+                                 "from trailer), none of it assisted or stronger from comment, "
+                                 "note")
+
+
+def test_one_declared_piece_is_one_piece() -> None:
+    result = run(rule(), facts(commit(1, trailers=DECLARED)))
+    assert result.message == "1 piece of AI evidence, declared with the `Assisted-by:` trailer"
+
+
+def test_the_report_never_says_no_evidence_under_a_header_that_shows_some(
+        tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    repo.write("README.md", "hi\n")
+    repo.write(".gatekeeper.yml", "version: 1\nrules:\n  - id: disclose\n"
+               "    kind: ai-disclosure\n    trailers: [Assisted-by]\n"
+               "    min_strength: agent-authored\n")
+    base = repo.commit("base")
+    repo.write("src/app.py", "print('hi')\n")
+    repo.commit("add app\n\nCo-authored-by: Claude <noreply@anthropic.com>")
+    result = run_cli("check", "--base", base, cwd=repo.path)
+    assert result.code == 0, result.stdout + result.stderr
+    assert "ai:       co-authored (claude-code)" in result.stdout
+    assert "no AI evidence" not in result.stdout
+    assert "nothing to declare: 1 piece of AI evidence (co-authored, from trailer)" \
+        in result.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from pydantic import ValidationError
 from gatekeeper.changeset import FileStatus
 from gatekeeper.verdict import Status
 from tests.builders import change, facts_of, judge
+from tests.conftest import make_repo, run_cli
 
 
 def rule(**extra: object) -> dict[str, Any]:
@@ -135,3 +137,50 @@ def test_require_is_required() -> None:
     del config["require"]
     with pytest.raises(ValidationError, match="require"):
         judge(config, facts_of(MIGRATION))
+
+
+CHANGELOG = {"kind": "companion-change", "paths": "src/**", "require": "CHANGELOG.md"}
+
+
+def test_deleting_the_companion_is_not_changing_it() -> None:
+    gone = change("CHANGELOG.md", 0, 40, FileStatus.DELETED)
+    result = judge(CHANGELOG, facts_of(change("src/app.py"), gone))
+    assert result.status is Status.FAIL
+    assert result.message == ("src/app.py changed, but nothing matching CHANGELOG.md did; "
+                              "CHANGELOG.md (deleted) does not count, as deleting a companion "
+                              "is not changing it (allow_deleted is false)")
+    allowed = judge({**CHANGELOG, "allow_deleted": True}, facts_of(change("src/app.py"), gone))
+    assert allowed.status is Status.PASS
+    assert allowed.message == "src/app.py changed along with CHANGELOG.md (deleted)"
+
+
+def test_renaming_the_companion_away_counts_as_deleting_it_and_a_copy_source_never_counts(
+) -> None:
+    away = change("docs/OLD-CHANGELOG.md", 0, 0, FileStatus.RENAMED, "CHANGELOG.md")
+    result = judge(CHANGELOG, facts_of(change("src/app.py"), away))
+    assert result.status is Status.FAIL
+    assert "CHANGELOG.md (renamed to docs/OLD-CHANGELOG.md) does not count" in result.message
+    allowed = judge({**CHANGELOG, "allow_deleted": True}, facts_of(change("src/app.py"), away))
+    assert allowed.status is Status.PASS
+    copied = change("docs/CHANGELOG-copy.md", 0, 0, FileStatus.COPIED, "CHANGELOG.md")
+    for config in (CHANGELOG, {**CHANGELOG, "allow_deleted": True}):
+        assert judge(config, facts_of(change("src/app.py"), copied)).status is Status.FAIL
+    moved_in = change("CHANGELOG.md", 3, 0, FileStatus.RENAMED, "HISTORY.md")
+    assert judge(CHANGELOG, facts_of(change("src/app.py"), moved_in)).status is Status.PASS
+
+
+def test_a_branch_that_deletes_the_changelog_fails_through_the_cli(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    repo.write("CHANGELOG.md", "# Changes\n\n- first release\n")
+    repo.write("src/app.py", "print('v1')\n")
+    repo.write(".gatekeeper.yml", "version: 1\nrules:\n  - id: changelog\n"
+               "    kind: companion-change\n    paths: src/**\n    require: CHANGELOG.md\n")
+    base = repo.commit("base")
+    repo.write("src/app.py", "print('v2')\n")
+    (repo.path / "CHANGELOG.md").unlink()
+    repo.commit("v2, and no more changelog")
+    result = run_cli("check", "--base", base, cwd=repo.path)
+    assert result.code == 1, result.stdout + result.stderr
+    assert "changed along with" not in result.stdout
+    assert "nothing matching CHANGELOG.md did; CHANGELOG.md (deleted) does not count" \
+        in result.stdout
