@@ -184,5 +184,10 @@ class Verdict:
     def nothing_to_check(self) -> bool:
         return self.facts.empty
 
+    @property
+    def no_rules(self) -> bool:
+        """The policy has no rules (it set ``allow_no_rules``): nothing was checked."""
+        return not self.results
+
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status is status)

@@ -91,6 +91,7 @@ def policy_file(tmp_path: Path, text: str) -> ComposedPolicy:
 
 
 OWNED = """\
+allow_no_rules: true  # review tiers alone
 review:
   tiers:
     - {name: light}

@@ -6,7 +6,8 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from gatekeeper.changeset import ChangeSet
+from gatekeeper.changeset import ChangeSet, FileStatus
+from gatekeeper.coverage import committed
 from gatekeeper.coverage.merge import merge
 from gatekeeper.coverage.model import Report
 from gatekeeper.coverage.patch import CoverageFacts, build
@@ -27,6 +28,8 @@ class Reports:
 
     head: tuple[Report, ...] = ()
     base: tuple[Report, ...] = ()
+    paths: tuple[str, ...] = ()
+    """The files they were read from, head's then base's, as given."""
 
     @property
     def given(self) -> bool:
@@ -44,7 +47,8 @@ def read(head: Sequence[str], base: Sequence[str]) -> Reports:
 
         raise UsageError("--coverage-base needs --coverage: a base total alone measures "
                          "nothing", hint="also pass the head's report with --coverage FILE")
-    return Reports(tuple(readers.load(p) for p in head), tuple(readers.load(p) for p in base))
+    return Reports(tuple(readers.load(p) for p in head), tuple(readers.load(p) for p in base),
+                   (*head, *base))
 
 
 def coverage_rules(policy: ComposedPolicy) -> list[str]:
@@ -63,7 +67,7 @@ def worktree_files(root: str) -> list[str]:
 
 def gather(reports: Reports, policy: ComposedPolicy, changeset: ChangeSet,
            repo_files: Iterable[str], repo_root: str | None,
-           line_counts: LineCounter, context: str = "local"
+           line_counts: LineCounter, context: str = "local", *, tracked: bool = True
            ) -> tuple[CoverageFacts | None, tuple[str, ...]]:
     """The coverage facts of the change (None without reports), and notes for the verdict.
 
@@ -71,13 +75,21 @@ def gather(reports: Reports, policy: ComposedPolicy, changeset: ChangeSet,
     report, or when the reports do not fit the change, unless the policy lets that pass.
     A hook has no reports to give, so there a missing report leaves the coverage rules
     not applicable (which they report) instead of blocking every push.
+
+    ``repo_files`` are the files of the commit checked (``tracked``), and a report among them
+    is refused (exit 2) unless the policy allows committed reports; for a diff read from a
+    file they are every file on disk, which tells nothing about what is committed.
     """
     settings = policy.coverage
     if not reports.given:
         if context not in HOOKS:
             _missing(policy, changeset)
         return None, ()
-    files = {*repo_files, *(c.path for c in changeset.files)}
+    head_files = set(repo_files)
+    if tracked and repo_root is not None and not settings.allow_committed_reports:
+        staged = (c.path for c in changeset.files if c.status is not FileStatus.DELETED)
+        committed.refuse(reports.paths, repo_root, {*head_files, *staged})
+    files = {*head_files, *(c.path for c in changeset.files)}
     mapper = PathMapper(files, repo_root=repo_root, source_roots=settings.source_roots,
                         strip_prefixes=settings.strip_prefixes)
     head = merge(reports.head, mapper)

@@ -49,6 +49,11 @@ class _State:
     codeowners: dict[str, object] = field(default_factory=dict)
     disabled_markers: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    allow_no_rules: bool = False
+    last_disable: tuple[str, int | None, int | None] | None = None
+    """Where the last ``disable`` was written, to point at when it leaves no rule."""
+    top: tuple[str, int | None, int | None] = ("", None, None)
+    """The file composed last (the one named) and where its ``rules`` are, or line 1."""
 
 
 def builtin_packs() -> list[str]:
@@ -96,15 +101,29 @@ def _target(entry: str, parent: _File, walk: Walk, index: int) -> _File:
                           line=line, column=column)
     key = parent.source.join(parent.key, entry)
     display = os.path.normpath(os.path.join(os.path.dirname(parent.display), entry))
-    if key is None or parent.source.read(key) is None:
+    try:
+        found = None if key is None else parent.source.read(key)
+    except OSError as exc:
+        raise _unreadable(display, exc) from None
+    if key is None or found is None:
         raise PolicyError(f"extends: cannot find {entry!r}", file=walk.filename, line=line,
                           column=column, hint="give a path relative to this file, or a "
                           f"built-in pack such as {BUILTIN_PREFIX}recommended")
     return _File(parent.source, key, display)
 
 
+def _unreadable(display: str, exc: OSError) -> PolicyError:
+    """A policy file that is there but cannot be read, with the system's reason."""
+    hint = ("give the user gatekeeper runs as read access to it"
+            if isinstance(exc, PermissionError) else "check the file and the disk")
+    return PolicyError(f"cannot read policy: {exc.strerror or exc}", file=display, hint=hint)
+
+
 def _visit(file: _File, stack: list[tuple[tuple[str, str], str]], state: _State) -> None:
-    raw = file.source.read(file.key)
+    try:
+        raw = file.source.read(file.key)
+    except OSError as exc:
+        raise _unreadable(file.display, exc) from None
     if raw is None:
         raise PolicyError("cannot read policy: no such file", file=file.display,
                           hint="check the path given with --policy")
@@ -126,7 +145,17 @@ def _visit(file: _File, stack: list[tuple[tuple[str, str], str]], state: _State)
     state.files.append(file.display)
 
 
+def _track_emptiness(policy: Policy, walk: Walk, state: _State) -> None:
+    """Remember what a policy left without rules points at, and whether it opted in."""
+    if policy.disable:
+        state.last_disable = (walk.filename, *_where(walk, "disable"))
+    state.top = (walk.filename, *walk.keys.get(("rules",), (1, 1)))
+    if "allow_no_rules" in policy.model_fields_set:
+        state.allow_no_rules = policy.allow_no_rules
+
+
 def _apply(policy: Policy, walk: Walk, state: _State) -> None:
+    _track_emptiness(policy, walk, state)
     for index, rule_id in enumerate(policy.disable):
         if rule_id not in state.rules:
             line, column = _where(walk, "disable", index)
@@ -206,15 +235,35 @@ def _review(state: _State) -> ReviewSettings:
     return review
 
 
+def _refuse_no_rules(state: _State, review: ReviewSettings) -> None:
+    """A policy left with no rules would pass every change having checked nothing: unless it
+    says that is what it wants, it is a mistake (a typo in a path, a disable too many).
+    Enforced approvals are a check of their own (a ``review-approvals`` result that fails)."""
+    if state.rules or state.allow_no_rules or review.approvals.enforce:
+        return
+    hint = ("add rules or extend a pack such as gatekeeper:recommended; to check nothing on "
+            "purpose, set allow_no_rules: true")
+    if state.disabled and state.last_disable is not None:
+        file, line, column = state.last_disable
+        raise PolicyError("every rule is disabled, so the policy would check nothing",
+                          file=file, line=line, column=column, hint=hint)
+    file, line, column = state.top
+    raise PolicyError("the policy has no rules, so it would check nothing", file=file,
+                      line=line, column=column, hint=hint)
+
+
 def compose(path: Path, display: str, source: Source | None = None) -> ComposedPolicy:
     """Load ``path`` and everything it extends; later files win, rule by rule.
 
     ``source`` says where to read from: the file system (default) or a commit's tree, where
-    ``path`` is relative to the repository root.
+    ``path`` is relative to the repository root. A result without rules (and without
+    enforced approvals) is an error unless the policy sets ``allow_no_rules``.
     """
     state = _State()
     where = source or BUILTIN
     _visit(_File(where, where.key(path), display), [], state)
+    review = _review(state)
+    _refuse_no_rules(state, review)
     exceptions = tuple(e for e in state.exceptions if e.rule in state.rules)
     return ComposedPolicy(
         rules=tuple(state.rules.values()),
@@ -223,7 +272,8 @@ def compose(path: Path, display: str, source: Source | None = None) -> ComposedP
         files=tuple(state.files),
         coverage=CoverageSettings.model_validate(state.coverage),
         ai=_ai(state),
-        review=_review(state),
+        review=review,
         flags=FlagSettings.model_validate(state.flags),
         codeowners=CodeOwnersSettings.model_validate(state.codeowners),
+        allow_no_rules=state.allow_no_rules,
     )

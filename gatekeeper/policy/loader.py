@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -108,7 +109,7 @@ def resolve_in_repo(explicit: str | None, repo: GitRepo, revisions: Revisions,
     if rev is None:
         raise PolicyError(f"there is no {wanted} commit to read the policy from",
                           file=explicit or POLICY_FILENAME, hint="use --policy-source worktree")
-    tree = TreeSource(wanted, rev, repo.read_blob)
+    tree = TreeSource(wanted, rev, repo.read_blob, repo.entry_mode)
     where = f"the {wanted} commit {rev[:12]}"
     name = _in_repo(explicit, root) if explicit is not None else POLICY_FILENAME
     if explicit is None and tree.read(name) is None:
@@ -120,8 +121,20 @@ def resolve_in_repo(explicit: str | None, repo: GitRepo, revisions: Revisions,
 
 
 def _in_repo(explicit: str, root: Path) -> str:
-    try:
-        return Path(explicit).resolve().relative_to(root.resolve()).as_posix()
-    except (ValueError, OSError):
-        raise PolicyError("a policy read from a commit must be inside the repository",
-                          file=explicit, hint="use --policy-source worktree") from None
+    """``explicit`` as a repository path, found lexically: ``..`` is folded as written and no
+    symlink of the work tree is followed, since a change decides what those point at.
+
+    Folders above the repository are the runner's, so the root may be reached through a link
+    (``/tmp`` on macOS): the first ancestor that is the root starts the repository path.
+    """
+    absolute = Path(os.path.normpath(os.path.join(os.getcwd(), explicit)))
+    for ancestor in reversed(absolute.parents):
+        try:
+            if not os.path.samefile(ancestor, root):
+                continue
+        except OSError:  # a folder that does not exist is not the root
+            continue
+        return absolute.relative_to(ancestor).as_posix()
+    raise PolicyError("a policy read from a commit must be inside the repository",
+                      file=explicit, hint="name a file under the repository root, or use "
+                      "--policy-source worktree")

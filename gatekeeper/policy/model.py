@@ -49,6 +49,10 @@ class CoverageSettings(BaseModel):
     missing_report: Literal["error", "skip"] = Field(
         "error", description="What happens when the policy has coverage rules but no report "
         "was given: error exits 3; skip reports the rules as not applicable.")
+    allow_committed_reports: bool = Field(
+        False, description="Accept coverage reports that are tracked files of the commit "
+        "checked. Without it such a report stops the run (exit 2): a change could commit the "
+        "coverage it claims.")
 
 
 class PolicyException(BaseModel):
@@ -115,6 +119,10 @@ class Policy(BaseModel):
     rules: RuleList = Field(
         default_factory=list, description="The rules to evaluate, in order."
     )
+    allow_no_rules: bool = Field(
+        False, description="Accept a policy that ends up with no rules (none written, or all "
+        "disabled); without it such a policy is an error, so a gate never passes having "
+        "checked nothing by mistake.")
     exceptions: list[PolicyException] = Field(
         default_factory=list, description="Time-limited exceptions to rules, with reasons.")
 
@@ -160,6 +168,8 @@ class ComposedPolicy:
     flags: FlagSettings = field(default_factory=lambda: FlagSettings.model_validate({}))
     codeowners: CodeOwnersSettings = field(
         default_factory=lambda: CodeOwnersSettings.model_validate({}))
+    allow_no_rules: bool = False
+    """The policy has no rules on purpose: a run checks nothing and must say so."""
 
     def class_specs(self) -> dict[str, ClassSpec]:
         return self.classification

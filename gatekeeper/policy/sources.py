@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from gatekeeper.errors import PolicyError
+
+MAX_LINKS = 8
+"""Symlinks followed to reach one policy file in a commit; a longer chain is refused."""
+SYMLINK = "120000"
+BLOBS = ("100644", "100755")
 
 
 class FileSource:
@@ -17,10 +25,16 @@ class FileSource:
         return str(path.resolve())
 
     def read(self, key: str) -> bytes | None:
+        """The file's bytes, or None when there is no such file. A file that is there but
+        cannot be read (permission denied, an I/O error) raises OSError: it is not missing."""
         try:
             return Path(key).read_bytes()
-        except (OSError, ValueError):  # missing, a folder, a name too long, a NUL byte
-            return None
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError, ValueError):
+            return None  # missing, a folder, a NUL byte
+        except OSError as exc:
+            if exc.errno == errno.ENAMETOOLONG:
+                return None
+            raise
 
     def join(self, parent: str, entry: str) -> str | None:
         try:
@@ -31,19 +45,66 @@ class FileSource:
 
 @dataclass(frozen=True)
 class TreeSource:
-    """Policy files in a commit; keys are repository-relative paths. ``read_blob`` comes from
-    the git layer, so this module never runs git itself."""
+    """Policy files in a commit; keys are repository-relative paths. ``read_blob`` and
+    ``entry_mode`` come from the git layer, so this module never runs git itself.
+
+    A symlink is followed as the commit records it (a symlink blob naming another path of the
+    same tree), never through the work tree, where a change could point it anywhere.
+    """
 
     label: str
     """``base`` or ``head``: shown in the report as where the policy came from."""
     rev: str
     read_blob: Callable[[str, str], bytes | None]
+    entry_mode: Callable[[str, str], str | None]
+    """The git mode of a path in a commit (``100644``, ``120000``, ...), None if absent."""
 
     def key(self, path: Path) -> str:
         return posixpath.normpath(path.as_posix()).lstrip("/")
 
     def read(self, key: str) -> bytes | None:
-        return self.read_blob(self.rev, key)
+        path = self.resolve(key)
+        return None if path is None else self.read_blob(self.rev, path)
+
+    def resolve(self, key: str) -> str | None:
+        """The path of the file ``key`` names once the tree's symlinks are followed; None
+        when the commit has no such file. A symlink that leaves the tree, dangles or leads
+        through more than ``MAX_LINKS`` links is a ``PolicyError``."""
+        if self.entry_mode(self.rev, key) in BLOBS:  # no symlink on the way: the usual case
+            return key
+        pending, done, hops = key.split("/"), list[str](), 0
+        while pending:
+            name = pending.pop(0)
+            if name in ("", "."):
+                continue
+            if name == "..":
+                if not done:
+                    raise self._link_error(key, "leads out of the repository")
+                done.pop()
+                continue
+            path = "/".join([*done, name])
+            mode = self.entry_mode(self.rev, path)
+            if mode is None:
+                if hops:
+                    raise self._link_error(key, f"leads to {path}, which the commit lacks")
+                return None
+            if mode != SYMLINK:
+                done.append(name)
+                continue
+            hops += 1
+            if hops > MAX_LINKS:
+                raise self._link_error(key, f"leads through more than {MAX_LINKS} symlinks")
+            target = (self.read_blob(self.rev, path) or b"").decode("utf-8", "replace")
+            if target.startswith("/"):
+                raise self._link_error(key, "leads out of the repository")
+            pending = target.split("/") + pending
+        final = "/".join(done)
+        return final if done and self.entry_mode(self.rev, final) in BLOBS else None
+
+    def _link_error(self, key: str, problem: str) -> PolicyError:
+        return PolicyError(f"a symlink in the {self.label} commit {self.rev[:12]} {problem}",
+                           file=key, hint="point the symlink at a policy file inside the "
+                           "repository, or name that file itself")
 
     def join(self, parent: str, entry: str) -> str | None:
         joined = posixpath.normpath(posixpath.join(posixpath.dirname(parent), entry))

@@ -33,9 +33,14 @@ def _change_line(facts: Facts) -> str:
     return text
 
 
+NOTHING_CHECKED = "NOTHING CHECKED - the policy has no rules (allow_no_rules: true)"
+
+
 def _headline(verdict: Verdict) -> str:
     if verdict.nothing_to_check:
         return "gatekeeper: PASS - nothing to check (the change set is empty)"
+    if verdict.no_rules:  # a gate that checked nothing never says PASS
+        return f"gatekeeper: {NOTHING_CHECKED}"
     blocking = sum(1 for r in verdict.results if r.blocking)
     total = len(verdict.results)
     if not verdict.passed:

@@ -90,6 +90,8 @@ def _headline(summary: Summary) -> str:
     results = summary.results
     if summary.nothing_to_check:
         return "✅ gatekeeper: PASS — nothing to check (the change set is empty)"
+    if summary.passed and not results:  # a gate that checked nothing never says PASS
+        return "⏭️ gatekeeper: NOTHING CHECKED — the policy has no rules (allow_no_rules: true)"
     if not summary.passed:
         blocking = sum(1 for r in results if r.blocking)
         return f"❌ gatekeeper: FAIL — {blocking} of {len(results)} rules failed"

@@ -18,13 +18,15 @@ MARKER = """\
       strength: agent-authored
       source: https://example.com/our-agent
 """
+SIZE = "rules: [{id: size, kind: batch-size}]\n"
+"""A rule, so that a file composed on its own is a policy that checks something."""
 
 
 def test_markers_and_disabled_ids_add_up_across_extends(tmp_path: Path) -> None:
     put(tmp_path, "base.yml", "ai:\n  disable_markers: [made-with]\n  markers:\n" + MARKER
         + "  spot_check: {percent: 20}\n")
     top = put(tmp_path, "top.yml", "extends: base.yml\nai:\n  disable_markers: assisted-by\n"
-              "  detectors: [commits, notes]\n")
+              "  detectors: [commits, notes]\n" + SIZE)
     ai = compose(top, "top.yml").ai
     assert ai.disable_markers == ["made-with", "assisted-by"]
     assert [m.id for m in ai.markers] == ["our-agent"]
@@ -35,13 +37,14 @@ def test_markers_and_disabled_ids_add_up_across_extends(tmp_path: Path) -> None:
 
 def test_a_later_file_overrides_the_spot_check(tmp_path: Path) -> None:
     put(tmp_path, "base.yml", "ai:\n  spot_check: {percent: 20, salt: a}\n")
-    top = put(tmp_path, "top.yml", "extends: base.yml\nai:\n  spot_check: {percent: 45}\n")
+    top = put(tmp_path, "top.yml", "extends: base.yml\nai:\n  spot_check: {percent: 45}\n"
+              + SIZE)
     check = compose(top, "top.yml").ai.spot_check
     assert check is not None and (check.percent, check.salt) == (45, "")
 
 
 def test_the_default_runs_every_detector(tmp_path: Path) -> None:
-    ai = compose(put(tmp_path, "p.yml", "rules: []\n"), "p.yml").ai
+    ai = compose(put(tmp_path, "p.yml", SIZE), "p.yml").ai
     assert ai.detectors == ["commits", "review", "comments", "notes"]
     assert ai.markers == [] and ai.spot_check is None
 
@@ -64,7 +67,8 @@ def test_reusing_a_builtin_id_needs_it_switched_off(tmp_path: Path) -> None:
     clash = MARKER.replace("our-agent\n      tool", "made-with\n      tool")
     path = put(tmp_path, "p.yml", "ai:\n  markers:\n" + clash)
     assert "'made-with' is a built-in marker's id" in error(path).render()
-    ok = put(tmp_path, "ok.yml", "ai:\n  disable_markers: [made-with]\n  markers:\n" + clash)
+    ok = put(tmp_path, "ok.yml", SIZE + "ai:\n  disable_markers: [made-with]\n  markers:\n"
+             + clash)
     assert [m.id for m in compose(ok, "ok.yml").ai.markers] == ["made-with"]
 
 

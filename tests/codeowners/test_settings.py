@@ -39,7 +39,8 @@ def test_unknown_keys_and_values_are_refused(data: dict[str, object]) -> None:
 
 def test_a_local_file_overrides_the_keys_it_sets(tmp_path: Path) -> None:
     (tmp_path / "base.yml").write_text(
-        "codeowners:\n  file: team/CODEOWNERS\n  syntax: gitlab\n", encoding="utf-8")
+        "codeowners:\n  file: team/CODEOWNERS\n  syntax: gitlab\n"
+        "rules: [{id: size, kind: batch-size}]\n", encoding="utf-8")
     (tmp_path / "local.yml").write_text(
         "extends: [base.yml]\ncodeowners:\n  syntax: github\n", encoding="utf-8")
     policy = compose(tmp_path / "local.yml", "local.yml")

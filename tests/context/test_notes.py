@@ -239,7 +239,8 @@ def test_a_policy_without_the_notes_detector_fetches_and_blames_nothing(
         origin: Origin, tmp_path: Path) -> None:
     work, env = pull_request(origin, tmp_path)
     policy = tmp_path / "policy.yml"
-    policy.write_text("ai:\n  detectors: [commits, review]\n", encoding="utf-8")
+    policy.write_text("ai:\n  detectors: [commits, review]\n"
+                      "rules: [{id: size, kind: batch-size}]\n", encoding="utf-8")
     options = CheckOptions(repo_path=str(work.path), policy=str(policy),
                            policy_source="worktree")
     verdict = only(run(options, env=env))

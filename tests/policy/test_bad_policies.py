@@ -196,7 +196,7 @@ def test_validate_a_good_policy_says_ok(tmp_path: Path) -> None:
 
 
 def test_validate_stops_at_the_first_bad_file_with_exit_2(tmp_path: Path) -> None:
-    (tmp_path / "good.yml").write_text("rules: []\n", encoding="utf-8")
+    (tmp_path / "good.yml").write_text("rules: []\nallow_no_rules: true\n", encoding="utf-8")
     (tmp_path / "bad.yml").write_text("rules: {}\n", encoding="utf-8")
     result = run_cli("validate", "good.yml", "bad.yml", cwd=tmp_path)
     assert result.code == EXIT_USAGE

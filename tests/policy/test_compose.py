@@ -130,7 +130,8 @@ def test_a_file_extending_itself_is_circular(tmp_path: Path) -> None:
 def test_extends_chain_deeper_than_the_limit_is_refused(tmp_path: Path) -> None:
     depth = composer.MAX_DEPTH + 1
     for i in range(depth):
-        put(tmp_path, f"p{i}.yml", f"extends: p{i + 1}.yml\n" if i + 1 < depth else "")
+        put(tmp_path, f"p{i}.yml", f"extends: p{i + 1}.yml\n" if i + 1 < depth
+            else "rules:\n  - {id: deepest, kind: batch-size}\n")
     error = compose_error(tmp_path / "p0.yml", "p0.yml")
     assert f"deeper than {composer.MAX_DEPTH} files" in error.message
     assert error.file == f"p{composer.MAX_DEPTH - 1}.yml" and error.line == 1
@@ -265,6 +266,8 @@ extends: base.yml
 classification:
   generated: ["proto/**/*.pb.go"]
   vendored: ["third_party/**"]
+rules:
+  - {id: size, kind: batch-size}
 """)
     specs = compose(main, "main.yml").class_specs()
     assert set(specs) == {"generated", "docs", "vendored"}

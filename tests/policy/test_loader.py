@@ -49,11 +49,11 @@ rules:
 
 
 def test_unknown_key_points_at_the_key_and_suggests_the_right_one(tmp_path: Path) -> None:
-    error = load_error(tmp_path, "rules:\n  - id: a\n    kind: batch-size\n    max_line: 3\n")
+    error = load_error(tmp_path, "rules:\n  - id: a\n    kind: batch-size\n    max_file: 3\n")
     assert (error.line, error.column) == (4, 5)
-    assert "unknown key 'max_line'" in error.message
+    assert "unknown key 'max_file'" in error.message
     assert error.hint == "did you mean 'max_files'?"
-    assert error.render().startswith(".gatekeeper.yml:4:5: unknown key 'max_line'")
+    assert error.render().startswith(".gatekeeper.yml:4:5: unknown key 'max_file'")
 
 
 def test_wrong_type_points_at_the_value(tmp_path: Path) -> None:
@@ -124,7 +124,7 @@ def test_resolve_prefers_explicit_then_repo_file_then_default(tmp_path: Path) ->
     policy, source = loader.resolve(None, tmp_path)
     assert source.builtin and "built-in default" in source.description
     assert [r.id for r in policy.rules] == ["batch-size"]
-    write(tmp_path, "rules: []\n")
+    write(tmp_path, "rules: []\nallow_no_rules: true\n")
     policy, source = loader.resolve(None, tmp_path)
     assert not source.builtin and source.path == ".gatekeeper.yml" and policy.rules == ()
     other = tmp_path / "other.yml"

@@ -17,6 +17,7 @@ review:
     - {name: light}
     - {name: deep, approvals: 2, owners: "@org/leads"}
 """
+TIERS_ONLY = "allow_no_rules: true  # review tiers alone, no rule\n" + TIERS
 
 
 def composed(tmp_path: Path, text: str, **others: str) -> ComposedPolicy:
@@ -48,12 +49,12 @@ rules:
 
 
 def test_flag_guarded_under_not_in_a_tier_rule(tmp_path: Path) -> None:
-    policy = composed(tmp_path, TIERS + """\
+    policy = composed(tmp_path, TIERS_ONLY + """\
   rules:
     - {id: unguarded, tier: deep, when: {not: {flag_guarded: true}}}
 """)
     assert "flag_guarded" in needs.condition_keys(policy) and needs.flags(policy)
-    unless = composed(tmp_path, TIERS + """\
+    unless = composed(tmp_path, TIERS_ONLY + """\
   rules:
     - {id: code, tier: deep, when: {paths: "src/**"}, unless: {flag_guarded: false}}
 """)
@@ -61,7 +62,7 @@ def test_flag_guarded_under_not_in_a_tier_rule(tmp_path: Path) -> None:
 
 
 def test_flag_guarded_in_a_lowering(tmp_path: Path) -> None:
-    policy = composed(tmp_path, TIERS + """\
+    policy = composed(tmp_path, TIERS_ONLY + """\
   lower:
     - {id: dark, when: {all: [{labels: dark-launch}, {flag_guarded: true}]}}
 """)
@@ -87,7 +88,7 @@ def test_a_flag_guard_rule_reads_flags(tmp_path: Path) -> None:
 
 
 def test_a_tier_asking_code_owners_reads_them_unless_switched_off(tmp_path: Path) -> None:
-    tiers = TIERS.replace('owners: "@org/leads"}', 'owners: "@org/leads", code_owners: true}')
+    tiers = TIERS_ONLY.replace('owners: "@org/leads"}', 'owners: "@org/leads", code_owners: true}')
     policy = composed(tmp_path, tiers)
     assert needs.owners(policy) and not needs.flags(policy)
     off = composed(tmp_path, "extends: [base.yml]\ncodeowners: {enabled: false}\n", base=tiers)
@@ -99,4 +100,4 @@ def test_a_code_owners_condition_reads_them_unless_switched_off(tmp_path: Path) 
              "     when: {any: [{not: {code_owners: '@org/*'}}, {labels: x}]}}\n")
     assert needs.owners(composed(tmp_path, rules))
     assert not needs.owners(composed(tmp_path, rules + "codeowners: {enabled: false}\n"))
-    assert not needs.owners(composed(tmp_path, TIERS))  # tiers without code_owners
+    assert not needs.owners(composed(tmp_path, TIERS_ONLY))  # tiers without code_owners

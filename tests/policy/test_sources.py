@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import Repo, run_cli
+import pytest
+
+from gatekeeper.errors import EXIT_USAGE
+from tests.conftest import GIT_ENV, Repo, make_repo, run_cli
 
 STRICT = "rules:\n  - {id: size, kind: batch-size, max_effective_lines: 5}\n"
 LOOSE = "rules:\n  - {id: size, kind: batch-size, max_effective_lines: 5000}\n"
@@ -122,3 +130,50 @@ def test_a_pull_request_is_judged_by_the_base_policy_by_default(tmp_path: Path) 
     loosened = run_cli("check", "--policy-source", "head", "--format", "json", cwd=work.path,
                        env=env)
     assert loosened.code == 0, loosened.stderr
+
+
+# -- a policy file that is there but cannot be read ------------------------------------------
+
+NOBODY = "65534"
+
+
+def _as_other_user(folder: Path) -> list[str] | None:
+    """The command prefix that runs gatekeeper as a user who cannot read a mode-000 file: the
+    current one, or for root (who reads anything) nobody through setpriv; None if neither."""
+    if os.geteuid() != 0:
+        return [sys.executable, "-m", "gatekeeper"]
+    if shutil.which("setpriv") is None:
+        return None
+    prefix = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+              sys.executable, "-m", "gatekeeper"]
+    probe = subprocess.run([*prefix, "--version"], cwd=folder, capture_output=True)
+    return prefix if probe.returncode == 0 else None
+
+
+def test_a_policy_that_cannot_be_read_says_permission_denied() -> None:
+    folder = Path(tempfile.mkdtemp())  # not pytest's tmp_path, which only its owner may enter
+    try:
+        folder.chmod(0o755)
+        repo = make_repo(folder / "repo")
+        repo.write(".gatekeeper.yml", STRICT)
+        repo.write("strict.yml", STRICT)
+        repo.write("extends.yml", "extends: [strict.yml]\n")
+        repo.commit("policies")
+        if os.geteuid() == 0:
+            subprocess.run(["chown", "-R", f"{NOBODY}:{NOBODY}", str(folder)], check=True)
+        prefix = _as_other_user(folder)
+        if prefix is None:
+            pytest.skip("no way to run as a user that a mode-000 file keeps out")
+        for name in (".gatekeeper.yml", "strict.yml"):
+            (repo.path / name).chmod(0)
+        env = {**os.environ, **GIT_ENV, "HOME": str(folder)}
+        runs = {"strict.yml": ("validate", "strict.yml"),
+                ".gatekeeper.yml": ("check", "--base", "HEAD")}
+        for shown, args in [*runs.items(), ("strict.yml", ("validate", "extends.yml"))]:
+            result = subprocess.run([*prefix, *args], cwd=repo.path, env=env,
+                                    capture_output=True, text=True)
+            assert result.returncode == EXIT_USAGE, result.stderr
+            assert result.stderr == (f"{shown}: cannot read policy: Permission denied (fix: "
+                                     "give the user gatekeeper runs as read access to it)\n")
+    finally:
+        shutil.rmtree(folder)
