@@ -5,6 +5,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gatekeeper.approvals.http import Secret
 
 LineRange = tuple[int, int]
 """An inclusive range of line numbers, ``(first, last)``."""
@@ -84,6 +88,12 @@ class FileChange:
     similarity: int | None = None
     new_blob: str | None = None
     hunks: tuple[Hunk, ...] = ()
+    old_blob: str | None = None
+    size: int | None = None
+    """Bytes of the new content, when read from git (None for a deletion or a diff file)."""
+    forced_text: bool = False
+    """git takes the content for binary (a NUL byte), but the name is a text or source file's,
+    so its lines were counted as text all the same."""
 
     @property
     def kind(self) -> EntryKind:
@@ -110,6 +120,15 @@ class FileChange:
         """Renamed or copied with the content unchanged (a changed binary file has no lines)."""
         return (self.status in (FileStatus.RENAMED, FileStatus.COPIED) and self.changed == 0
                 and self.similarity in (None, 100))
+
+    @property
+    def binary_bytes(self) -> int:
+        """Bytes of binary content the change brings: the new size of a binary file that was
+        added or changed (0 for text, deletions, pure renames and mode changes)."""
+        if not self.binary or self.status in (FileStatus.DELETED, FileStatus.MODE_ONLY) \
+                or self.is_pure_rename:
+            return 0
+        return self.size or 0
 
     def added_lines(self) -> Iterator[int]:
         for hunk in self.hunks:
@@ -194,6 +213,15 @@ class ChangeMeta:
     """The PR or MR author's login; None when unknown (rules then look at commit authors)."""
     title: str | None = None
     description: str | None = None
+    repository: str | None = None
+    """Who the repository is (``github.com/acme/app``): from the CI platform's variables, else
+    the remote's URL or the root commit. It keys the spot check, with ``number`` or ``branch``."""
+    repository_from: str = ""
+    """Where ``repository`` came from, for the report (``GITHUB_REPOSITORY``)."""
+    branch: str | None = None
+    """The branch the change is on (a push's branch, the checked-out branch), when known."""
+    salt: Secret | None = field(default=None, repr=False, compare=False)
+    """The secret spot check salt from the environment; it never shows in any output."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +286,9 @@ class ChangeSet:
     """Path to the text of its added and removed lines, when the policy scans for flags."""
     unscanned: tuple[str, ...] = ()
     """Paths whose line text was not kept: the change set's text budget ran out."""
+    attributes_from: str = ""
+    """The tree .gitattributes were read from, in words ("the base commit 1a2b3c4d5e6f");
+    empty when none were read (a diff file)."""
 
     @property
     def empty(self) -> bool:

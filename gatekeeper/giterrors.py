@@ -24,6 +24,18 @@ _NOT_A_REPO = re.compile(r"not a git repository", re.IGNORECASE)
 _CORRUPT = re.compile(r"\bcorrupt|\bbad object\b|unable to read [0-9a-f]{7,}|\binflate\b"
                       r"|unable to unpack|could not parse object|missing (blob|tree|commit) "
                       r"object|\bbad tree object\b", re.IGNORECASE)
+# What git prints when the remote answered but would not give what was asked: it does not have
+# it (any more: a force push, then a gc, removes a branch's old tip), or does not serve it.
+_NOT_SERVED = re.compile(r"not our ref|unadvertised object|couldn't find remote ref"
+                         r"|no such remote ref", re.IGNORECASE)
+# What git (and GitHub's and GitLab's servers, through it) print when the remote wants
+# credentials that git does not have or that it refused.
+_CREDENTIALS = re.compile(r"could not read (username|password)|authentication failed"
+                          r"|terminal prompts disabled|permission denied \(publickey"
+                          r"|access denied|invalid username or password"
+                          r"|returned error: 40[13]\b", re.IGNORECASE)
+_URL_USER = re.compile(r"\b([a-z][a-z0-9+.-]*://)[^/@\s]*@", re.IGNORECASE)
+"""The user name and password part of a URL, which may hold a token (a CI job's remote)."""
 CORRUPT_FIX = ("git fsck shows the damage; fetch the missing objects again or make a fresh "
                "clone")
 
@@ -104,3 +116,27 @@ def no_git(cause: BaseException) -> ChangeSetError:
     return ChangeSetError(f"git on PATH ({clean(found)}) cannot be run: "
                           f"{clean(str(cause.__cause__ or cause))}",
                           hint="check that git --version works")
+
+
+def not_served(stderr: Any) -> bool:
+    """Whether a failed fetch means the remote has no such object or ref (or will not give
+    it), rather than that it could not be asked."""
+    return bool(_NOT_SERVED.search(text(stderr)))
+
+
+def fetch_failed(remote: str, what: str, stderr: Any, *, credentials_fix: str = "",
+                 fix: str = "") -> ChangeSetError:
+    """A fetch from ``remote`` that failed, named as the cause with git's reason on one line
+    (credentials in a URL removed): no credentials, or a remote that cannot be reached."""
+    said = text(stderr)
+    reason = complaint(_URL_USER.sub(r"\1", said))
+    if _CREDENTIALS.search(said):
+        hint = credentials_fix or (f"make git fetch {clean(remote)} work without a prompt (a "
+                                   "credential helper or an SSH key), then run gatekeeper again")
+        return ChangeSetError(f"cannot fetch {what} from {clean(remote)}: the remote wants "
+                              f"credentials that git does not have or that it refused "
+                              f"(git: {reason})", hint=hint)
+    hint = (f"check that {clean(remote)} can be reached from here (git remote -v, then git "
+            f"fetch {clean(remote)})")
+    return ChangeSetError(f"cannot fetch {what} from {clean(remote)}: {reason}",
+                          hint=f"{hint}; {fix}" if fix else hint)

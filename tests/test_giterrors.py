@@ -39,3 +39,34 @@ def test_what_git_echoes_stays_on_one_printable_line() -> None:
     line = giterrors.complaint(said)
     assert line.startswith("bad object refs/heads/ [31mx zyyy") and "PASS" not in line
     assert len(line) == giterrors.MAX_SAID and line.endswith("...")
+
+
+def test_what_github_and_gitlab_say_to_a_refused_fetch_is_named_as_credentials() -> None:
+    """Servers' words git passes on (these need a real GitHub or GitLab to produce)."""
+    for said in ("remote: Invalid username or password.\n"
+                 "fatal: Authentication failed for 'https://github.com/o/r/'\n",
+                 "remote: HTTP Basic: Access denied.\nfatal: Authentication failed for "
+                 "'https://gitlab.example.com/g/p.git/'\n",
+                 "git@github.com: Permission denied (publickey).\n"
+                 "fatal: Could not read from remote repository.\n",
+                 "fatal: unable to access 'https://h/r/': The requested URL returned error: 403\n"):
+        error = giterrors.fetch_failed("origin", "the base", said, credentials_fix="FIX")
+        assert "the remote wants credentials" in error.message and error.hint == "FIX", said
+
+
+def test_a_token_in_a_url_never_reaches_the_message() -> None:
+    said = ("fatal: unable to access 'https://x-access-token:ghs_S3cret@github.com/o/r/': "
+            "Could not resolve host: github.com\n")
+    error = giterrors.fetch_failed("origin", "the base", said, fix="FETCH")
+    assert error.message == ("cannot fetch the base from origin: unable to access "
+                             "'https://github.com/o/r/': Could not resolve host: github.com")
+    assert error.hint == ("check that origin can be reached from here (git remote -v, then git "
+                          "fetch origin); FETCH")
+
+
+def test_a_commit_the_remote_does_not_serve_is_told_apart() -> None:
+    assert giterrors.not_served("fatal: remote error: upload-pack: not our ref " + "a" * 40)
+    assert giterrors.not_served("error: Server does not allow request for unadvertised object "
+                                + "a" * 40)
+    assert giterrors.not_served("fatal: couldn't find remote ref refs/heads/gone")
+    assert not giterrors.not_served("fatal: Could not read from remote repository.")

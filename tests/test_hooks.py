@@ -39,9 +39,10 @@ def work(tmp_path: Path) -> Repo:
     return work
 
 
-def push(work: Repo, *args: str) -> Pushed:
+def push(work: Repo, *args: str, env: dict[str, str] | None = None) -> Pushed:
     result = subprocess.run(["git", "push", "origin", *args], cwd=work.path, text=True,
-                            capture_output=True, env={**os.environ, **GIT_ENV}, check=False)
+                            capture_output=True, env={**os.environ, **GIT_ENV, **(env or {})},
+                            check=False)
     return Pushed(result.returncode, result.stderr)
 
 
@@ -116,7 +117,7 @@ def test_a_new_branch_is_checked_from_where_it_leaves_main(work: Repo) -> None:
     head = work.commit("topic")
     pushed = push(work, "-u", "topic")
     assert pushed.code == 0, pushed.output
-    assert "refs/heads/topic is new on origin" in pushed.output
+    assert "refs/heads/topic is judged from its merge base with origin/main" in pushed.output
     assert remote_sha(work, "refs/heads/topic") == head
 
 
@@ -218,3 +219,76 @@ def test_a_first_push_to_an_empty_remote_checks_the_whole_history(tmp_path: Path
     assert blocked.code != 0 and "batch-size" not in blocked.output
     assert "effective lines" in blocked.output and "Traceback" not in blocked.output
     assert remote_sha(work, "refs/heads/other") == ""
+
+
+# -- a branch is judged as its pull request will be --------------------------------------------
+
+
+def two_pushes(work: Repo, branch: str, size: int, *, env: dict[str, str] | None = None,
+               ) -> tuple[Pushed, Pushed]:
+    """Two commits of ``size`` lines each on ``branch``, each pushed on its own."""
+    if branch != "main":
+        work.git("checkout", "-q", "-b", branch)
+    work.write(f"{branch}_one.py", lines(size))
+    work.commit("first half")
+    first = push(work, "-u", branch, env=env)
+    work.write(f"{branch}_two.py", lines(size))
+    work.commit("second half")
+    return first, push(work, branch, env=env)
+
+
+def test_two_small_pushes_of_a_branch_cannot_pass_a_change_too_big_for_its_pull_request(
+        work: Repo) -> None:
+    install(work)
+    first, second = two_pushes(work, "topic", 15)  # 30 lines in all, over the limit of 20
+    assert first.code == 0, first.output
+    assert "refs/heads/topic is judged from its merge base with origin/main" in first.output
+    assert second.code != 0, second.output
+    assert "effective lines 30 > 20" in second.output
+    assert "(origin/main, as origin/HEAD is not set here)" in second.output
+    assert remote_sha(work, "refs/heads/topic") == work.git("rev-parse", "topic~1")
+
+
+def test_the_remote_head_names_the_default_branch(work: Repo) -> None:
+    work.git("push", "-q", "origin", "main:develop")
+    work.git("remote", "set-head", "origin", "develop")
+    work.git("checkout", "-q", "-b", "topic", "origin/develop")
+    install(work)
+    work.write("topic.py", lines(5))
+    work.commit("topic")
+    pushed = push(work, "topic")
+    assert pushed.code == 0, pushed.output
+    assert ("judged from its merge base with origin/develop (origin/HEAD), as a pull request "
+            "into it will be") in pushed.output
+
+
+def test_pushes_to_the_default_branch_are_judged_one_at_a_time(work: Repo) -> None:
+    install(work)
+    first, second = two_pushes(work, "main", 15)
+    assert (first.code, second.code) == (0, 0), second.output
+    assert "refs/heads/main on origin before the push" in second.output
+
+
+@pytest.mark.parametrize("how", ["git config", "environment"])
+def test_the_setting_judges_each_push_on_its_own(work: Repo, how: str) -> None:
+    install(work)
+    env = {"GATEKEEPER_PUSH_RANGE": "push"} if how == "environment" else None
+    if how == "git config":
+        work.git("config", "gatekeeper.pushRange", "push")
+    first, second = two_pushes(work, "topic", 15, env=env)
+    assert (first.code, second.code) == (0, 0), second.output
+    assert "refs/heads/topic on origin before the push" in second.output
+    assert "merge base with origin/main" not in second.output
+
+
+def test_a_setting_that_is_neither_is_refused(work: Repo) -> None:
+    install(work)
+    work.git("config", "gatekeeper.pushRange", "sometimes")
+    work.git("checkout", "-q", "-b", "topic")
+    work.write("topic.py", lines(2))
+    work.commit("topic")
+    pushed = push(work, "topic")
+    assert pushed.code != 0
+    assert ("gatekeeper: error: git config gatekeeper.pushRange is 'sometimes', not one of "
+            "branch, push") in pushed.output
+    assert remote_sha(work, "refs/heads/topic") == ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -10,24 +9,9 @@ from gatekeeper.ai import catalogue
 from gatekeeper.ai.attribute import NoteFile, attribute
 from gatekeeper.ai.detect import Evidence, Strength, detect_commit, strongest
 from gatekeeper.ai.review import detect_comments, detect_review
-from gatekeeper.ai.settings import AiSettings, SpotCheckSettings
+from gatekeeper.ai.settings import AiSettings
+from gatekeeper.ai.spotcheck import SpotCheck, spot_check
 from gatekeeper.changeset import ChangeSet
-
-BUCKETS = 10_000
-"""The draw is a whole number of hundredths of a percent, so reports show it exactly."""
-
-
-@dataclass(frozen=True, slots=True)
-class SpotCheck:
-    """Whether the change was picked for a spot check, and the draw that decided it."""
-
-    selected: bool
-    percent: float
-    key: str
-    """What the draw was keyed on: ``PR/MR 42`` or ``commit <sha>``; empty when nothing."""
-    draw: float | None
-    """Where the change fell, from 0 up to 100; picked when below ``percent``."""
-    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,30 +47,6 @@ class AiFacts:
 
     def at_least(self, strength: Strength) -> tuple[Evidence, ...]:
         return tuple(e for e in self.evidence if e.strength.rank <= strength.rank)
-
-
-def draw(key: str, salt: str = "") -> float:
-    """A stable number in [0, 100) for ``key``: the same on every run and every machine."""
-    digest = hashlib.sha256(f"{salt}\0{key}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") % BUCKETS / (BUCKETS / 100)
-
-
-def spot_check(settings: SpotCheckSettings, changeset: ChangeSet,
-               evidence: tuple[Evidence, ...]) -> SpotCheck:
-    percent = settings.percent
-    strong = [e for e in evidence if e.strength.rank <= settings.min_strength.rank]
-    number, head = changeset.meta.number, changeset.revisions.head_sha
-    key = f"PR/MR {number}" if number is not None else (f"commit {head}" if head else "")
-    if not strong:
-        return SpotCheck(False, percent, key, None,
-                         f"no AI evidence {settings.min_strength.value} or stronger")
-    if not key:
-        return SpotCheck(False, percent, key, None,
-                         "nothing to key the draw on (no PR/MR number and no head commit)")
-    value = draw(key, settings.salt)
-    picked = value < percent
-    return SpotCheck(picked, percent, key, value,
-                     f"{key} drew {value:g}, {'below' if picked else 'not below'} {percent:g}%")
 
 
 def _dedupe(evidence: Iterable[Evidence]) -> tuple[Evidence, ...]:

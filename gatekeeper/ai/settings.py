@@ -30,7 +30,8 @@ class SpotCheckSettings(BaseModel):
         Strength.ASSISTED, description="Only changes with evidence at least this strong "
         "take part: agent-authored, co-authored, assisted or suggestion-accepted.")
     salt: str = Field("", max_length=200, description="Mixed into the draw, so that two "
-                      "policies with the same percent pick different changes.")
+                      "policies with the same percent pick different changes. It is public: "
+                      "a secret salt comes from GATEKEEPER_SPOT_CHECK_SALT.")
 
 
 class AiSettings(BaseModel):
@@ -48,8 +49,9 @@ class AiSettings(BaseModel):
     disable_markers: Annotated[list[MarkerId], BeforeValidator(one_or_many)] = Field(
         default_factory=list, description="Ids of built-in markers to switch off.")
     spot_check: SpotCheckSettings | None = Field(
-        None, description="Pick a share of AI-assisted changes, keyed on the PR/MR number (or "
-        "the head commit); conditions read the pick as ai: {spot_check: true}.")
+        None, description="Pick a share of AI-assisted changes, keyed on the repository and "
+        "the PR/MR number (else the branch and where it starts); conditions read the pick as "
+        "ai: {spot_check: true}.")
 
     def sources(self) -> frozenset[str]:
         """The evidence sources the chosen detectors yield."""

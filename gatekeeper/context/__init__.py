@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import IO
 
 from gatekeeper.changeset import ChangeMeta, Revisions
-from gatekeeper.context import github, gitlab, local, precommit, prepush
+from gatekeeper.context import github, gitlab, identity, local, precommit, prepush
 from gatekeeper.context.model import Context, Request, Target
 from gatekeeper.context.override import refuse_staged
 from gatekeeper.context.resolve import SHALLOW_FIX, policy_revisions
@@ -68,7 +68,8 @@ def detect(repo: GitRepo, request: Request, env: Env | None = None,
     """The context, with the command line's metadata laid over what the platform said."""
     environment = os.environ if env is None else env
     context = CONTEXTS[kind_of(request, environment)](repo, request, environment, stdin)
-    return replace(context, meta=merge_meta(context.meta, request, context.targets))
+    meta = merge_meta(context.meta, request, context.targets)
+    return replace(context, meta=identity.stamp(meta, context, repo, environment))
 
 
 def merge_meta(found: ChangeMeta, request: Request, targets: tuple[Target, ...]) -> ChangeMeta:

@@ -19,7 +19,7 @@ from typing import IO
 from gatekeeper.changeset import ChangeMeta
 from gatekeeper.context import agree, local
 from gatekeeper.context.api import api_target
-from gatekeeper.context.model import Context, Request, Target, is_zero
+from gatekeeper.context.model import Context, Request, Rewrite, Target, is_zero
 from gatekeeper.context.model import show as _show
 from gatekeeper.context.override import narrow
 from gatekeeper.errors import ChangeSetError, UsageError
@@ -27,6 +27,9 @@ from gatekeeper.gitio import GitRepo
 
 REMOTE = "origin"
 MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
+CREDENTIALS_FIX = ("keep actions/checkout's persist-credentials at its default (true), which "
+                   "leaves the job's token for git fetch, or give the remote credentials before "
+                   "gatekeeper runs")
 PAYLOAD_HINT = ("gatekeeper reads the payload GitHub Actions writes to GITHUB_EVENT_PATH: run it "
                 "in a workflow step without changing that file, or choose the revisions with "
                 "--base and --head")
@@ -162,7 +165,8 @@ def pull_request(payload: Payload) -> Context:
     fetch = (head, tracking_refspec(branch))
     target = Target(head, "pull_request.head.sha from the event payload", tracking_ref(branch),
                     f"tip of {REMOTE}/{branch}, the pull request's target branch", fetch=fetch,
-                    remote=REMOTE, shallow_fix=shallow_fix(fetch))
+                    remote=REMOTE, shallow_fix=shallow_fix(fetch),
+                    credentials_fix=CREDENTIALS_FIX)
     number = payload.number("pull_request.number")
     meta = ChangeMeta(labels=payload.labels("pull_request.labels"), target_branch=branch,
                       number=number, draft=payload.flag("pull_request.draft"),
@@ -178,27 +182,55 @@ def push(payload: Payload) -> Context:
     ref = payload.ref("ref")
     branch = ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
     where = f"GitHub Actions push to {branch or ref}"
-    meta = ChangeMeta(target_branch=branch)
+    meta = ChangeMeta(target_branch=branch, branch=branch)
     after = _sha_or_zero(payload, "after")
     if payload.flag("deleted") or is_zero(after):
         return Context("github", f"{where} (the ref was deleted, so there is nothing to check)",
                        (), meta)
     before = _sha_or_zero(payload, "before")
-    if not is_zero(before):
-        fetch: tuple[str, ...] = (after, before)
-        base, reason = before, "before from the push event payload (the tip before the push)"
-    else:
+    if is_zero(before):
         default = payload.ref("repository.default_branch")
         if default == branch:
-            return Context("github", f"{where} (the first push of the default branch, so there "
-                           "is nothing to compare it with)", (), meta)
-        fetch = (after, tracking_refspec(default))
-        base = tracking_ref(default)
-        reason = (f"tip of {REMOTE}/{default}, the default branch (a new ref: the push event's "
-                  "before is all zeros)")
-    target = Target(after, "after from the push event payload", base, reason, fetch=fetch,
-                    remote=REMOTE, shallow_fix=shallow_fix(fetch))
+            return Context("github", f"{where} (the first push of the default branch, so "
+                           "there is nothing to compare it with)", (), meta)
+        target = replace(new_branch(after, default), base_reason=(
+            f"tip of {REMOTE}/{default}, the default branch (a new ref: the push event's "
+            "before is all zeros)"))
+        return Context("github", where, (target,), meta)
+    fetch = (after, before)
+    target = Target(after, "after from the push event payload", before,
+                    "before from the push event payload (the tip before the push)", fetch=fetch,
+                    remote=REMOTE, shallow_fix=shallow_fix(fetch), credentials_fix=CREDENTIALS_FIX)
+    if branch is not None:
+        target = _may_rewrite(payload, target, branch)
     return Context("github", where, (target,), meta)
+
+
+def _may_rewrite(payload: Payload, target: Target, branch: str) -> Target:
+    """A branch push, judged like a new branch if it rewrote the branch: at once when the
+    payload says ``forced: true``, else when resolve.py finds ``before`` is not an ancestor of
+    ``after`` or gone from origin. The default branch's name only chooses the base a rewritten
+    branch is compared with; a push reads its policy from the work tree, not from that base."""
+    default = payload.ref("repository.default_branch")
+    instead = None if default == branch else new_branch(target.head, default)
+    forced = bool(payload.flag("forced"))
+    if forced and instead is not None:
+        return replace(instead, base_reason="forced: true in the push event payload (the push "
+                       "rewrote the branch), so it is judged like a new branch: "
+                       + instead.base_reason)
+    said = "; the payload says forced: true)" if forced else ")"
+    # Only the pushed commit is fetched with the target: the old tip may be gone from origin.
+    return replace(target, fetch=(target.head,), rewrite=Rewrite(branch, instead),
+                   base_reason=target.base_reason.removesuffix(")") + said)
+
+
+def new_branch(after: str, default: str) -> Target:
+    """``after`` judged like a new branch: from its merge base with the default branch."""
+    fetch = (after, tracking_refspec(default))
+    return Target(after, "after from the push event payload", tracking_ref(default),
+                  f"from its merge base with {REMOTE}/{default}, the default branch, as a pull "
+                  "request into it would be", fetch=fetch, remote=REMOTE,
+                  shallow_fix=shallow_fix(fetch), credentials_fix=CREDENTIALS_FIX)
 
 
 def merge_group(payload: Payload) -> Context:
@@ -210,7 +242,7 @@ def merge_group(payload: Payload) -> Context:
     target = Target(head, "merge_group.head_sha from the event payload", base,
                     f"merge_group.base_sha from the event payload (the tip of {branch} that the "
                     "merge queue builds on)", fetch=fetch, remote=REMOTE,
-                    shallow_fix=shallow_fix(fetch))
+                    shallow_fix=shallow_fix(fetch), credentials_fix=CREDENTIALS_FIX)
     # Read the policy from the base, as for a pull request: the queued pull requests must not
     # be able to loosen the policy that judges them.
     return Context("github", f"GitHub Actions merge_group into {branch}", (target,),

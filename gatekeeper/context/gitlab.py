@@ -5,6 +5,7 @@ A merge request pipeline's checkout is checked against those variables first (``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import IO
@@ -12,13 +13,16 @@ from typing import IO
 from gatekeeper.changeset import ChangeMeta
 from gatekeeper.context import local, objects
 from gatekeeper.context.api import api_target
-from gatekeeper.context.model import Context, Request, Target, is_zero
+from gatekeeper.context.model import Context, Request, Rewrite, Target, is_zero
 from gatekeeper.context.override import narrow
 from gatekeeper.errors import ChangeSetError
 from gatekeeper.gitio import GitRepo
 
 Env = Mapping[str, str]
 
+CREDENTIALS_FIX = ("let GitLab Runner's checkout set origin's URL, which carries the job's "
+                   "CI_JOB_TOKEN, and change no remote before gatekeeper runs")
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 SHALLOW_FIX = ("set GIT_DEPTH: 0 in the job's variables, or run git fetch --unshallow origin "
                "before gatekeeper")
 MERGE_REQUEST_EVENT = "merge_request_event"
@@ -52,7 +56,8 @@ def merge_request(env: Env) -> Context:
     target_branch = _required(env, "CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
     head, head_reason = _mr_head(env)
     base, base_reason, fetch = _mr_base(env, target_branch)
-    target = Target(head, head_reason, base, base_reason, fetch=fetch, shallow_fix=SHALLOW_FIX)
+    target = Target(head, head_reason, base, base_reason, fetch=fetch, shallow_fix=SHALLOW_FIX,
+                    credentials_fix=CREDENTIALS_FIX)
     return Context("gitlab", _mr_description(env), (target,), meta=mr_meta(env), review=True)
 
 
@@ -219,22 +224,44 @@ def _disagree(what: str, why: str) -> ChangeSetError:
 
 
 def branch(env: Env) -> Context:
+    """A branch pipeline: what the push added to the branch (CI_COMMIT_BEFORE_SHA onwards), or,
+    for a new branch or one the push rewrote, what it adds to the default branch.
+
+    GitLab sets no flag for a force push; resolve.py finds one from the commits (the previous
+    tip is not an ancestor of the pushed commit, or is gone from origin)."""
     name = env["CI_COMMIT_BRANCH"]
     head = env.get("CI_COMMIT_SHA") or "HEAD"
     before = env.get("CI_COMMIT_BEFORE_SHA", "")
     fetch: tuple[str, ...] = (_branch_refspec(name),)
-    if before and not is_zero(before):
-        base, reason = before, f"the previous tip of {name}, CI_COMMIT_BEFORE_SHA"
-    else:
-        default = _required(env, "CI_DEFAULT_BRANCH")
-        base, reason = _remote_ref(default), _new_branch_reason(name, default)
-        if default != name:
-            fetch += (_branch_refspec(default),)
-    target = Target(head, f"the pushed commit of {name}, CI_COMMIT_SHA", base, reason,
-                    fetch=fetch, shallow_fix=SHALLOW_FIX)
+    head_reason = f"the pushed commit of {name}, CI_COMMIT_SHA"
     source = env.get("CI_PIPELINE_SOURCE") or "unknown source"
-    return Context("gitlab", f"GitLab CI branch pipeline for {name} ({source})", (target,),
-                   meta=ChangeMeta(target_branch=name))
+    context = f"GitLab CI branch pipeline for {name} ({source})"
+    meta = ChangeMeta(target_branch=name, branch=name)
+    if before and not is_zero(before):
+        default = env.get("CI_DEFAULT_BRANCH") or ""
+        instead = _from_default(head, head_reason, name, default) if default else None
+        rewrite = Rewrite(name, instead) if _SHA.fullmatch(before.lower()) else None
+        target = Target(head, head_reason, before, f"the previous tip of {name}, "
+                        "CI_COMMIT_BEFORE_SHA", fetch=fetch, shallow_fix=SHALLOW_FIX,
+                        rewrite=rewrite, credentials_fix=CREDENTIALS_FIX)
+        return Context("gitlab", context, (target,), meta=meta)
+    default = _required(env, "CI_DEFAULT_BRANCH")
+    target = _from_default(head, head_reason, name, default) or Target(
+        head, head_reason, _remote_ref(default), "", fetch=fetch, shallow_fix=SHALLOW_FIX,
+        credentials_fix=CREDENTIALS_FIX)
+    target = replace(target, base_reason=_new_branch_reason(name, default))
+    return Context("gitlab", context, (target,), meta=meta)
+
+
+def _from_default(head: str, head_reason: str, name: str, default: str) -> Target | None:
+    """``name`` judged like a new branch, from its merge base with the default branch; None
+    for the default branch itself."""
+    if default == name:
+        return None
+    return Target(head, head_reason, _remote_ref(default), f"from its merge base with the "
+                  f"default branch {default}, CI_DEFAULT_BRANCH, as a merge request into it "
+                  "would be", fetch=(_branch_refspec(name), _branch_refspec(default)),
+                  shallow_fix=SHALLOW_FIX, credentials_fix=CREDENTIALS_FIX)
 
 
 def _new_branch_reason(name: str, default: str) -> str:

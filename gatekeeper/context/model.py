@@ -63,6 +63,22 @@ class Target:
     policy_base: str | None = None
     """Where the policy, and the files it leans on, are read when that is not ``base``: the
     base the CI context found, when --base narrowed a pull or merge request's range."""
+    rewrite: Rewrite | None = None
+    """For a CI push whose ``base`` is the branch's tip before the push: how to judge it when
+    the push rewrote the branch (resolve.py)."""
+    credentials_fix: str = ""
+    """How this context gives git the credentials to fetch, for when a fetch is refused."""
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A push that may have rewritten its branch: ``before`` (the target's base) is then not an
+    ancestor of the pushed commit, or the remote no longer has it."""
+
+    branch: str
+    instead: Target | None
+    """The push judged like a new branch, from its merge base with the default branch; None
+    for the default branch itself, judged from where the old and the new history part."""
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """--base and --head inside a CI context: they narrow the range and nothing else.
 
 The context stays what the platform said (a pull or merge request keeps its review, labels,
-number and API target), and the policy is still read from the base the context found, not the
-one given: a revision on the command line chooses what to compare, never what judges it.
+number and API target), and the policy of a pull or merge request or a merge group is still read
+from the base the context found, not the one given: a revision on the command line chooses what
+to compare, never what judges it. (A push reads its policy from the work tree.)
 Checking the index (--staged) has no place in a CI job, so it is refused there; ``--ci local``
 is the way to run with local rules on purpose.
 """
@@ -50,13 +51,17 @@ def _narrow(target: Target, request: Request, whose: str, review: bool) -> Targe
     # A commit named in full can be fetched into a shallow checkout like the context's own sides.
     shas = tuple(rev.lower() for rev in (request.head, request.base)
                  if rev and _SHA.fullmatch(rev.lower()))
-    target = replace(target, fetch=tuple(dict.fromkeys((*target.fetch, *shas))))
+    # The command line chose the range, so a rewritten push is not judged in its own way.
+    target = replace(target, fetch=tuple(dict.fromkeys((*target.fetch, *shas))), rewrite=None)
     if request.head:
         target = replace(target, head=request.head, head_reason=(
             f"given with --head, in place of the {whose}'s: {target.head_reason}"))
     if request.base:
         still = "; the policy is still read from that one" if review else ""
-        target = replace(target, base=request.base, policy_base=target.policy_base or target.base,
+        # A push reads its policy from the work tree, and its own base may be gone (a force
+        # push): --base is then the way to check it, so it must not need that base.
+        policy_base = target.policy_base or target.base if review else target.policy_base
+        target = replace(target, base=request.base, policy_base=policy_base,
                          base_reason=(f"given with --base, in place of the {whose}'s: "
                                       f"{target.base_reason}{still}"))
     return target

@@ -92,7 +92,8 @@ def apply(verdict: Verdict, api: ApiTarget | None, settings: ApprovalSettings,
           client_factory: ClientFactory = client_for) -> Verdict:
     """``verdict`` with the ``review-approvals`` result added when the policy enforces
     approvals and the change has a review tier. An API error raises ApprovalsError (exit 3)
-    unless ``settings.unreachable`` is ``pass`` and the error is not a refusal."""
+    unless ``settings.unreachable`` is ``pass`` and the error is not a refusal; no token fails
+    the result unless ``settings.missing_token`` is ``skip``."""
     if not settings.enforce or verdict.review is None:
         return verdict
     want = wanted(verdict.review)
@@ -104,10 +105,7 @@ def apply(verdict: Verdict, api: ApiTarget | None, settings: ApprovalSettings,
     if want.empty:
         return with_result(verdict, _result(Status.PASS, want.describe()))
     if api.token is None:
-        hint = _token_hint(api)
-        return with_result(verdict, _result(
-            Status.SKIP, f"not checked: there is no token to read approvals with; "
-            f"{want.describe()}; {hint}", hint))
+        return with_result(verdict, _no_token(api, want, settings))
     token = api.token.reveal()
     try:
         approvals, assessment = _assess(client_factory(api), api, want)
@@ -229,6 +227,18 @@ def _closed(error: ApprovalsError) -> ApprovalsError:
                      "the API cannot answer")
     return ApprovalsError(f"review approvals: {error.message}", hint="; ".join(hints) or None,
                           status=error.status)
+
+
+def _no_token(api: ApiTarget, want: Wanted, settings: ApprovalSettings) -> RuleResult:
+    """No token: a failure unless the policy lets approvals go unchecked, since the tier's
+    requirement cannot be shown to be met."""
+    hint = _token_hint(api)
+    said = f"there is no token to read approvals with; {want.describe()}"
+    if settings.missing_token == "skip":
+        return _result(Status.SKIP, f"not checked: {said}; {hint}", hint)
+    fix = f"{hint}; or set review.approvals.missing_token: skip to report it unchecked"
+    return _result(Status.FAIL, f"approvals not checked, so the review tier is not shown to be "
+                   f"met: {said}", fix)
 
 
 def _token_hint(api: ApiTarget) -> str:

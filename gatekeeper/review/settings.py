@@ -64,6 +64,10 @@ class ApprovalSettings(BaseModel):
         "fail", description="What an API that cannot answer does (unreachable, timeout, 5xx, "
         "an answer that is not as documented): fail stops with exit 3 and the message; pass "
         "reports it as a warning and goes on. A refused token fails either way.")
+    missing_token: Literal["fail", "skip"] = Field(
+        "fail", description="What a pull or merge request with no token to read approvals "
+        "with does: fail fails review-approvals (the requirement is not shown to be met); skip "
+        "reports the requirement as not checked and goes on.")
 
 
 class ReviewSettings(BaseModel):

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from gatekeeper.ai.provenance import draw
+from gatekeeper.ai.spotcheck import draw
 from gatekeeper.changeset import AddedComment
 from gatekeeper.facts import Facts
 from tests.builders import change, commit, facts_of, with_ai

@@ -43,11 +43,17 @@ def line(local_ref: str, local_sha: str, remote_ref: str, remote_sha: str) -> st
     return f"{local_ref} {local_sha} {remote_ref} {remote_sha}\n"
 
 
-def detect(work: Repo, stdin: str, remote: str | None = "origin") -> Context:
+PER_PUSH = {"GATEKEEPER_PUSH_RANGE": "push"}
+"""What each push adds, for every branch: the range these tests are about (test_push_range.py
+covers judging a branch from the remote's default branch, the default)."""
+
+
+def detect(work: Repo, stdin: str, remote: str | None = "origin",
+           env: dict[str, str] | None = None) -> Context:
     repo = GitRepo.discover(str(work.path))
     try:
-        return context.detect(repo, Request(ci="pre-push", remote=remote), {},
-                              io.StringIO(stdin))
+        return context.detect(repo, Request(ci="pre-push", remote=remote),
+                              PER_PUSH if env is None else env, io.StringIO(stdin))
     finally:
         repo.close()
 

@@ -140,13 +140,15 @@ def test_a_large_ai_assisted_change_is_raised(tmp_path: Path) -> None:
 
 def test_sampling_is_deterministic_across_reruns(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    # Fixed dates make the head commits, which key the draw without a PR number, the same on
-    # every run of this test, so its outcome cannot vary.
+    # Without a PR number the draw is keyed on the repository (here its root commit), the
+    # branch and where the branch starts; fixed dates make them the same on every run of this
+    # test, so its outcome cannot vary, and each change is on a branch of its own.
     monkeypatch.setenv("GIT_AUTHOR_DATE", "2026-01-02T03:04:05Z")
     monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-01-02T03:04:05Z")
     picks = []
     for n in range(8):
         repo, base = project(tmp_path / f"r{n}")
+        repo.git("branch", "-m", f"feature-{n}")
         repo.write("src/x.py", f"value = {n}\n")
         repo.commit(f"feat: x {n}\n\nAssisted-by: GitHub Copilot")
         first = check(repo, base)[1]["ai"]["spot_check"]
@@ -220,3 +222,29 @@ def test_reports_show_the_tier_and_whom_to_ask(tmp_path: Path) -> None:
     assert "request review from @org/security, @alice" in result.stdout
     xml = junit.read_text(encoding="utf-8")
     assert 'name="review.request" value="@org/security, @alice"' in xml
+
+
+@pytest.mark.parametrize(("missing_token", "code", "status"), [
+    (None, 1, "fail"), ("fail", 1, "fail"), ("skip", 0, "skip")])
+def test_enforced_approvals_without_a_token_fail_unless_the_policy_opts_out(
+        tmp_path: Path, missing_token: str | None, code: int, status: str) -> None:
+    origin = tmp_path / "origin.git"
+    Repo(tmp_path).git("init", "-q", "--bare", str(origin))
+    repo = make_repo(tmp_path / "work")
+    opt_out = f", missing_token: {missing_token}" if missing_token else ""
+    repo.write(".gatekeeper.yml", "version: 1\nreview:\n  tiers: [{name: light, approvals: 1}]"
+               f"\n  approvals: {{enforce: true{opt_out}}}\n")
+    repo.write("README.md", "hi\n")
+    base = repo.commit("base")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("src/app.py", "x = 1\n")
+    head = repo.commit("feat: app")
+    repo.git("remote", "add", "origin", str(origin))
+    repo.git("push", "-q", "origin", f"{base}:refs/heads/main", "feature")
+    env = github_env(tmp_path, "pull_request", pr_payload(head, base, labels=()),
+                     GATEKEEPER_TOKEN="", GITHUB_TOKEN="")
+    result = run_cli("check", "--format", "json", cwd=repo.path, env=env)
+    assert result.code == code, result.stderr
+    approvals = result_of(json.loads(result.stdout), "review-approvals")
+    assert approvals["status"] == status
+    assert "there is no token to read approvals with" in approvals["message"]

@@ -246,20 +246,43 @@ def test_the_requirement_without_a_token_names_code_owner_groups(api: FakeApi) -
     assert verdict.review is not None
     verdict = replace(verdict, review=replace(verdict.review, owner_groups=groups))
     result = only(apply(verdict, github(api, token=None), ENFORCE))
-    assert result.message.startswith(
-        "not checked: there is no token to read approvals with; review tier light asks for "
-        "1 approval; 2 approvals from @dora (code owners [Docs]); to enforce it, set ")
+    assert result.message == (
+        "approvals not checked, so the review tier is not shown to be met: there is no token "
+        "to read approvals with; review tier light asks for 1 approval; 2 approvals from @dora "
+        "(code owners [Docs])")
 
 
 # -- without a token, a pull request or a requirement ---------------------------------------
 
 
 @pytest.mark.parametrize("platform", ["github", "gitlab"])
-def test_without_a_token_the_requirement_is_reported_and_passes(api: FakeApi,
-                                                                platform: str) -> None:
+def test_without_a_token_enforced_approvals_fail_with_the_fix(api: FakeApi,
+                                                              platform: str) -> None:
     target = replace(github(api) if platform == "github" else gitlab(api), token=None,
                      token_name="GATEKEEPER_TOKEN")
     verdict = apply(verdict_for("src/auth/login.py"), target, ENFORCE)
+    result = only(verdict)
+    assert (result.status, result.blocking, verdict.passed, verdict.exit_code) == (
+        Status.FAIL, True, False, 1)
+    token = {"github": "GITHUB_TOKEN", "gitlab": "GITLAB_TOKEN"}[platform]
+    hint = f"to enforce it, set GATEKEEPER_TOKEN (or {token}) to "
+    assert result.message == ("approvals not checked, so the review tier is not shown to be "
+                              f"met: there is no token to read approvals with; {DEEP_ASKS}")
+    assert result.remediation is not None and result.remediation.startswith(hint)
+    assert result.remediation.endswith("; or set review.approvals.missing_token: skip to "
+                                       "report it unchecked")
+    assert ("action's token input" in result.remediation) == (platform == "github")
+    assert ("read_api" in result.remediation) == (platform == "gitlab")
+    assert api.seen == []
+
+
+@pytest.mark.parametrize("platform", ["github", "gitlab"])
+def test_without_a_token_the_opt_out_reports_the_requirement_and_passes(api: FakeApi,
+                                                                        platform: str) -> None:
+    target = replace(github(api) if platform == "github" else gitlab(api), token=None,
+                     token_name="GATEKEEPER_TOKEN")
+    settings = ApprovalSettings(enforce=True, unreachable="fail", missing_token="skip")
+    verdict = apply(verdict_for("src/auth/login.py"), target, settings)
     result = only(verdict)
     assert (result.status, result.blocking, verdict.passed) == (Status.SKIP, False, True)
     token = {"github": "GITHUB_TOKEN", "gitlab": "GITLAB_TOKEN"}[platform]
@@ -268,8 +291,6 @@ def test_without_a_token_the_requirement_is_reported_and_passes(api: FakeApi,
         f"not checked: there is no token to read approvals with; {DEEP_ASKS}; {hint}")
     assert result.remediation is not None and result.remediation.startswith(hint)
     assert result.message.endswith(result.remediation)  # shown where a skip shows no fix
-    assert ("action's token input" in result.message) == (platform == "github")
-    assert ("read_api" in result.message) == (platform == "gitlab")
     assert api.seen == []
 
 
@@ -435,7 +456,13 @@ def test_the_policy_reads_approvals_and_composes_them_key_by_key(tmp_path: Path)
     top = put(tmp_path, "top.yml", "extends: base.yml\nreview:\n  default: light\n")
     review = compose(top, "top.yml").review
     assert review.approvals == LENIENT
-    assert ReviewSettings().approvals == ApprovalSettings(enforce=False, unreachable="fail")
+    assert ReviewSettings().approvals == ApprovalSettings(enforce=False, unreachable="fail",
+                                                         missing_token="fail")
+    lax = put(tmp_path, "lax.yml", "review:\n  approvals: {enforce: true, missing_token: skip}\n")
+    assert compose(lax, "lax.yml").review.approvals.missing_token == "skip"
+    with pytest.raises(PolicyError, match="missing_token"):
+        compose(put(tmp_path, "odd.yml", "review:\n  approvals: {missing_token: pass}\n"),
+                "odd.yml")
     bad = put(tmp_path, "bad.yml", "review:\n  approvals: {enforce: true, on_error: pass}\n")
     with pytest.raises(PolicyError, match="on_error"):
         compose(bad, "bad.yml")
