@@ -1,50 +1,93 @@
-"""What the first bytes of changed files say: .gitattributes at head, generator banners, and
-binary content that git prints no patch for; read in one ``cat-file --batch``."""
+"""What the first bytes of changed files say: .gitattributes from the trusted tree, generator
+banners, binary content, and each file's size; read in one ``cat-file --batch``."""
 
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass, field
 
-from gatekeeper import gitattributes
+from gatekeeper import binaries, gitattributes
+from gatekeeper.binaries import Decision
 from gatekeeper.changeset import FileChange, FileStatus
 from gatekeeper.gitio import GitRepo
 
 HEADER_BYTES = 4096
 ATTRIBUTES_BYTES = 1 << 20
-BINARY_PROBE_BYTES = 8000  # git's own binary heuristic looks this far for a NUL byte
+BINARY_PROBE_BYTES = binaries.PROBE_BYTES
 
 
-def probe(repo: GitRepo, tree: str, files: tuple[FileChange, ...]
-          ) -> tuple[tuple[FileChange, ...], dict[str, dict[str, bool]], dict[str, str]]:
-    """The files with unchanged binaries marked, the linguist attributes per path, and the
-    first bytes of each text file's new content; ``tree`` is the head commit, or "" for the
-    index."""
-    attribute_specs = _attribute_specs(tree, files)
+@dataclass(frozen=True)
+class Probe:
+    """The files with sizes and unchanged binaries marked, their attributes and headers, and
+    what to do where git's binary verdict differs from the trusted one."""
+
+    files: tuple[FileChange, ...]
+    attributes: dict[str, dict[str, bool]]
+    headers: dict[str, str]
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    """Path to a decision other than KEEP (see ``gatekeeper.binaries``)."""
+    overruled: frozenset[str] = frozenset()
+    """Paths whose NUL byte the name overrules: counted as text, and marked."""
+
+
+def probe(repo: GitRepo, tree: str, files: tuple[FileChange, ...],
+          attributes_from: str | None = None) -> Probe:
+    """Probe ``files``; ``tree`` is the head commit ("" for the index), and
+    ``attributes_from`` the tree .gitattributes are read from when not the head's."""
+    attr_tree = tree if attributes_from is None else attributes_from
+    attribute_specs = _attribute_specs(attr_tree, files)
     wanted = _wanted_blobs(files)
     objects = repo.object_heads({**{spec: ATTRIBUTES_BYTES for spec in attribute_specs.values()},
                                  **{blob: BINARY_PROBE_BYTES for blob in wanted}})
     attributes = _attributes(attribute_specs, objects, files)
-    heads = {path: objects[blob] for blob, paths in wanted.items() if blob in objects
-             for path in paths}
-    marked = tuple(_mark_unchanged_binary(f, heads.get(f.path), attributes.get(f.path, {}))
-                   for f in files)
-    headers = {path: head[:HEADER_BYTES].decode("utf-8", errors="replace")
-               for path, head in heads.items() if not _is_binary(head)}
-    return marked, attributes, headers
+    marked: list[FileChange] = []
+    decisions: dict[str, Decision] = {}
+    overruled: set[str] = set()
+    headers: dict[str, str] = {}
+    for change in files:
+        new = objects.get(change.new_blob or "")
+        # git printed lines only if neither side was binary to it: the new side suffices then
+        old = objects.get(change.old_blob or "") if change.binary else None
+        attrs = attributes.get(change.path, {})
+        if new is not None:
+            change = dataclasses.replace(change, size=new[1])
+        change = _mark_unchanged_binary(change, new[0] if new else None, attrs)
+        decision, nul = _decide(change, attrs, [p for p in (old, new) if p is not None])
+        if decision is not Decision.KEEP:
+            decisions[change.path] = decision
+        if nul:
+            overruled.add(change.path)
+        text = decision is Decision.TEXT or (not change.binary and decision is Decision.KEEP)
+        if new is not None and text:
+            headers[change.path] = new[0][:HEADER_BYTES].decode("utf-8", errors="replace")
+        marked.append(change)
+    return Probe(tuple(marked), attributes, headers, decisions, frozenset(overruled))
+
+
+def _decide(change: FileChange, attrs: dict[str, bool],
+            sides: list[tuple[bytes, int]]) -> tuple[Decision, bool]:
+    """The trusted verdict on a file whose content changed; KEEP for anything else."""
+    if change.is_submodule or change.is_symlink or not (change.hunks or change.binary):
+        return Decision.KEEP, False
+    return binaries.decide(change.path, change.binary, attrs, [head for head, _ in sides],
+                           [size for _, size in sides])
 
 
 def _attribute_specs(tree: str, files: tuple[FileChange, ...]) -> dict[str, str]:
     """Object names of every .gitattributes that may apply, per folder (``tree:`` or index)."""
+    paths = [p for f in files for p in (f.path, f.old_path) if p]
     return {folder: f"{tree}:{folder + '/' if folder else ''}.gitattributes"
-            for folder in gitattributes.folders_of(f.path for f in files)}
+            for folder in gitattributes.folders_of(paths)}
 
 
-def _attributes(specs: dict[str, str], objects: dict[str, bytes],
+def _attributes(specs: dict[str, str], objects: dict[str, tuple[bytes, int]],
                 files: tuple[FileChange, ...]) -> dict[str, dict[str, bool]]:
-    parsed = {folder: gitattributes.parse(objects[spec].decode("utf-8", errors="replace"))
-              for folder, spec in specs.items() if spec in objects}
-    if not parsed:
+    texts = {folder: objects[spec][0].decode("utf-8", errors="replace")
+             for folder, spec in specs.items() if spec in objects}
+    if not texts:
         return {}
+    macros = gitattributes.macros_of(texts.get("", ""))  # git reads macros at the top only
+    parsed = {folder: gitattributes.parse(text, macros) for folder, text in texts.items()}
     result = {}
     for change in files:
         attrs = gitattributes.attributes_for(change.path, parsed)
@@ -53,18 +96,18 @@ def _attributes(specs: dict[str, str], objects: dict[str, bytes],
     return result
 
 
-def _wanted_blobs(files: tuple[FileChange, ...]) -> dict[str, list[str]]:
-    """Blob to paths (identical files share a blob) whose content may hold a banner or NUL."""
-    wanted: dict[str, list[str]] = {}
+def _wanted_blobs(files: tuple[FileChange, ...]) -> set[str]:
+    """Blobs whose first bytes may hold a banner or a NUL byte: each new file content, and the
+    old content of files git took for binary."""
+    wanted: set[str] = set()
     for f in files:
-        if (f.new_blob and not f.binary and not f.is_submodule and not f.is_symlink
-                and f.status is not FileStatus.DELETED):
-            wanted.setdefault(f.new_blob, []).append(f.path)
+        if f.is_submodule or f.is_symlink:
+            continue
+        if f.new_blob and f.status is not FileStatus.DELETED:
+            wanted.add(f.new_blob)
+        if f.binary and f.old_blob:
+            wanted.add(f.old_blob)
     return wanted
-
-
-def _is_binary(head: bytes) -> bool:
-    return b"\0" in head[:BINARY_PROBE_BYTES]
 
 
 def _mark_unchanged_binary(
@@ -73,11 +116,11 @@ def _mark_unchanged_binary(
     """Mark binary files whose content did not change (pure renames, mode changes).
 
     git prints no "Binary files differ" line when the content is unchanged, yet
-    ``git diff --numstat`` still reports such files as binary; apply git's own test.
+    ``git diff --numstat`` still reports such files as binary; apply the same test as for
+    changed files.
     """
-    if change.binary or change.hunks:
+    if change.binary or change.hunks or change.is_submodule or change.is_symlink:
         return change
-    binary = attributes.get("binary") is True or attributes.get("diff") is False
-    if not binary and head is not None and _is_binary(head):
-        binary = True
-    return dataclasses.replace(change, binary=True) if binary else change
+    binary, nul = binaries.wants_binary(change.path, attributes, [head] if head else [])
+    # no line to count either way, so git's own verdict stands, a NUL byte in a source file too
+    return dataclasses.replace(change, binary=True) if binary or nul else change

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 from gatekeeper import blobprobe, diffparse
+from gatekeeper.binaries import Decision
 from gatekeeper.changeset import (
     AddedComment,
     ChangeSet,
@@ -28,6 +30,8 @@ DIFF_OPTIONS = (
     "--submodule=short", "--no-relative", "--unified=3",
 )
 _ZERO = frozenset("0")
+REDIFF_BATCH = 500
+"""Files per ``git diff --text`` call when files git took for binary are diffed again."""
 MAX_COMMENTS = 200_000
 """Added comment lines kept per change set, at most ~240 characters each: this bounds their
 memory (tens of MB at worst) on huge generated or vendored changes. Later ones are dropped."""
@@ -49,8 +53,15 @@ def _texts(budget: diffparse.TextBudget | None,
 
 
 def from_git(repo: GitRepo, revisions: Revisions, *, find_copies: bool = False,
-             texts: Wants | None = None) -> ChangeSet:
-    """The change set of ``revisions``; ``texts`` says which files' line text to keep."""
+             texts: Wants | None = None, attributes_from: str | None = None) -> ChangeSet:
+    """The change set of ``revisions``; ``texts`` says which files' line text to keep.
+
+    ``attributes_from`` is the trusted commit (a PR's base) whose .gitattributes decide what
+    is binary, generated or vendored; without it the head's (or the index's) do. git 2.41
+    reads them from there itself (``--attr-source``); with any git, ``blobprobe`` judges each
+    file from those attributes and its bytes, and a file git took for binary that is text by
+    that judgement is diffed again as text, so the counts agree across git versions.
+    """
     args = list(DIFF_OPTIONS)
     if find_copies:
         args.append("-C")
@@ -61,21 +72,74 @@ def from_git(repo: GitRepo, revisions: Revisions, *, find_copies: bool = False,
             raise ChangeSetError("no head revision to check")
         # No base (a branch none of whose history the remote has): everything is new.
         args += [revisions.merge_base or repo.empty_tree(), revisions.head_sha, "--"]
+    tree = (revisions.head_sha or "") if revisions.mode == "range" else ""
+    attr_tree = attributes_from or tree
+    native = attr_tree if attr_tree and repo.reads_attributes_from_trees() else None
     comments: list[AddedComment] = []
     budget = diffparse.TextBudget(texts, MAX_TEXT_BYTES) if texts is not None else None
     kept: list[tuple[str, diffparse.PatchFile]] = []
-    with repo.stream("diff", *args) as out:
+    with repo.stream("diff", *args, attr_source=native) as out:
         files = tuple(_zip_raw_and_patch(out, comments, budget, kept))
     commits: tuple[Commit, ...] = ()
     if revisions.mode == "range" and revisions.merge_base != revisions.head_sha:
         spec = (f"{revisions.merge_base}..{revisions.head_sha}" if revisions.merge_base
                 else str(revisions.head_sha))
         commits = read_commits(repo, spec)
-    tree = (revisions.head_sha or "") if revisions.mode == "range" else ""
-    files, attributes, headers = blobprobe.probe(repo, tree, files)
+    probe = blobprobe.probe(repo, tree, files, attributes_from)
+    files = _settle(probe, lambda paths: _rediff(repo, args, paths, comments, budget, kept,
+                                                 native), comments, kept)
     unscanned = _over(budget, files)
-    return ChangeSet(revisions, files, commits, attributes, headers, comments=tuple(comments),
-                     texts=_texts(budget, kept, unscanned), unscanned=unscanned)
+    where = "the index" if not attr_tree else \
+        f"the {'base' if attributes_from else 'head'} commit {attr_tree[:12]}"
+    return ChangeSet(revisions, files, commits, probe.attributes, probe.headers,
+                     comments=tuple(comments), texts=_texts(budget, kept, unscanned),
+                     unscanned=unscanned, attributes_from=where)
+
+
+def _settle(probe: blobprobe.Probe, rediff: Callable[[list[FileChange]], dict[str, FileChange]],
+            comments: list[AddedComment], kept: list[tuple[str, diffparse.PatchFile]]
+            ) -> tuple[FileChange, ...]:
+    """The files with the trusted binary verdicts applied: text git took for binary diffed
+    again as text (marked when a NUL byte was overruled), and files the trusted attributes
+    call binary emptied of the lines git printed for them."""
+    as_text = [f for f in probe.files if probe.decisions.get(f.path) is Decision.TEXT]
+    redone = rediff(as_text) if as_text else {}
+    binary = {path for path, d in probe.decisions.items() if d is Decision.BINARY}
+    if binary:
+        comments[:] = [c for c in comments if c.path not in binary]
+        kept[:] = [(path, patch) for path, patch in kept if path not in binary]
+    settled = []
+    for f in probe.files:
+        if f.path in redone:
+            f = dataclasses.replace(redone[f.path], size=f.size,
+                                    forced_text=f.path in probe.overruled)
+        elif f.path in binary:
+            f = dataclasses.replace(f, binary=True, added=0, deleted=0, hunks=())
+        settled.append(f)
+    return tuple(settled)
+
+
+def _rediff(repo: GitRepo, args: list[str], files: list[FileChange],
+            comments: list[AddedComment], budget: diffparse.TextBudget | None,
+            kept: list[tuple[str, diffparse.PatchFile]], attr_source: str | None
+            ) -> dict[str, FileChange]:
+    """``files`` diffed again with ``--text``, both names of a rename in the same call so git
+    pairs them again; a few hundred paths a call keep the command line short."""
+    redone: dict[str, FileChange] = {}
+    for start in range(0, len(files), REDIFF_BATCH):
+        batch = files[start:start + REDIFF_BATCH]
+        paths = {":(literal)" + p for f in batch for p in (f.path, f.old_path) if p}
+        wanted = {f.path for f in batch}
+        found: list[tuple[str, diffparse.PatchFile]] = []
+        noted: list[AddedComment] = []
+        with repo.stream("diff", "--text", *args, *sorted(paths), attr_source=attr_source) as out:
+            for change in _zip_raw_and_patch(out, noted, budget, found):
+                if change.path in wanted:
+                    redone[change.path] = change
+        # only the comments of the files diffed again, not of any other name in the pathspec
+        comments += (c for c in noted if c.path in wanted)
+        kept += [(path, patch) for path, patch in found if path in wanted]
+    return redone
 
 
 def _over(budget: diffparse.TextBudget | None, files: Iterable[FileChange]) -> tuple[str, ...]:
@@ -99,16 +163,12 @@ def from_diff_file(path: str, *, texts: Wants | None = None) -> ChangeSet:
                              hint="pass an existing file, or - for stdin") from exc
     budget = diffparse.TextBudget(texts, MAX_TEXT_BYTES) if texts is not None else None
     try:
-        first = stream.readline()
-        lines: Iterable[bytes] = itertools.chain([first], stream)
+        # Text without any file section is an error there; empty or blank input is no change.
         patches = list(diffparse.parse_patch(
-            lines, source=name, comments=diffparse.CommentBudget(MAX_COMMENTS), texts=budget))
+            stream, source=name, comments=diffparse.CommentBudget(MAX_COMMENTS), texts=budget))
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
-    if first.strip() and not patches:
-        raise DiffInputError(f"{name}:1: not a unified diff (no ---/+++ or diff --git header)",
-                             hint="produce it with git diff or diff -u")
     merged = _merge_type_changes(patches)
     files = tuple(_from_patch(p) for p in merged)
     comments = tuple(AddedComment(f.path, line, text)
@@ -214,6 +274,7 @@ def _from_raw(entry: diffparse.RawEntry, patch: diffparse.PatchFile) -> FileChan
         similarity=entry.score,
         new_blob=None if set(entry.new_blob) <= _ZERO else entry.new_blob,
         hunks=_hunks(patch),
+        old_blob=None if set(entry.old_blob) <= _ZERO else entry.old_blob,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import replace
 
-from gatekeeper import conditions, waivers
+from gatekeeper import conditions, sizenotes, waivers
 from gatekeeper.facts import Facts, without
 from gatekeeper.globs import PathSet
 from gatekeeper.policy.model import ComposedPolicy, PolicyException
@@ -28,6 +28,7 @@ from gatekeeper.verdict import (
 )
 
 NOTHING_TO_CHECK = "nothing to check: the change set is empty"
+NO_RULES = "the policy has no rules (allow_no_rules: true), so nothing was checked"
 
 
 def today_utc() -> datetime.date:
@@ -42,6 +43,9 @@ def evaluate(policy: ComposedPolicy, facts: Facts, source: PolicySource,
     known = {rule.id for rule in policy.rules}
     notes = tuple(f"{w.source}: {waivers.TRAILER} names no rule of this policy: {w.rule_id!r}"
                   for w in asked if w.rule_id not in known)
+    if not policy.rules and not policy.review.approvals.enforce:  # allow_no_rules: say so
+        notes = (NO_RULES, *notes)
+    notes = (*sizenotes.notes(facts), *notes)  # what the size figures rest on
     passed = not any(r.blocking for r in results)
     review = assign(policy.review, facts) if not facts.empty else None
     return Verdict(passed=passed, results=results, facts=facts, policy=source, notes=notes,

@@ -1,4 +1,5 @@
-"""Reads the linguist attributes of paths from .gitattributes files, as git applies them."""
+"""Reads the linguist and binary attributes of paths from .gitattributes files, as git applies
+them: folder by folder, later lines winning, with the top-level file's macros."""
 
 from __future__ import annotations
 
@@ -9,17 +10,50 @@ from gatekeeper.diffparse import unquote
 from gatekeeper.globs import Glob, GlobError, compile_glob
 
 WATCHED = ("linguist-generated", "linguist-vendored", "linguist-documentation", "binary", "diff")
+State = bool | None
+"""Set (True), unset (False), or unspecified again (None: ``!attr``, or ``diff=driver``, which
+leaves binary detection to the content)."""
+Values = tuple[tuple[str, State], ...]
 
 
 @dataclass(frozen=True, slots=True)
 class AttrLine:
     glob: Glob
-    values: tuple[tuple[str, bool], ...]
+    values: Values
 
 
-def parse(text: str) -> list[AttrLine]:
-    """Parse one .gitattributes file; lines git would ignore are ignored here too."""
+def macros_of(text: str) -> dict[str, Values]:
+    """The ``[attr]name ...`` macros a top-level .gitattributes defines (git honours them
+    there only), each expanded into the watched attributes it sets."""
+    macros: dict[str, Values] = {"binary": (("diff", False),)}  # git's one built-in macro
+    for pattern, rest in _entries(text):
+        if pattern.startswith("[attr]") and len(pattern) > len("[attr]"):
+            # expanded now, with the macros defined so far: a macro may use an earlier one
+            macros[pattern[len("[attr]"):]] = _values(rest, macros)
+    return macros
+
+
+def parse(text: str, macros: dict[str, Values] | None = None) -> list[AttrLine]:
+    """Parse one .gitattributes file; lines git would ignore are ignored here too. ``macros``
+    are those of the top-level file (the built-in ``binary`` when not given)."""
+    known = macros if macros is not None else macros_of("")
     lines: list[AttrLine] = []
+    for pattern, rest in _entries(text):
+        if pattern.startswith(("!", "[attr]")):
+            continue  # git rejects negative patterns; macro definitions match no path
+        values = _values(rest, known)
+        if not values:
+            continue
+        try:
+            lines.append(AttrLine(compile_glob(pattern), values))
+        except GlobError:
+            continue
+    return lines
+
+
+def _entries(text: str) -> list[tuple[str, str]]:
+    """Each line's pattern and the rest of it, comments and blank lines left out."""
+    found = []
     for raw in text.splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -32,29 +66,32 @@ def parse(text: str) -> list[AttrLine]:
             if "\t" in pattern:
                 pattern, _, more = pattern.partition("\t")
                 rest = more + " " + rest
-        if pattern.startswith("!"):
-            continue  # git rejects negative patterns in attributes files
-        values = tuple(v for v in (_value(tok) for tok in rest.split()) if v is not None)
-        if not values:
-            continue
-        try:
-            lines.append(AttrLine(compile_glob(pattern), values))
-        except GlobError:
-            continue
-    return lines
+        found.append((pattern, rest))
+    return found
 
 
-def _value(token: str) -> tuple[str, bool] | None:
-    if token.startswith(("-", "!")):
-        name, state = token[1:], False
-    elif "=" in token:
+def _values(rest: str, macros: dict[str, Values]) -> Values:
+    found: list[tuple[str, State]] = []
+    for token in rest.split():
+        name, state = _token(token)
+        if name in WATCHED:
+            found.append((name, state))
+        if state is True and name in macros:
+            found += macros[name]  # a macro that is set sets what it stands for
+    return tuple(found)
+
+
+def _token(token: str) -> tuple[str, State]:
+    if token.startswith("-"):
+        return token[1:], False
+    if token.startswith("!"):
+        return token[1:], None
+    if "=" in token:
         name, _, val = token.partition("=")
-        state = val.lower() not in ("false", "0", "no", "off")
-    else:
-        name, state = token, True
-    if name == "binary":  # the macro binary means -diff -merge -text
-        return ("binary", state)
-    return (name, state) if name in WATCHED else None
+        if name == "diff":
+            return name, None  # a diff driver: git decides binary content by its bytes
+        return name, val.lower() not in ("false", "0", "no", "off")
+    return token, True
 
 
 def folders_of(paths: Iterable[str]) -> list[str]:
@@ -77,5 +114,9 @@ def attributes_for(path: str, files: dict[str, list[AttrLine]]) -> dict[str, boo
         rel = path[len(folder) + 1 :] if folder else path
         for line in lines:
             if line.glob.matches(rel, parents=False):
-                result.update(line.values)
+                for name, state in line.values:
+                    if state is None:
+                        result.pop(name, None)
+                    else:
+                        result[name] = state
     return result

@@ -33,6 +33,9 @@ _PINNED_CONFIG = (
 )
 
 
+ATTR_SOURCE_SINCE = (2, 41)
+"""The git release that added the ``--attr-source`` global option."""
+
 # A full object name: typed in, it may simply be absent here (not fetched), unlike a ref's.
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
@@ -132,8 +135,10 @@ class GitRepo:
                                ok_codes=(0, 128))
         return out.strip() if status == 0 and out.strip() else None
 
-    def symbolic_ref(self, ref: str) -> str | None:
-        status, out = self.run("symbolic-ref", "--quiet", "--short", ref, ok_codes=(0, 1, 128))
+    def symbolic_ref(self, ref: str, *, short: bool = True) -> str | None:
+        """The ref ``ref`` points to (shortened unless ``short`` is False), or None."""
+        status, out = self.run("symbolic-ref", "--quiet", *(["--short"] if short else []), ref,
+                               ok_codes=(0, 1, 128))
         return out.strip() if status == 0 and out.strip() else None
 
     def merge_base(self, a: str, b: str) -> str | None:
@@ -156,14 +161,27 @@ class GitRepo:
     def fetch(self, remote: str, refspecs: tuple[str, ...] = (), *, depth: int | None = None,
               deepen: int | None = None) -> bool:
         """Fetch ``refspecs`` (or the remote's defaults) from ``remote``; False if git failed."""
+        return self.try_fetch(remote, refspecs, depth=depth, deepen=deepen) is None
+
+    def try_fetch(self, remote: str, refspecs: tuple[str, ...] = (), *,
+                  depth: int | None = None, deepen: int | None = None) -> str | None:
+        """Fetch as ``fetch`` does; None when it worked, else what git said on stderr."""
         args = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head"]
         if depth is not None:
             args.append(f"--depth={depth}")
         if deepen is not None:
             args.append(f"--deepen={deepen}")
-        # "--" keeps a refspec that starts with "-" from being read as an option.
-        status, _ = self.run(*args, "--", remote, *refspecs, ok_codes=(0, 1, 128))
-        return status == 0
+        # "--" keeps a refspec that starts with "-" from being read as an option. A prompt for
+        # a password would hang a CI job or a hook, so git must fail and say so instead.
+        status, _, err = self.runner.execute(
+            _git_args(*args, "--", remote, *refspecs), with_extended_output=True,
+            with_exceptions=False, env={"GIT_TERMINAL_PROMPT": "0"})
+        return None if status == 0 else giterrors.text(err) or "git fetch failed"
+
+    def config(self, key: str) -> str | None:
+        """The value of git config ``key`` as git reads it (repository, then global), or None."""
+        status, out = self.run("config", "--get", key, ok_codes=(0, 1, 2))
+        return out.strip() if status == 0 else None
 
     def read_blob(self, rev: str, path: str) -> bytes | None:
         """The content of ``path`` in commit ``rev``, or None if it has no such file."""
@@ -198,11 +216,19 @@ class GitRepo:
 
     # -- streams ---------------------------------------------------------------------------
 
+    def reads_attributes_from_trees(self) -> bool:
+        """Whether this git takes ``--attr-source=<tree>`` (git 2.41 and later)."""
+        return tuple(self.runner.version_info[:2]) >= ATTR_SOURCE_SINCE
+
     @contextmanager
-    def stream(self, *args: str) -> Iterator[Any]:
-        """Run git and yield its stdout as a binary file; a failure becomes ChangeSetError."""
+    def stream(self, *args: str, attr_source: str | None = None) -> Iterator[Any]:
+        """Run git and yield its stdout as a binary file; a failure becomes ChangeSetError.
+        ``attr_source``: the tree git reads .gitattributes from instead of the work tree."""
         gitpython = _gitpython()
-        proc = self.runner.execute(_git_args(*args), as_process=True)
+        command = _git_args(*args)
+        if attr_source is not None:
+            command.insert(1, f"--attr-source={attr_source}")
+        proc = self.runner.execute(command, as_process=True)
         stdout: Any = proc.proc.stdout if proc.proc is not None else None
         if stdout is None:
             raise ChangeSetError(f"git {args[0]} could not be started")
@@ -223,14 +249,15 @@ class GitRepo:
         finally:
             stdout.close()
 
-    def object_heads(self, limits: dict[str, int]) -> dict[str, bytes]:
-        """The first ``limits[spec]`` bytes of each blob named; missing ones are left out."""
-        heads: dict[str, bytes] = {}
+    def object_heads(self, limits: dict[str, int]) -> dict[str, tuple[bytes, int]]:
+        """The first ``limits[spec]`` bytes and the size of each blob named; missing ones are
+        left out."""
+        heads: dict[str, tuple[bytes, int]] = {}
 
         def take(spec: str, stdout: Any, size: int) -> None:
             data = stdout.read(min(size, limits[spec]))
             _skip(stdout, size - len(data) + 1)  # the rest, and the trailing newline
-            heads[spec] = data
+            heads[spec] = (data, size)
 
         self._blobs(list(limits), take)
         return heads

@@ -93,8 +93,10 @@ def run(options: CheckOptions, today: datetime.date | None = None,
             # --base may narrow a PR's range; its policy still comes from the PR's own base.
             trusted_at = context.policy_revisions(repo, target, revisions)
             policy, source = loader.resolve_in_repo(options.policy, repo, trusted_at, wanted)
-            changeset = collect.from_git(repo, revisions, find_copies=options.find_copies,
-                                         texts=_texts(policy))
+            # .gitattributes decide what counts, so they come from where the policy came from
+            changeset = collect.from_git(
+                repo, revisions, find_copies=options.find_copies, texts=_texts(policy),
+                attributes_from=trusted_at.base_sha if wanted == "base" else None)
             if "notes" in policy.ai.detectors:  # the fetch and blame only notes can repay
                 if fetched is None:  # once per run, after resolving: see fetch_notes
                     fetched = fetch_notes(repo, found)

@@ -41,6 +41,7 @@ def _file(f: FileFacts) -> dict[str, Any]:
         "old_mode": c.old_mode, "new_mode": c.new_mode,
         "classification": sorted(f.classes), "effective": f.effective,
         "excluded_by": f.excluded_by, "hunks": [_hunk(h) for h in c.hunks],
+        "size": c.size, "binary_bytes": c.binary_bytes, "forced_text": c.forced_text,
     }
 
 
@@ -95,7 +96,8 @@ def _ai(ai: AiFacts | None) -> dict[str, Any] | None:
                    "share": f.share, "tools": list(f.tools)} for f in ai.files],
         "spot_check": None if check is None else {
             "selected": check.selected, "percent": check.percent, "key": check.key,
-            "draw": check.draw, "reason": check.reason},
+            "keyed_on": check.keyed_on, "salt_id": check.salt_id, "draw": check.draw,
+            "reason": check.reason},
         "problems": list(ai.problems),
     }
 

@@ -6,6 +6,13 @@ and counting only the edits of a renamed file); `max_files` limits the number of
 files; `max_commits` limits the commits in the range. Each limit is optional. `exclude` lists
 globs of paths that do not count at all.
 
+Three ceilings count every file whatever its class, so that a file mislabelled as generated or
+vendored cannot hide an unbounded change: `max_raw_lines` limits changed lines of all files
+(generated, vendored and lockfiles included), `max_generated_lines` those of generated or
+vendored files, and `max_binary_bytes` the bytes of binary content the change adds (the new
+size of each added or changed binary file). A file git takes for binary only because of a NUL
+byte, whose name is a source or text file's, counts its lines like any text file.
+
 `groups` give a part of the tree limits of its own: each group has `paths` (globs) and its own
 `max_effective_lines` and `max_files`. A file counts toward the first group whose `paths` match
 it, and the top-level limits count only the files that fall in no group.
@@ -17,32 +24,37 @@ rules:
     max_effective_lines: 400
     max_files: 20
     max_commits: 10
+    max_raw_lines: 20000      # every file, generated or not
+    max_binary_bytes: 5242880 # 5 MiB of binary content
     exclude: ["docs/**"]      # paths that do not count at all
     groups:
       - paths: ["src/payments/**"]
         max_effective_lines: 150
 ```
 
-When a limit is exceeded the result names the files that drove it and suggests which folders to
-split out into a change of their own to get back under the limit.
+The message gives the size of the whole change and, with groups, of each group and of the files
+in no group, so a part's figure is never read as the change's. When a limit is exceeded the
+result names the files that drove it and suggests which folders to split out into a change of
+their own to get back under the limit. A test file moves with the file it tests (paired by
+name: `tests/test_cart.py` with `cart.py`, `cart.test.ts` with `cart.ts`, `CartTest.java` with
+`Cart.java`, `cart_test.go` with `cart.go`), so the advice never splits a test from its subject.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from gatekeeper.facts import Facts, FileFacts
 from gatekeeper.globs import PathSet
+from gatekeeper.rules import ceilings
 from gatekeeper.rules.base import Finding, GlobPattern, RuleConfig, shares
+from gatekeeper.rules.split_plan import split_plan
 from gatekeeper.verdict import Check
 
 KIND = "batch-size"
 TOP_FILES = 5
-SHOWN_GROUPS = 4
 
 
 class Group(BaseModel):
@@ -57,9 +69,14 @@ class Config(RuleConfig):
     variables: ClassVar[dict[str, str]] = {
         "effective_lines": "effective changed lines counted (outside any group)",
         "files": "effective files counted (outside any group)",
+        "total_effective_lines": "effective changed lines of the whole change, groups included",
+        "total_files": "effective files of the whole change, groups included",
         "commits": "commits in the range",
         "max_effective_lines": "the line limit", "max_files": "the file limit",
         "max_commits": "the commit limit",
+        "raw_lines": "changed lines of every file, generated and vendored ones included",
+        "generated_lines": "changed lines of generated or vendored files",
+        "binary_bytes": "bytes of binary content added",
         "exceeded": "the limits that were exceeded, in words",
     }
 
@@ -68,6 +85,12 @@ class Config(RuleConfig):
         None, ge=0, description="Most effective changed lines (added + deleted) allowed.")
     max_files: int | None = Field(None, ge=0, description="Most effective files allowed.")
     max_commits: int | None = Field(None, ge=0, description="Most commits allowed in the range.")
+    max_raw_lines: int | None = Field(
+        None, ge=0, description="Most changed lines of all files, whatever their class.")
+    max_generated_lines: int | None = Field(
+        None, ge=0, description="Most changed lines of generated or vendored files.")
+    max_binary_bytes: int | None = Field(
+        None, ge=0, description="Most bytes of binary content the change may add.")
     exclude: list[GlobPattern] = Field(
         default_factory=list, description="Globs of paths that do not count toward the limits.")
     groups: list[Group] = Field(
@@ -101,27 +124,60 @@ def evaluate(config: Config, facts: Facts) -> Finding:
     commits = len(facts.changeset.commits)
     if config.max_commits is not None:
         checks.append(Check("commits", commits, config.max_commits, "commits"))
+    everything = [f for f in facts.files if not excluded.matches(f.path)]
+    measured = ceilings.measure(everything)
+    checks += ceilings.checks(measured, config.max_raw_lines, config.max_generated_lines,
+                              config.max_binary_bytes)
     failed = [c for c in checks if not c.passed]
     lines = sum(f.change.changed for f in rest)
     exceeded = "; ".join(c.describe() for c in failed)
-    if failed:
-        message = "change set too large: " + exceeded
-    else:
-        message = f"{lines} effective lines in {len(counted)} files, {commits} commits"
+    message = _message(failed, exceeded, counted, _parts(config, members, rest), commits)
     drivers = _drivers(failed, counted, rest, config, members)
+    if failed and all(c.name in ceilings.NAMES for c in failed):
+        drivers = everything  # only a ceiling was exceeded: every file counts toward it
     top = sorted(drivers, key=lambda f: (-f.change.changed, f.path))[:TOP_FILES]
-    values = {"effective_lines": lines, "files": len(rest), "commits": commits,
+    values = {"effective_lines": lines, "files": len(rest), "commits": commits, **measured,
+              "total_effective_lines": sum(f.change.changed for f in counted),
+              "total_files": len(counted),
               "max_effective_lines": _text(config.max_effective_lines),
               "max_files": _text(config.max_files), "max_commits": _text(config.max_commits),
               "exceeded": exceeded}
     return Finding(
         passed=not failed,
         message=message,
-        remediation=_remediation(failed, drivers) if failed else None,
+        remediation="; ".join(h for h in (_remediation(failed, drivers, counted),
+                                          *ceilings.hints(failed, everything)) if h)
+        if failed else None,
         checks=tuple(checks),
         files=shares(top),
         values=values,
+        details=ceilings.details(everything)
+        if any(c.name == ceilings.BINARY for c in failed) else (),
     )
+
+
+def _size(files: list[FileFacts]) -> str:
+    return f"{sum(f.change.changed for f in files)} lines in {len(files)} files"
+
+
+def _parts(config: Config, members: list[list[FileFacts]], rest: list[FileFacts]) -> list[str]:
+    """Each group's size and that of the files in no group; none without groups."""
+    if not config.groups:
+        return []
+    parts = [f"{', '.join(g.paths)}: {_size(files)}"
+             for g, files in zip(config.groups, members, strict=True)]
+    return [*parts, f"in no group: {_size(rest)}"]
+
+
+def _message(failed: list[Check], exceeded: str, counted: list[FileFacts], parts: list[str],
+             commits: int) -> str:
+    """The result in words. With groups, a check measures a part of the change only, so the
+    message gives the whole change's size beside each part's: neither passes for the other."""
+    whole = f"{sum(f.change.changed for f in counted)} effective lines in {len(counted)} files"
+    if failed:
+        return "change set too large: " + exceeded + (
+            f" (the whole change: {whole}; {'; '.join(parts)})" if parts else "")
+    return f"{whole}, {commits} commits" + (f" ({'; '.join(parts)})" if parts else "")
 
 
 def _text(limit: int | None) -> int | str:
@@ -135,17 +191,18 @@ def _drivers(failed: list[Check], counted: list[FileFacts], rest: list[FileFacts
         for group, files in zip(config.groups, members, strict=True):
             if check.name.endswith(f" in {', '.join(group.paths)}"):
                 return files
-        if check.name != "commits":
+        if check.name not in ("commits", *ceilings.NAMES):
             return rest
     return counted
 
 
-def _remediation(failed: list[Check], counted: list[FileFacts]) -> str:
+def _remediation(failed: list[Check], drivers: list[FileFacts],
+                 counted: list[FileFacts]) -> str:
     hints = []
-    size = next((c for c in failed if c.name != "commits"), None)
+    size = next((c for c in failed if c.name not in ("commits", *ceilings.NAMES)), None)
     if size is not None:
         measure = _lines if size.name.startswith("effective lines") else _one
-        hints.append(split_plan(counted, measure, int(size.limit), size.unit))
+        hints.append(split_plan(drivers, measure, int(size.limit), size.unit, counted))
     if any(c.name == "commits" for c in failed):
         limit = next(c.limit for c in failed if c.name == "commits")
         hints.append(f"split the branch so each change carries at most {limit} commits, or "
@@ -159,57 +216,3 @@ def _lines(f: FileFacts) -> int:
 
 def _one(f: FileFacts) -> int:
     return 1
-
-
-def _folder(path: str, depth: int) -> str:
-    parts = path.split("/")[:-1][:depth]
-    return "/".join(parts) + "/" if parts else path
-
-
-def _refine(files: list[FileFacts], measure: Callable[[FileFacts], int],
-            limit: int) -> dict[str, list[FileFacts]]:
-    """Group files by folder, going deeper into any folder that alone exceeds the limit."""
-    groups: dict[str, list[FileFacts]] = {"": files}
-    depth_of = {"": 0}
-    while True:
-        name = max(groups, key=lambda g: sum(measure(f) for f in groups[g]))
-        members = groups[name]
-        depth = depth_of[name] + 1
-        if len(groups) > 1 and sum(measure(f) for f in members) <= limit:
-            return groups
-        children: dict[str, list[FileFacts]] = defaultdict(list)
-        for f in members:
-            children[_folder(f.path, depth)].append(f)
-        if len(children) < 2 and not any(f.path.count("/") >= depth for f in members):
-            return groups  # a single file: nothing finer to split out
-        del groups[name]
-        for child, child_files in children.items():
-            groups[child] = child_files
-            depth_of[child] = depth
-
-
-def split_plan(
-    files: list[FileFacts], measure: Callable[[FileFacts], int], limit: int, unit: str
-) -> str:
-    """Name the fewest folders to move into separate changes to get under ``limit``."""
-    groups = _refine(files, measure, limit)
-    total = sum(measure(f) for f in files)
-    if len(groups) < 2:
-        return (f"everything sits in one place; split it into smaller sequential changes of at "
-                f"most {limit} {unit} each")
-    sized = sorted(((sum(measure(f) for f in g), name, len(g)) for name, g in groups.items()),
-                   key=lambda t: (-t[0], t[1]))
-    chosen, remaining = [], total
-    for size, name, count in sized[:-1]:
-        if remaining <= limit:
-            break
-        chosen.append(f"{name} ({size} {unit})" if unit != "files" else f"{name} ({count} files)")
-        remaining -= size
-    named = ", ".join(chosen[:SHOWN_GROUPS])
-    if len(chosen) > SHOWN_GROUPS:
-        named += f" and {len(chosen) - SHOWN_GROUPS} more folders"
-    if remaining <= limit and len(chosen) <= SHOWN_GROUPS:
-        return f"split out {named} into separate changes, leaving {remaining} <= {limit} {unit}"
-    pieces = -(-total // max(limit, 1))
-    return (f"this is {total} {unit} against a limit of {limit}: split it into at least "
-            f"{pieces} changes, starting with {named}")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from gatekeeper.changeset import FileStatus
 from gatekeeper.facts import Facts
 from gatekeeper.verdict import RuleResult, Severity, Status
 from tests.builders import change, facts_of, judge
+from tests.conftest import make_repo, numbered, run_cli
 
 
 def rule(**limits: object) -> dict[str, Any]:
@@ -84,3 +88,78 @@ def test_far_over_the_limit_counts_the_changes_needed() -> None:
     assert result.remediation is not None
     assert "split it into at least 5 changes" in result.remediation
     assert "more folders" in result.remediation
+
+
+PAYMENTS = {"paths": ["src/payments/**"], "max_effective_lines": 60}
+
+
+def test_with_groups_the_message_gives_the_whole_change_beside_each_part() -> None:
+    facts = facts_of(change("src/payments/charge.py", 50, 8), change("src/app.py", 3, 1))
+    result = evaluate(rule(max_effective_lines=400, groups=[PAYMENTS]), facts)
+    assert result.status is Status.PASS
+    assert result.message == ("62 effective lines in 2 files, 1 commits (src/payments/**: 58 "
+                              "lines in 1 files; in no group: 4 lines in 1 files)")
+    values = dict(result.values)
+    assert (values["effective_lines"], values["files"]) == (4, 1)
+    assert (values["total_effective_lines"], values["total_files"]) == (62, 2)
+    over = facts_of(change("src/payments/charge.py", 70), change("src/app.py", 3, 1))
+    failed = evaluate(rule(max_effective_lines=400, groups=[PAYMENTS]), over)
+    assert failed.message == ("change set too large: effective lines in src/payments/** 70 > "
+                              "60 (the whole change: 74 effective lines in 2 files; "
+                              "src/payments/**: 70 lines in 1 files; in no group: 4 lines in "
+                              "1 files)")
+
+
+def test_the_split_advice_keeps_tests_with_the_code_they_test() -> None:
+    facts = facts_of(change("src/api/handlers.py", 200), change("tests/api/test_handlers.py", 150),
+                     change("src/ui/page.tsx", 100))
+    result = evaluate(rule(max_effective_lines=400), facts)
+    assert result.remediation == ("split out src/api/ (350 lines, together with "
+                                  "tests/api/test_handlers.py) into separate changes, leaving "
+                                  "100 <= 400 lines")
+    heavy_tests = facts_of(change("src/cart.py", 100), change("tests/test_cart.py", 300),
+                           change("src/other.py", 50))
+    advice = evaluate(rule(max_effective_lines=300), heavy_tests).remediation or ""
+    assert "tests/" not in advice.replace("tests/test_cart.py", "")
+    assert "split out tests/" not in advice
+
+
+@pytest.mark.parametrize(("subject", "test"), [
+    ("src/shop/cart.py", "tests/shop/test_cart.py"),
+    ("src/shop/cart.py", "src/shop/cart_test.py"),
+    ("web/cart.ts", "web/cart.test.ts"),
+    ("web/Cart.tsx", "web/__tests__/Cart.spec.tsx"),
+    ("web/cart.ts", "web/__tests__/cart.js"),
+    ("src/main/java/shop/Cart.java", "src/test/java/shop/CartTest.java"),
+    ("src/main/java/shop/Cart.java", "src/test/java/shop/CartIT.java"),
+    ("app/src/main/kotlin/Cart.kt", "app/src/test/kotlin/CartTests.kt"),
+    ("shop/cart.go", "shop/cart_test.go"),
+    ("lib/shop/cart.rb", "spec/shop/cart_spec.rb"),
+    ("Sources/Shop/Cart.swift", "Tests/ShopTests/CartTests.swift"),
+    ("lib/shop/cart.ex", "test/shop/cart_test.exs"),
+    ("src/cart.cc", "src/cart_unittest.cc"),
+])
+def test_a_test_never_leaves_its_subject_behind(subject: str, test: str) -> None:
+    """The subject's folder is split out; the test, wherever it lies, goes along."""
+    facts = facts_of(change(subject, 300), change(test, 250), change("other/misc.py", 100))
+    advice = evaluate(rule(max_effective_lines=400), facts).remediation or ""
+    folder = advice.removeprefix("split out ").split(" (")[0]
+    assert subject.startswith(folder), advice
+    assert test.startswith(folder) or f", together with {test})" in advice, advice
+    assert f"{folder} (550 lines" in advice, advice
+
+
+def test_a_grouped_change_reports_its_whole_size_through_the_cli(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    repo.write(".gatekeeper.yml", "version: 1\nrules:\n  - id: size\n    kind: batch-size\n"
+               "    max_effective_lines: 400\n    groups:\n"
+               "      - {paths: ['src/payments/**'], max_effective_lines: 150}\n")
+    repo.write("src/app.py", numbered(2, "old"))
+    base = repo.commit("base")
+    repo.write("src/payments/charge.py", numbered(58))
+    repo.write("src/app.py", numbered(2, "new"))
+    repo.commit("charge")
+    result = run_cli("check", "--base", base, cwd=repo.path)
+    assert result.code == 0, result.stdout + result.stderr
+    assert ("size [error]  62 effective lines in 2 files, 1 commits (src/payments/**: 58 lines "
+            "in 1 files; in no group: 4 lines in 1 files)") in result.stdout

@@ -1,0 +1,127 @@
+"""The split advice of `batch-size`: the fewest folders to move into changes of their own.
+
+Files move in units: a file together with the tests of it that the change holds (see
+``gatekeeper.testpairs``), so the advice never moves a test away from the code it tests.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from gatekeeper.classify import TEST
+from gatekeeper.facts import FileFacts
+from gatekeeper.testpairs import pair
+
+SHOWN_GROUPS = 4
+SHOWN_ALONG = 2
+
+Measure = Callable[[FileFacts], int]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Files that move together: ``path`` places the unit in a folder; ``along`` are files of
+    the unit that lie outside the measured set (a test of a group's code that sits in no
+    group, say) and must move with it all the same."""
+
+    path: str
+    files: tuple[FileFacts, ...]
+    along: tuple[str, ...] = ()
+
+
+def units(measured: list[FileFacts], everything: Iterable[FileFacts]) -> list[Unit]:
+    """``measured`` grouped into units: each subject with its tests among ``everything``."""
+    every = {f.path: f for f in everything}
+    every.update((f.path, f) for f in measured)
+    pairs = pair(every, lambda p: TEST in every[p].classes)
+    members: dict[str, list[str]] = defaultdict(list)
+    for path in every:
+        members[pairs.get(path, path)].append(path)
+    inside = {f.path for f in measured}
+    found = []
+    for anchor, paths in members.items():
+        mine = [every[p] for p in paths if p in inside]
+        if not mine:
+            continue
+        place = anchor if anchor in inside else mine[0].path
+        found.append(Unit(place, tuple(mine), tuple(p for p in paths if p not in inside)))
+    return sorted(found, key=lambda u: u.path)
+
+
+def _weight(unit: Unit, measure: Measure) -> int:
+    return sum(measure(f) for f in unit.files)
+
+
+def _folder(path: str, depth: int) -> str:
+    parts = path.split("/")[:-1][:depth]
+    return "/".join(parts) + "/" if parts else path
+
+
+def _refine(all_units: list[Unit], measure: Measure, limit: int) -> dict[str, list[Unit]]:
+    """Group units by folder, going deeper into any folder that alone exceeds the limit."""
+    groups: dict[str, list[Unit]] = {"": all_units}
+    depth_of = {"": 0}
+    while True:
+        name = max(groups, key=lambda g: sum(_weight(u, measure) for u in groups[g]))
+        members = groups[name]
+        depth = depth_of[name] + 1
+        if len(groups) > 1 and sum(_weight(u, measure) for u in members) <= limit:
+            return groups
+        children: dict[str, list[Unit]] = defaultdict(list)
+        for unit in members:
+            children[_folder(unit.path, depth)].append(unit)
+        if len(children) < 2 and not any(u.path.count("/") >= depth for u in members):
+            return groups  # a single unit: nothing finer to split out
+        del groups[name]
+        for child, child_units in children.items():
+            groups[child] = child_units
+            depth_of[child] = depth
+
+
+def _outside(name: str, members: list[Unit]) -> list[str]:
+    """Files that move with the folder ``name`` but lie outside it: tests elsewhere, or the
+    code that tests in it test."""
+    paths = [f.path for u in members for f in u.files] + [p for u in members for p in u.along]
+    return sorted(p for p in paths if p != name and not p.startswith(name))
+
+
+def _named(name: str, members: list[Unit], size: int, unit: str) -> str:
+    count = sum(len(u.files) for u in members)
+    amount = f"{count} files" if unit == "files" else f"{size} {unit}"
+    along = _outside(name, members)
+    if along:
+        more = f" and {len(along) - SHOWN_ALONG} more" if len(along) > SHOWN_ALONG else ""
+        amount += f", together with {', '.join(along[:SHOWN_ALONG])}{more}"
+    return f"{name} ({amount})"
+
+
+def split_plan(files: list[FileFacts], measure: Measure, limit: int, unit: str,
+               everything: Iterable[FileFacts] = ()) -> str:
+    """Name the fewest folders to move into separate changes to get under ``limit``.
+
+    ``files`` are the files measured against the limit; ``everything`` the other files of the
+    change, so that a test of one of them moves with it wherever it lies.
+    """
+    groups = _refine(units(files, everything), measure, limit)
+    total = sum(measure(f) for f in files)
+    if len(groups) < 2:
+        return (f"everything sits in one place; split it into smaller sequential changes of at "
+                f"most {limit} {unit} each, keeping each test with the code it tests")
+    sized = sorted(((sum(_weight(u, measure) for u in g), name) for name, g in groups.items()),
+                   key=lambda t: (-t[0], t[1]))
+    chosen, remaining = [], total
+    for size, name in sized[:-1]:
+        if remaining <= limit:
+            break
+        chosen.append(_named(name, groups[name], size, unit))
+        remaining -= size
+    named = ", ".join(chosen[:SHOWN_GROUPS])
+    if len(chosen) > SHOWN_GROUPS:
+        named += f" and {len(chosen) - SHOWN_GROUPS} more folders"
+    if remaining <= limit and len(chosen) <= SHOWN_GROUPS:
+        return f"split out {named} into separate changes, leaving {remaining} <= {limit} {unit}"
+    pieces = -(-total // max(limit, 1))
+    return (f"this is {total} {unit} against a limit of {limit}: split it into at least "
+            f"{pieces} changes, starting with {named}")

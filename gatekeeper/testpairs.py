@@ -1,0 +1,82 @@
+"""Pairs test files with the files they test, by the naming conventions of common languages.
+
+``tests/test_cart.py`` tests ``cart.py``, ``cart.test.ts`` tests ``cart.ts`` (or ``cart.tsx``),
+``CartTest.java`` and ``CartIT.java`` test ``Cart.java``, ``cart_test.go`` tests ``cart.go``,
+``cart_spec.rb`` tests ``cart.rb``, ``__tests__/cart.js`` tests ``cart.js``. Advice that splits a
+change must keep each pair together: a test moved away from its subject tests nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+# Extensions that name the same language, so that cart.test.js may test cart.ts.
+_FAMILIES = (
+    ("py", "pyi"),
+    ("js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts", "vue", "svelte"),
+    ("java", "kt", "kts", "scala", "groovy"),
+    ("rb", "rake"),
+    ("ex", "exs"),
+    ("c", "cc", "cpp", "cxx", "h", "hh", "hpp", "hxx", "m", "mm"),
+)
+_FAMILY = {ext: group[0] for group in _FAMILIES for ext in group}
+# A test's name around its subject's: a test_ or Test prefix, or a suffix such as _test,
+# .spec, Tests or IT. The lazy stem takes the shortest name that leaves a whole affix.
+_TEST_NAME = re.compile(
+    r"(?:test_|Test(?=[A-Z]))?(?P<stem>.+?)"
+    r"(?:[._-](?:test|tests|spec|unittest|e2e)|Tests?|IT|Spec)?")
+_AFFIXED = re.compile(r"^(?:test_|Test[A-Z])|(?:[._-](?:test|tests|spec|unittest|e2e)|Tests?|IT"
+                      r"|Spec)$")
+_TEST_FOLDERS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing", "e2e"})
+
+
+def _split(path: str) -> tuple[list[str], str, str]:
+    """The folders of ``path``, its name without the extension, and the extension's family."""
+    *folders, name = path.split("/")
+    base, dot, extension = name.rpartition(".")
+    if not dot or not base:
+        return folders, name, ""
+    return folders, base, _FAMILY.get(extension.lower(), extension.lower())
+
+
+def is_test_name(path: str) -> bool:
+    """Whether ``path`` is named or placed as a test by a common convention."""
+    folders, base, _family = _split(path)
+    return bool(_AFFIXED.search(base)) or any(f.lower() in _TEST_FOLDERS for f in folders)
+
+
+def subject_key(path: str, test: bool) -> tuple[str, str]:
+    """What a test and its subject share: the language family and the subject's name."""
+    _folders, base, family = _split(path)
+    if test:
+        match = _TEST_NAME.fullmatch(base)
+        base = match.group("stem") if match else base
+    return family, base.lower()
+
+
+def _closeness(test: str, subject: str) -> tuple[int, str]:
+    """How many folder names ``test`` and ``subject`` share, test folders aside (more is
+    closer); the path breaks ties so the choice does not depend on the order of the files."""
+    mine = {f for f in test.split("/")[:-1] if f.lower() not in _TEST_FOLDERS}
+    return -len(mine & set(subject.split("/")[:-1])), subject
+
+
+def pair(paths: Iterable[str], is_test: Callable[[str], bool]) -> dict[str, str]:
+    """Each test path among ``paths`` whose subject is among them too, mapped to that subject.
+
+    ``is_test`` says which paths are tests (their class); names alone decide the subject.
+    """
+    tests: list[str] = []
+    subjects: dict[tuple[str, str], list[str]] = {}
+    for path in paths:
+        if is_test(path) or is_test_name(path):
+            tests.append(path)
+        else:
+            subjects.setdefault(subject_key(path, test=False), []).append(path)
+    pairs: dict[str, str] = {}
+    for test in tests:
+        found = subjects.get(subject_key(test, test=True))
+        if found:
+            pairs[test] = min(found, key=lambda s: _closeness(test, s))
+    return pairs
