@@ -72,3 +72,13 @@ def test_rule_kind_docs_are_the_module_docstrings() -> None:
     result = subprocess.run([sys.executable, str(ROOT / "docs" / "sync_rule_kinds.py"),
                              "--check"], cwd=ROOT)
     assert result.returncode == 0, "docs/policies.md is stale: run docs/sync_rule_kinds.py"
+
+
+def test_every_exit_code_is_in_the_readme_table() -> None:
+    from gatekeeper import errors
+
+    codes = {v for k, v in vars(errors).items() if k.startswith("EXIT_")}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| exit code | meaning |", 1)[1].split("\n\n", 1)[0]
+    documented = {int(row.split("|")[1]) for row in table.splitlines()[2:]}
+    assert documented == codes
