@@ -8,20 +8,10 @@ starting with ``++`` cannot be mistaken for file headers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
 
-# unidiff's grammar for the hunk header and the ---/+++ and "Binary files" lines; the state
-# machine is ours because unidiff.PatchSet holds an object per diff line in memory (eight times
-# git's peak on a 425,000-line diff), while this parser streams git's output.
-from unidiff.constants import (
-    DEV_NULL,
-    RE_BINARY_DIFF,
-    RE_HUNK_HEADER,
-    RE_SOURCE_FILENAME,
-    RE_TARGET_FILENAME,
-)
-
+# The state machine is ours, not unidiff's: unidiff.PatchSet holds an object per diff line in
+# memory (eight times git's peak on a 425,000-line diff), while this parser streams git's output.
 from gatekeeper.comments import (
     MAX_COMMENT_CHARS,
     SIEVE_LEADS,
@@ -32,6 +22,15 @@ from gatekeeper.comments import (
     keep_comment,
     start_text,
 )
+from gatekeeper.diffheaders import (
+    PatchFile,
+    binary_files,
+    git_extended_header,
+    plain_file,
+    plain_section,
+    shown,
+    split_git_header,
+)
 from gatekeeper.errors import DiffInputError
 from gatekeeper.rawdiff import RawEntry, decode_path, parse_raw_z, unquote
 
@@ -40,93 +39,19 @@ from gatekeeper.rawdiff import RawEntry, decode_path, parse_raw_z, unquote
 __all__ = ["MAX_COMMENT_CHARS", "CommentBudget", "PatchFile", "RawEntry", "TextBudget",
            "decode_path", "parse_patch", "parse_raw_z", "unquote"]
 
-_PLAIN_EPOCH = re.compile(r"^1970-01-01 00:00:00(\.0+)? \+0000$|^Thu Jan  1 00:00:00 1970")
-
-
-@dataclass(slots=True)
-class PatchFile:
-    """One file's section of a unified diff, as the headers and hunks describe it."""
-
-    git: bool
-    header_old: str | None = None
-    header_new: str | None = None
-    minus_path: str | None = None
-    plus_path: str | None = None
-    old_mode: str | None = None
-    new_mode: str | None = None
-    new_file: bool = False
-    deleted_file: bool = False
-    rename_from: str | None = None
-    rename_to: str | None = None
-    copy_from: str | None = None
-    copy_to: str | None = None
-    similarity: int | None = None
-    index_old: str | None = None
-    index_new: str | None = None
-    binary: bool = False
-    plain_old_epoch: bool = False
-    plain_new_epoch: bool = False
-    added: int = 0
-    deleted: int = 0
-    hunks: list[tuple[int, int, int, int, str, list[list[int]], list[list[int]]]] = field(
-        default_factory=list
-    )
-    comments: list[tuple[int, str]] = field(default_factory=list)
-    """Added lines holding a comment: the line number in the new file and the stripped text."""
-    added_text: bytearray | None = None
-    """With a text budget that wants the file: its added lines, each ending in a newline."""
-    removed_text: bytearray | None = None
-    text_decided: bool = False
-    text_charged: int = 0
-    """Bytes of kept text already taken from the budget."""
-
-    @property
-    def old_path(self) -> str | None:
-        return self.rename_from or self.copy_from or self.minus_path or self.header_old
-
-    @property
-    def new_path(self) -> str | None:
-        return self.rename_to or self.copy_to or self.plus_path or self.header_new
-
-
-_GIT_PREFIX = re.compile(r"^[abciow12]/")
-
-
-def _strip_git_prefix(name: str) -> str:
-    return _GIT_PREFIX.sub("", name, count=1)
-
-
-def _split_git_header(rest: str) -> tuple[str | None, str | None]:
-    """Split ``a/X b/Y`` from a ``diff --git`` line; ambiguous unquoted names give None."""
-    if rest.startswith('"'):
-        end = _closing_quote(rest)
-        first, tail = rest[: end + 1], rest[end + 2 :]
-        return _strip_git_prefix(unquote(first)), _strip_git_prefix(unquote(tail))
-    if rest.endswith('"'):
-        start = rest.rfind(' "')
-        return _strip_git_prefix(rest[:start]), _strip_git_prefix(unquote(rest[start + 1 :]))
-    half = (len(rest) - 1) // 2
-    first, second = rest[:half], rest[half + 1 :]
-    if _strip_git_prefix(first) == _strip_git_prefix(second):
-        return _strip_git_prefix(first), _strip_git_prefix(second)
-    return None, None
-
-
-def _closing_quote(text: str) -> int:
-    i = 1
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == '"':
-            return i
-        i += 1
-    raise DiffInputError(f"unterminated quoted path in {text[:60]!r}")
-
-
-def _header_name(raw: str) -> str | None:
-    name = unquote(raw.rstrip())
-    return None if name == DEV_NULL else name
+# unidiff's hunk header, with ASCII digits of a plausible length: int() refuses more than 4,300
+# digits, and \d takes any script's digits.
+_HUNK_HEADER = re.compile(r"@@ -([0-9]{1,15})(?:,([0-9]{1,15}))? \+([0-9]{1,15})"
+                          r"(?:,([0-9]{1,15}))? @@[ ]?(.*)")
+# What may stand between file sections: lines `diff -r`, svn and git print.
+_BETWEEN = ("diff ", "Only in ", "Common subdirectories: ", "Index: ", "====", "\\",
+            "* Unmerged path ")
+# The first line of each mail `git format-patch` writes, of each commit of `git log -p` and of
+# each patch of `hg export`: free text (the message) follows.
+_MAIL = re.compile(r"(?:From|commit) [0-9a-f]{40}(?:[0-9a-f]{24})?(?: |$)|# HG changeset patch$")
+# The data of a "GIT binary patch": a size line, then base85 lines led by a length letter.
+_PAYLOAD = re.compile(r"(?:literal|delta) [0-9]+|[A-Za-z][0-9A-Za-z!#$%&()*+;<=>?@^_`{|}~-]*|")
+_NOT_A_DIFF_HINT = "produce it with git diff or diff -u, and check that the file holds only it"
 
 
 def parse_patch(lines: Iterable[bytes], *, source: str = "diff",
@@ -137,119 +62,137 @@ def parse_patch(lines: Iterable[bytes], *, source: str = "diff",
     With a ``comments`` budget, added lines that hold a comment are kept in
     ``PatchFile.comments`` until the budget runs out. With a ``texts`` budget, the added and
     removed lines of the files it wants are kept in ``added_text`` and ``removed_text``.
+
+    Free text may come before the first file section and after each mail header of
+    ``git format-patch`` output; anywhere else a line that is no part of a diff is a
+    DiffInputError, and so is text holding no file section at all.
     """
-    current: PatchFile | None = None
-    pending_minus: str | None = None  # a plain diff's "---" line, waiting for "+++"
-    pending_epoch = False
+    reader = _Reader(source)
     lineno = 0
     it = iter(lines)
     for line in it:
         lineno += 1
-        if line.startswith(b"diff --git "):
-            if current is not None:
-                yield current
-            text = decode_path(line[11:].rstrip(b"\r\n"))
-            old, new = _split_git_header(text)
-            current = PatchFile(git=True, header_old=old, header_new=new)
-            pending_minus = None
+        if line.startswith(b"@@ ") and reader.mode != "free":  # not a mail's message
+            lineno = reader.hunk(line, it, lineno, comments, texts)
             continue
-        if line.startswith(b"@@ "):
-            if current is None:
-                raise DiffInputError(f"{source}:{lineno}: hunk before any file header")
-            if texts is not None and not current.text_decided:
-                start_text(current, texts)
-            lineno = _read_hunk(current, line, it, lineno, source, comments)
-            if current.added_text is not None and texts is not None:
-                charge_text(current, texts)
-            continue
-        text = line.decode("utf-8", errors="replace").rstrip("\r\n")
+        done = reader.line(line, lineno)
+        if done is not None:
+            yield done
+    reader.finish(lineno)
+    if reader.current is not None:
+        yield reader.current
+
+
+class _Reader:
+    """The state between the lines of a diff: the open file section and what may come next."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.current: PatchFile | None = None
+        self.minus: str | None = None  # a "---" line, waiting for "+++" on the next line
+        self.mode = "free"  # "free" text, "files", a mail's "signature", a binary "payload"
+        self.content = 0  # the first line holding text, while no file section has started
+
+    def error(self, lineno: int, what: str) -> DiffInputError:
+        return DiffInputError(f"{self.source}:{lineno}: {what}", hint=_NOT_A_DIFF_HINT)
+
+    def start(self, section: PatchFile) -> PatchFile | None:
+        """Open ``section``; return the one it ends."""
+        done, self.current, self.mode = self.current, section, "files"
+        return done
+
+    def hunk(self, header: bytes, it: Iterator[bytes], lineno: int,
+             comments: CommentBudget | None, texts: TextBudget | None) -> int:
+        """Read the hunk ``header`` opens, into the open file section."""
+        current = self.current
+        assert current is not None  # a section is open whenever the mode is not "free"
+        self._plus_expected(lineno)
+        if texts is not None and not current.text_decided:
+            start_text(current, texts)
+        lineno = _read_hunk(current, header, it, lineno, self.source, comments)
+        if current.added_text is not None and texts is not None:
+            charge_text(current, texts)
+        self.mode = "files"
+        return lineno
+
+    def line(self, raw: bytes, lineno: int) -> PatchFile | None:
+        """Take one line outside a hunk; return the file section it ends, if it starts one."""
+        if raw.startswith(b"diff --git "):
+            self._plus_expected(lineno)
+            old, new = split_git_header(decode_path(raw[11:].rstrip(b"\r\n")))
+            return self.start(PatchFile(git=True, header_old=old, header_new=new))
+        text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+        if self.minus is not None and text.startswith("+++ "):
+            minus, self.minus = self.minus, None
+            return self.start(plain_section(minus, text))
+        self._plus_expected(lineno)
+        current = self.current
         if text.startswith("--- ") and (current is None or not current.git or current.hunks
-                                        or current.minus_path is not None
+                                        or self.mode == "free" or current.minus_path is not None
                                         or current.plus_path is not None):
-            match = RE_SOURCE_FILENAME.match(text)
-            pending_minus = match.group("filename") if match else text[4:]
-            pending_epoch = bool(match and _PLAIN_EPOCH.match(match.group("timestamp") or ""))
-            continue
-        if text.startswith("+++ ") and pending_minus is not None:
-            if current is not None:
-                yield current
-            match = RE_TARGET_FILENAME.match(text)
-            plus = match.group("filename") if match else text[4:]
-            current = _plain_file(pending_minus, plus)
-            current.plain_old_epoch = pending_epoch
-            current.plain_new_epoch = bool(
-                match and _PLAIN_EPOCH.match(match.group("timestamp") or "")
-            )
-            pending_minus = None
-            continue
-        if current is not None and current.git and not current.hunks:
-            _git_extended_header(current, text)
-            continue
-        binary = RE_BINARY_DIFF.match(text)
-        if binary and binary.group("target_filename"):
+            self.minus = text
+            return None
+        if (current is not None and current.git and not current.hunks and self.mode == "files"
+                and git_extended_header(current, text, self.error_at(lineno))):
+            if current.binary and text == "GIT binary patch":
+                self.mode = "payload"
+            return None
+        source, target = binary_files(text) or ("", None)
+        if target is not None and self.mode != "payload":
             # plain `diff -r` reports a binary file with this line alone, with no ---/+++
-            if current is not None:
-                yield current
-            current = _plain_file(binary.group("source_filename"),
-                                  binary.group("target_filename"))
-            current.binary = True
-            pending_minus = None
-    if current is not None:
-        yield current
+            section = plain_file(source, target)
+            section.binary = True
+            return self.start(section)
+        self._other(text, lineno)
+        return None
 
+    def error_at(self, lineno: int) -> Callable[[str], DiffInputError]:
+        """An error maker for what is wrong with line ``lineno``."""
+        return lambda what: self.error(lineno, what)
 
-def _plain_file(minus: str, plus: str) -> PatchFile:
-    old, new = _header_name(minus), _header_name(plus)
-    if old and new and "/" in old and "/" in new and old.split("/")[0] != new.split("/")[0]:
-        # Both sides sit under differing top folders (a/ b/, orig/ new/): strip one level, as
-        # `patch -p1` would.
-        old, new = old.split("/", 1)[1], new.split("/", 1)[1]
-    return PatchFile(git=False, minus_path=old, plus_path=new,
-                     new_file=old is None, deleted_file=new is None)
+    def _plus_expected(self, lineno: int) -> None:
+        """A "---" line must be followed by its "+++" line, except in free text."""
+        if self.minus is not None:
+            self.minus = None
+            if self.mode != "free" and self.current is not None:
+                raise self.error(lineno - 1, "a '---' file header without the '+++' line after it")
 
+    def _other(self, text: str, lineno: int) -> None:
+        """A line that starts nothing: free text, or what may stand between file sections."""
+        blank = not text.strip()
+        if self.mode == "payload":
+            if _PAYLOAD.fullmatch(text):
+                return
+            self.mode = "files"  # the binary data ended
+        if self.mode == "free":
+            if not blank and not self.content:
+                self.content = lineno
+        elif self.mode == "signature":
+            self.mode = "files" if blank else "signature"
+        elif text == "-- ":
+            self.mode = "signature"  # a mail's signature, up to a blank line
+        elif _MAIL.match(text):
+            self.mode = "free"
+        elif not blank and not text.startswith(_BETWEEN):
+            raise self.error(lineno, f"not part of a diff: {shown(text)}")
 
-def _git_extended_header(current: PatchFile, text: str) -> None:
-    key, _, value = text.partition(" ")
-    if text.startswith("--- "):
-        name = _header_name(text[4:].split("\t")[0])
-        current.minus_path = _strip_git_prefix(name) if name else None
-        if name is None:
-            current.new_file = True
-    elif text.startswith("+++ "):
-        name = _header_name(text[4:].split("\t")[0])
-        current.plus_path = _strip_git_prefix(name) if name else None
-        if name is None:
-            current.deleted_file = True
-    elif text.startswith("new file mode "):
-        current.new_file, current.new_mode = True, text[14:]
-    elif text.startswith("deleted file mode "):
-        current.deleted_file, current.old_mode = True, text[18:]
-    elif key in ("old", "new") and value.startswith("mode "):
-        setattr(current, f"{key}_mode", value[5:])
-    elif text.startswith(("rename from ", "rename to ", "copy from ", "copy to ")):
-        verb, direction, name = text.split(" ", 2)
-        setattr(current, f"{verb}_{direction}", unquote(name))
-    elif text.startswith("similarity index "):
-        digits = text[17:].rstrip("%")
-        current.similarity = int(digits) if digits.isdigit() else None
-    elif key == "index":
-        blobs, _, mode = value.partition(" ")
-        current.index_old, _, current.index_new = blobs.partition("..")
-        if mode and not current.old_mode and not current.new_file:
-            current.old_mode = mode
-        if mode and not current.new_mode and not current.deleted_file:
-            current.new_mode = mode
-    elif RE_BINARY_DIFF.match(text) or text == "GIT binary patch":
-        current.binary = True
+    def finish(self, lineno: int) -> None:
+        """At the end of the input: no "---" left waiting, and some file section seen."""
+        self._plus_expected(lineno + 1)
+        if self.current is None and self.content:
+            raise self.error(self.content,
+                             "not a unified diff (no ---/+++ or diff --git header)")
 
 
 def _read_hunk(
     current: PatchFile, header: bytes, it: Iterator[bytes], lineno: int, source: str,
     budget: CommentBudget | None = None,
 ) -> int:
-    match = RE_HUNK_HEADER.match(header.decode("utf-8", errors="replace").rstrip("\r\n"))
+    match = _HUNK_HEADER.fullmatch(header.decode("utf-8", errors="replace").rstrip("\r\n"))
     if match is None:
-        raise DiffInputError(f"{source}:{lineno}: malformed hunk header")
+        raise DiffInputError(f"{source}:{lineno}: malformed hunk header (it needs "
+                             "'@@ -start,count +start,count @@', each a number of at most 15 "
+                             "digits)")
     old_start, new_start = int(match.group(1)), int(match.group(3))
     old_left = int(match.group(2)) if match.group(2) is not None else 1
     new_left = int(match.group(4)) if match.group(4) is not None else 1

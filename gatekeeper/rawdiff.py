@@ -65,8 +65,11 @@ def parse_raw_z(data: bytes) -> list[RawEntry]:
             raise DiffInputError(f"unexpected raw diff record {meta[:40]!r}")
         try:
             old_mode, new_mode, old_blob, new_blob, status = meta[1:].decode("ascii").split(" ")
-            letter = status[0]
-            score = int(status[1:]) if len(status) > 1 else None
+            letter, digits = status[0], status[1:]
+            # ASCII digits only: int() also reads other scripts' digits, and ³ passes isdigit.
+            if len(digits) > 3 or not ((digits.isascii() and digits.isdigit()) or not digits):
+                raise ValueError(digits)
+            score = int(digits) if digits else None
         except (ValueError, IndexError):
             raise DiffInputError(f"malformed raw diff record {meta[:60]!r}") from None
         width = 3 if letter in "RC" else 2

@@ -16,11 +16,22 @@ __all__ = ["IDENTITY_KEYS", "Evidence", "Strength", "detect_commit", "evidence",
 IDENTITY_KEYS = frozenset({"co-authored-by", "co-developed-by", "assisted-by", "generated-by"})
 """Trailers whose value names someone as ``Name <address>``; coauthor-email entries apply."""
 TEXT_LIMIT = 120
-# A "Key: value" line. It must start at the margin: indented lines are code or quotations.
-_TRAILER_LINE = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(\S.*?)\s*")
+LINE_LIMIT = 1024
+"""Characters of a line of a message or description, and of a trailer value, that markers are
+looked for in: a pattern searched for in a line may take time growing with the square of its
+length (a policy's \\w+ assisted takes 20 ms on a line of 1,024 letters)."""
+MESSAGE_LIMIT = 64 << 10
+"""Characters of a commit message's body or a PR/MR description that are looked at: GitHub's
+limit for a description. Git's trailer block is read whole, wherever it is."""
+# The start of a "Key: value" line. It must start at the margin: indented lines are code or
+# quotations. The value is taken with string methods: the pattern that also matched it took
+# time growing with the square of the line.
+_TRAILER_KEY = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*")
 _FENCE = re.compile(r"\s{0,3}(```|~~~)")
-_ADDRESS = re.compile(r"<\s*([^<>\s]+@[^<>\s]+?)\s*>")
-_BARE_ADDRESS = re.compile(r"[^<>\s]+@[^<>\s]+")
+# "<address>" and a bare address: one run of characters each, so no backtracking; whether it
+# holds an "@" inside is asked afterwards (see _is_address).
+_ANGLED = re.compile(r"<\s*([^<>\s]+)\s*>")
+_TOKEN = re.compile(r"[^<>\s]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +84,17 @@ def evidence(sha: str, source: str, entries: Iterable[MarkerEntry],
 
 
 def _address(value: str) -> str | None:
-    """The address in ``Name <address>``, or a bare address."""
-    found = _ADDRESS.search(value)
-    if found:
-        return found.group(1)
+    """The address in ``Name <address>`` (the first such), or a bare address."""
+    for angled in _ANGLED.finditer(value):
+        if _is_address(angled.group(1)):
+            return angled.group(1)
     bare = value.strip()
-    return bare if _BARE_ADDRESS.fullmatch(bare) else None
+    return bare if _TOKEN.fullmatch(bare) and _is_address(bare) else None
+
+
+def _is_address(token: str) -> bool:
+    """Whether a run of characters has an "@" with something on either side."""
+    return "@" in token[1:-1]
 
 
 def _header(commit: Commit, catalogue: Catalogue) -> Iterator[Evidence]:
@@ -96,6 +112,7 @@ def _header(commit: Commit, catalogue: Catalogue) -> Iterator[Evidence]:
 def trailer_evidence(sha: str, catalogue: Catalogue, source: str, key: str,
                      value: str) -> Iterator[Evidence]:
     """Evidence in one ``key: value`` trailer: its key, and the address of identity keys."""
+    value = value[:LINE_LIMIT]
     text = f"{key}: {value}"
     if key.lower() in IDENTITY_KEYS:
         address = _address(value)
@@ -105,21 +122,24 @@ def trailer_evidence(sha: str, catalogue: Catalogue, source: str, key: str,
 
 
 def prose_lines(body: str) -> Iterator[str]:
-    """The lines of a message or description outside fenced code blocks."""
+    """The lines of a message or description outside fenced code blocks, within the limits
+    (MESSAGE_LIMIT, and LINE_LIMIT for each line)."""
     fenced = False
-    for line in body.splitlines():
+    for line in body[:MESSAGE_LIMIT].splitlines():
         if _FENCE.match(line):
             fenced = not fenced
         elif not fenced:
-            yield line
+            yield line[:LINE_LIMIT]
 
 
 def shaped_trailer(line: str, catalogue: Catalogue) -> tuple[str, str] | None:
     """``(key, value)`` when ``line`` looks like a trailer some entry or identity key wants."""
-    shaped = _TRAILER_LINE.fullmatch(line)
-    if shaped is None:
+    shaped = _TRAILER_KEY.match(line)
+    value = line[shaped.end():].rstrip() if shaped else ""
+    # As "(\S.*?)\s*" would: a value that starts with no space and holds no line break.
+    if shaped is None or not value or value[0].isspace() or "\n" in value:
         return None
-    key, value = shaped.groups()
+    key = shaped.group(1)
     wanted = key.lower() in IDENTITY_KEYS or key.lower() in catalogue.trailer_keys
     return (key, value) if wanted else None
 

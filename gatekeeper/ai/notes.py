@@ -23,7 +23,9 @@ SCHEMA = "authorship/3.0.0"
 MAX_NOTE_BYTES = 8 << 20
 MAX_LINE = 10_000_000
 _HASH = re.compile(r"[0-9a-f]{7}|[0-9a-f]{16}")
-_RANGES = re.compile(r"\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*")
+# ASCII digits: \d takes any script's digits, and int() refuses more than 4,300 of them.
+_RANGES = re.compile(r"[0-9]+(?:-[0-9]+)?(?:,[0-9]+(?:-[0-9]+)?)*")
+_MAX_DIGITS = len(str(MAX_LINE))
 
 LineRange = tuple[int, int]
 
@@ -124,9 +126,12 @@ def _ranges(spec: str, number: int) -> tuple[LineRange, ...]:
     found = []
     for part in spec.split(","):
         first, _, last = part.partition("-")
-        low, high = int(first), int(last or first)
+        # More digits than MAX_LINE has is out of range: int() would refuse thousands of them.
+        too_long = max(len(first), len(last)) > _MAX_DIGITS
+        low, high = (0, 0) if too_long else (int(first), int(last or first))
         if not 0 < low <= high <= MAX_LINE:
-            raise NoteError(f"attestation line {number}: bad line range {part}")
+            shown = part if len(part) <= 24 else part[:21] + "..."
+            raise NoteError(f"attestation line {number}: bad line range {shown}")
         found.append((low, high))
     return tuple(found)
 

@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import AfterValidator
 
 from gatekeeper.flags.templates import key_groups
+from gatekeeper.policy import regexcheck
 
 MAX_PATTERN = 1000
 
@@ -37,6 +38,9 @@ def valid_key_pattern(pattern: str) -> str:
     if compiled.search("") is not None:
         raise ValueError(f"flag pattern {shown!r} matches an empty line; it must require "
                          "the text of a call")
+    slow = regexcheck.problem(pattern, ignorecase=False)
+    if slow is not None:
+        raise ValueError(f"flag pattern {shown!r} is refused: {slow}")
     return pattern
 
 

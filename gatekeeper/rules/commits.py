@@ -46,6 +46,8 @@ KIND = "commits"
 SHOWN_COMMITS = 5
 SHOWN_SUBJECT = 60
 SIGN_OFF = "signed-off-by"
+MATCHED_SUBJECT = 1024
+"""The longest subject matched against subject_pattern; a longer one does not match."""
 
 TrailerKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")]
 
@@ -103,8 +105,12 @@ def _clip(subject: str) -> str:
 
 def _subject_problems(commit: Commit, config: Config) -> tuple[str, ...]:
     problems = []
-    if config.subject_pattern is not None and not re.search(config.subject_pattern,
-                                                            commit.subject):
+    if config.subject_pattern is not None and len(commit.subject) > MATCHED_SUBJECT:
+        # The pattern may take time growing with the square of the text: too long is a miss.
+        problems.append(f"subject longer than {MATCHED_SUBJECT} characters, not matched "
+                        "against subject_pattern")
+    elif config.subject_pattern is not None and not re.search(config.subject_pattern,
+                                                              commit.subject):
         problems.append("subject does not match subject_pattern")
     limit = config.max_subject_length
     if limit is not None and len(commit.subject) > limit:

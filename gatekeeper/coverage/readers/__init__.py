@@ -13,7 +13,7 @@ from typing import BinaryIO, Protocol
 
 from gatekeeper.coverage.model import Report
 from gatekeeper.coverage.readers import cobertura, coverage_json, jacoco, lcov
-from gatekeeper.coverage.readers.xmlstream import sniff_root
+from gatekeeper.coverage.readers.xmlstream import encoding_error, sniff_root, unreadable_encoding
 from gatekeeper.errors import ReportError
 
 MAX_REPORT_BYTES = 2 << 30
@@ -83,6 +83,9 @@ def detect(head: bytes, source: str) -> ReportFormat:
     if not head.removeprefix(b"\xef\xbb\xbf").strip():
         raise ReportError("the report is empty", file=source,
                           hint="check that the tests ran and the coverage tool wrote the report")
+    encoding = unreadable_encoding(head)
+    if encoding is not None:
+        raise encoding_error(encoding, source)
     for module in FORMATS.values():
         if module.detect(head):
             return module

@@ -2,7 +2,8 @@
 
 The standard library decodes whole documents only. This keeps a refilling text buffer and
 hands each member's value to ``json.JSONDecoder.raw_decode``, so a document of hundreds of
-megabytes is never one object tree: only the value being decoded is in memory.
+megabytes is never one object tree: only the value being decoded is in memory. A value too
+long to decode at once is walked instead (see ``jsonwalk``).
 """
 
 from __future__ import annotations
@@ -16,11 +17,17 @@ from gatekeeper.coverage.readers.collect import REGENERATE, Location
 from gatekeeper.errors import ReportError
 
 CHUNK = 1 << 20
-MAX_VALUE_CHARS = 256 << 20
-"""The largest single value decoded at once (one file's entry in practice)."""
+MAX_VALUE_CHARS = 4 << 20
+"""The longest single value decoded at once (a key, a number, a string, "meta"); a decoded
+object takes up to twenty times its text, so this bounds memory."""
 
-_WHITESPACE = " \t\n\r"
-_TRUNCATED_HINT = "the file was cut off while being written or copied; " + REGENERATE
+WHITESPACE = " \t\n\r"
+TRUNCATED_HINT = "the file was cut off while being written or copied; " + REGENERATE
+
+
+class TooLong(Exception):
+    """A value longer than the ``limit`` given to ``JsonStream.value``; the cursor is still at
+    its start, so it can be walked instead."""
 
 
 class JsonStream:
@@ -92,7 +99,7 @@ class JsonStream:
         """The next character that is not whitespace, without consuming it; "" at the end."""
         while True:
             buf, pos = self.buf, self.pos
-            while pos < len(buf) and buf[pos] in _WHITESPACE:
+            while pos < len(buf) and buf[pos] in WHITESPACE:
                 pos += 1
             self.pos = pos
             if pos < len(buf):
@@ -105,18 +112,21 @@ class JsonStream:
         if found != char:
             if not found:
                 raise self.error(f"the JSON ends where {what} was expected (truncated)",
-                                 hint=_TRUNCATED_HINT)
+                                 hint=TRUNCATED_HINT)
             raise self.error(f"expected {what}, found {found!r}",
                              hint="the file is corrupt; " + REGENERATE)
         self.pos += 1
 
     # -- values ------------------------------------------------------------------------------
 
-    def value(self) -> object:
-        """Decode the value at the cursor, reading more text until it is complete."""
+    def value(self, limit: int | None = None) -> object:
+        """Decode the value at the cursor, reading more text until it is complete.
+
+        A value longer than ``limit`` characters raises TooLong, leaving the cursor on it.
+        """
         if not self.peek():
             raise self.error("the JSON ends where a value was expected (truncated)",
-                             hint=_TRUNCATED_HINT)
+                             hint=TRUNCATED_HINT)
         self.mark = self._base + self.pos
         while True:
             try:
@@ -131,10 +141,14 @@ class JsonStream:
                 raise self.error("values nest too deeply to be plausible", at=self.mark,
                                  hint="the file is corrupt; " + REGENERATE) from None
             else:
+                if limit is not None and end - self.pos > limit:
+                    raise TooLong  # decoded already, but at most a buffer's worth
                 # A number that reaches the end of the buffer may go on in the next chunk.
                 if end < len(self.buf) or self.eof:
                     self.pos = end
                     return value
+            if limit is not None and len(self.buf) - self.pos > limit:
+                raise TooLong
             self._fill()
 
     def members(self, what: str) -> Iterator[str]:
@@ -166,7 +180,7 @@ class JsonStream:
         at = self._base + exc.pos
         if exc.msg.startswith("Unterminated string") or exc.pos >= len(self.buf.rstrip()):
             return self.error("the JSON ends before the document is complete (truncated)",
-                              hint=_TRUNCATED_HINT, at=at)
+                              hint=TRUNCATED_HINT, at=at)
         return self.error(f"not valid JSON: {exc.msg}", at=at,
                           hint="the file is corrupt; " + REGENERATE)
 
@@ -174,3 +188,4 @@ class JsonStream:
 def _maybe_cut(exc: json.JSONDecodeError, size: int) -> bool:
     """Whether the error may only mean the text stops early (more may complete it)."""
     return exc.msg.startswith("Unterminated string") or exc.pos >= size - 8
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable
 from typing import BinaryIO, NoReturn
 from xml.parsers import expat
@@ -11,8 +12,10 @@ from gatekeeper.coverage.readers.collect import REGENERATE, Location
 from gatekeeper.errors import ReportError
 
 CHUNK = 1 << 20
-MAX_TOKEN_BYTES = 64 << 20
-"""The longest single tag (with its attributes), comment or declaration accepted."""
+MAX_TOKEN_BYTES = 1 << 20
+"""The longest single tag (with its attributes), comment or declaration accepted: expat holds
+an unfinished one whole, and makes a string of each attribute, so this bounds memory. Coverage
+tools write tags of a few hundred bytes."""
 
 StartHandler = Callable[[str, dict[str, str]], None]
 EndHandler = Callable[[str], None]
@@ -25,6 +28,33 @@ _TRUNCATED = frozenset({
     expat.errors.codes[expat.errors.XML_ERROR_UNCLOSED_CDATA_SECTION],
     expat.errors.codes[expat.errors.XML_ERROR_PARTIAL_CHAR],
 })
+
+
+_DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[ \t\r\n][^>]{0,500}\?>")
+_ENCODING = re.compile(rb"encoding[ \t\r\n]*=[ \t\r\n]*[\"']([^\"']{0,60})")
+
+
+def unreadable_encoding(head: bytes) -> str | None:
+    """The encoding the XML declaration at the start of ``head`` names, if expat cannot read
+    it (UTF-7, UTF-32, Shift_JIS and other multi-byte or unknown encodings); else None."""
+    declaration = _DECLARATION.match(head)
+    named = _ENCODING.search(declaration.group(0)) if declaration else None
+    if declaration is None or named is None:
+        return None
+    try:
+        _safe_parser().Parse(declaration.group(0) + b"<a/>", True)
+    except (ValueError, LookupError):  # pyexpat's handler for encodings expat lacks
+        return named.group(1).decode("ascii", "replace")
+    except expat.ExpatError:
+        return None  # the document's own parse says what is wrong, with its place
+    return None
+
+
+def encoding_error(name: str, source: str) -> ReportError:
+    """The error for a report in an encoding ``unreadable_encoding`` named."""
+    return ReportError(f"the report declares the encoding {name!r}, which cannot be read",
+                       file=source, line=1, column=1,
+                       hint="write the report in UTF-8, as coverage tools do by default")
 
 
 class _Stop(Exception):
@@ -71,6 +101,8 @@ class XmlStream:
         fed = 0
         try:
             while chunk := stream.read(CHUNK):
+                if not fed and (encoding := unreadable_encoding(chunk)) is not None:
+                    raise encoding_error(encoding, self.source)
                 parser.Parse(chunk, False)
                 fed += len(chunk)
                 # Expat holds an unfinished tag, comment or declaration whole: bound it.
@@ -129,6 +161,7 @@ def sniff_root(head: bytes) -> tuple[str, dict[str, str]] | None:
     parser.StartElementHandler = root
     parser.EntityDeclHandler = entity
     parser.ExternalEntityRefHandler = entity
-    with contextlib.suppress(_Stop, expat.ExpatError):
+    # ValueError and LookupError: an encoding expat cannot read (see unreadable_encoding).
+    with contextlib.suppress(_Stop, expat.ExpatError, ValueError, LookupError):
         parser.Parse(head, False)
     return found[-1] if found else None

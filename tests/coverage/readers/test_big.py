@@ -170,3 +170,54 @@ def test_the_generators_write_well_formed_documents(tmp_path: Path) -> None:
     with open(path, "w", encoding="utf-8") as out:
         write_coverage_json(out, 2)
     assert len(json.loads(path.read_text())["files"]["pkg/m1.py"]["executed_lines"]) == 667
+
+
+# -- hostile reports: one huge token or entry ------------------------------------------------
+
+
+def test_a_huge_xml_attribute_is_refused_in_bounded_memory(tmp_path: Path, baseline: int) -> None:
+    """Expat holds an unfinished tag whole and makes a string of each attribute: a 60 MB one
+    took 585 MB. It is refused once it passes the bound on a single tag."""
+    path = tmp_path / "attribute.xml"
+    with open(path, "w", encoding="ascii") as out:
+        out.write('<?xml version="1.0" ?>\n<coverage><packages><package name="')
+        for _ in range(60):
+            out.write("a" * (1 << 20))
+        out.write('"/></packages></coverage>\n')
+    try:
+        result = probe(path)
+        assert result["error"] == "an XML tag or comment longer than 1,048,576 bytes"
+        assert_bounded(result, baseline)
+    finally:
+        path.unlink()
+
+
+def write_one_huge_entry(out: TextIO, lines: int) -> None:
+    """One file's entry of some 100 MB: executed lines listed many times over, and contexts."""
+    out.write('{"meta": {"branch_coverage": true}, "files": {"pkg/huge.py": '
+              '{"executed_lines": [')
+    block = ", ".join(str(n) for n in range(1, lines + 1))
+    for i in range(8):
+        out.write((", " if i else "") + block)
+    out.write('], "contexts": {')
+    out.write(", ".join(f'"{n}": ["", "tests/test_huge.py::test_{n}|run"]'
+                        for n in range(1, lines + 1)))
+    out.write('}, "missing_lines": [], "executed_branches": [')
+    out.write(", ".join(f"[{n}, {n + 1}]" for n in range(10, lines, 10)))
+    out.write("]}}}")
+
+
+def test_a_huge_json_entry_is_read_in_bounded_memory(tmp_path: Path, baseline: int) -> None:
+    """A file's entry was decoded whole: 200 MB of JSON took 1.6 GB. Now its lists are read a
+    piece at a time and what is not needed is passed over unread."""
+    path = tmp_path / "huge.json"
+    with open(path, "w", encoding="utf-8", buffering=1 << 20) as out:
+        write_one_huge_entry(out, 1_000_000)
+    assert path.stat().st_size > 100 << 20
+    try:
+        result = probe(path)
+        assert {key: result[key] for key in ("files", "coverable", "covered", "branches")} == {
+            "files": 1, "coverable": 1_000_000, "covered": 1_000_000, "branches": 99_999}
+        assert_bounded(result, baseline)
+    finally:
+        path.unlink()

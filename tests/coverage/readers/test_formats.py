@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gatekeeper.coverage import readers
 from gatekeeper.coverage.model import NOT_COVERABLE, FileCoverage, Report
@@ -16,6 +20,7 @@ from gatekeeper.coverage.readers import (
     coverage_json,
     jacoco,
     jsonstream,
+    jsonwalk,
     lcov,
     xmlstream,
 )
@@ -123,6 +128,18 @@ def test_chunk_boundaries_anywhere_change_nothing(coverage_py: Path, chunk: int,
     for module in (xmlstream, jsonstream, lcov):
         monkeypatch.setattr(module, "CHUNK", chunk)
     for name in ("coverage.xml", "coverage.json", "pretty.json", "coverage.lcov"):
+        assert by_path(readers.load(str(coverage_py / name))) == COVERAGE_PY, name
+
+
+@pytest.mark.parametrize(("chunk", "window"), [(1, 16), (3, 16), (64, 40), (1 << 20, 1 << 18)])
+def test_walked_json_entries_read_like_decoded_ones(coverage_py: Path, chunk: int, window: int,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries too long to decode at once are walked member by member, their lists read a
+    window at a time: here every entry is, from chunks and windows of any size."""
+    monkeypatch.setattr(coverage_json, "WHOLE_ENTRY_CHARS", 0)
+    monkeypatch.setattr(jsonstream, "CHUNK", chunk)
+    monkeypatch.setattr(jsonwalk, "WINDOW", window)
+    for name in ("coverage.json", "pretty.json"):
         assert by_path(readers.load(str(coverage_py / name))) == COVERAGE_PY, name
 
 
@@ -318,3 +335,41 @@ def test_coverage_json_merges_a_repeated_key(tmp_path: Path) -> None:
     report = readers.load(str(path))
     assert report.has_branches
     assert by_path(report) == {"a.py": ([1, 2], [3, 5], [(2, 1, 2)])}
+
+
+_LINES = st.lists(st.integers(0, 400), max_size=30)
+_ARCS = st.lists(st.tuples(st.integers(-3, 400), st.integers(-3, 400)).map(list), max_size=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(executed=_LINES, missing=_LINES, taken=_ARCS, not_taken=_ARCS,
+       names=st.lists(st.text(alphabet='ab"\\]}[{ ,:', max_size=6), max_size=4),
+       indent=st.sampled_from([None, 0, 2]), chunk=st.integers(1, 70),
+       window=st.integers(12, 90))
+def test_walking_and_decoding_an_entry_agree(executed: list[int], missing: list[int],
+                                             taken: list[list[int]], not_taken: list[list[int]],
+                                             names: list[str], indent: int | None, chunk: int,
+                                             window: int) -> None:
+    """Any entry, however printed, reads the same decoded whole or walked in pieces."""
+    entry = {"contexts": {str(n): names for n in executed}, "executed_lines": executed,
+             "missing_lines": missing, "executed_branches": taken,
+             "missing_branches": not_taken, "functions": {"f": {"executed_lines": executed}}}
+    text = json.dumps({"meta": {"branch_coverage": True}, "files": {"a.py": entry}},
+                      indent=indent)
+
+    def read() -> list[tuple[str, bytes, list[int]]] | str:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "report.json"
+            path.write_text(text, encoding="utf-8")
+            try:
+                return [(f.path, f.lines, list(f.branches))
+                        for f in readers.load(str(path)).files]
+            except ReportError as exc:
+                return exc.message
+
+    decoded = read()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(coverage_json, "WHOLE_ENTRY_CHARS", 0)
+        patch.setattr(jsonstream, "CHUNK", chunk)
+        patch.setattr(jsonwalk, "WINDOW", window)
+        assert read() == decoded

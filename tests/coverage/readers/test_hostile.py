@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.coverage import readers
-from gatekeeper.coverage.readers import collect, jsonstream, xmlstream
+from gatekeeper.coverage.readers import (
+    collect,
+    coverage_json,
+    jsonstream,
+    jsonwalk,
+    xmlstream,
+)
 from gatekeeper.errors import EXIT_USAGE, ReportError
 
 SUPPORTED = "give a report in a supported format: cobertura, jacoco, lcov, coverage-json"
@@ -286,8 +292,65 @@ def test_a_json_value_too_long_is_refused(tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(jsonstream, "CHUNK", 64)
     monkeypatch.setattr(jsonstream, "MAX_VALUE_CHARS", 1000)
-    error = load_error(tmp_path, JSON % str(list(range(1, 2000))).encode())
+    error = load_error(tmp_path, b'{"files": {"' + b"a" * 5000 + b'.py": {}}}')
     assert error.message == "a single value longer than 1,000 characters"
+    # A long list is no single value: it is read a piece at a time.
+    monkeypatch.setattr(coverage_json, "WHOLE_ENTRY_CHARS", 500)
+    monkeypatch.setattr(jsonwalk, "WINDOW", 100)
+    path = tmp_path / "long.json"
+    path.write_bytes(JSON % str(list(range(1, 2000))).encode())
+    assert readers.load(str(path)).files[0].coverable == 1999
+
+
+# "summary" is passed over unread: its string holds brackets, an escaped backslash and quote.
+WALKED = b'{"files": {"a.py": {"summary": {"x": [1, {"y": "]}\\\\\\"x"}]}, %s}}}'
+
+
+@pytest.mark.parametrize(("members", "message", "at"), [
+    (b'"executed_lines": [1, 2,]', '"executed_lines" is not a list of line numbers', b"1, 2,"),
+    (b'"executed_lines": [1, "2"]', "a line list holds something other than line numbers",
+     b'1, "2'),
+    (b'"executed_lines": [,1]', '"executed_lines" is not a list of line numbers', b",1]"),
+    (b'"missing_lines": {}', "expected a list as \"missing_lines\", found '{'", b"{}"),
+    (b'"executed_branches": [[1, 2], 3]', "a branch is not a [from, to] pair of lines: 3",
+     b"[1, 2], 3"),
+    (b'"executed_branches": [[1, 2], ]', '"executed_branches" is not a list of line numbers',
+     b"[1, 2], ]"),
+    (b'"executed_lines": [1, 2]} ]', "expected ',' or '}' in \"files\", found ']'", b"]}}}"),
+])
+def test_a_walked_entry_is_checked_as_it_is_read(tmp_path: Path, members: bytes, message: str,
+                                                 at: bytes,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entry too long to decode at once (here: any) is walked; its lists are still read
+    strictly, and what is passed over unread still has to nest and end. Errors point at the
+    piece of a list being read."""
+    monkeypatch.setattr(coverage_json, "WHOLE_ENTRY_CHARS", 0)
+    content = WALKED % members
+    error = load_error(tmp_path, content)
+    assert (error.message, where(error)) == (message, (1, content.rindex(at) + 1))
+
+
+def test_a_walked_entry_reads_what_a_decoded_one_does(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "report.json"
+    path.write_bytes(WALKED % b'"executed_lines": [1, 3], "missing_lines": [2, 4], '
+                              b'"executed_branches": [[1, 2], [1, 3]], '
+                              b'"missing_branches": [[3, 4], [1, -1]]')
+    def read() -> list[tuple[str, bytes, list[int]]]:
+        return [(f.path, f.lines, list(f.branches)) for f in readers.load(str(path)).files]
+
+    decoded = read()
+    monkeypatch.setattr(coverage_json, "WHOLE_ENTRY_CHARS", 0)
+    monkeypatch.setattr(jsonwalk, "WINDOW", 12)  # a few elements at a time
+    assert read() == decoded == [("a.py", b"\0\2\1\2\1", [1, 2, 3, 3, 0, 1])]
+
+
+@pytest.mark.parametrize("cut", [30, 45, 62, 70])
+def test_a_walked_entry_cut_short_is_truncated(tmp_path: Path, cut: int,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(coverage_json, "WHOLE_ENTRY_CHARS", 0)
+    error = load_error(tmp_path, (WALKED % b'"executed_lines": [1, 2]')[:cut])
+    assert "(truncated)" in error.message and error.hint == TRUNCATED
 
 
 # -- size -------------------------------------------------------------------------------------
