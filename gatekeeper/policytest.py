@@ -57,9 +57,10 @@ def discover(paths: tuple[str, ...]) -> list[Path]:
     found: list[Path] = []
     for given in paths:
         path = Path(given)
-        if path.is_dir():
+        # os.path says False where pathlib raises: a name longer than the file system allows
+        if os.path.isdir(path):
             found.extend(_search(path))
-        elif path.is_file():
+        elif os.path.isfile(path):
             if not path.name.endswith(SUFFIX):
                 raise UsageError(f"{given} is not a test file",
                                  hint=f"test files are named <policy>{SUFFIX}")
@@ -77,14 +78,14 @@ def _policy_path(path: Path, display: str, cases: described.CaseFile,
                  walk: Walk) -> tuple[Path, str]:
     if cases.policy is not None:
         target = path.parent / cases.policy
-        if not target.is_file():
+        if not os.path.isfile(target):
             line, column = walk.values.get(("policy",), (None, None))
             raise PolicyError(f"policy: cannot find {cases.policy!r}", file=display, line=line,
                               column=column, hint="give the policy's path relative to this file")
         return target, _shown(Path(display).parent / cases.policy)
     name = path.name[: -len(SUFFIX)] + ".yml"
     target = path.parent / name
-    if not target.is_file():
+    if not os.path.isfile(target):
         raise PolicyError(f"no policy {name} beside this test file", file=display, line=1,
                           column=1, hint=f"add policy: <file>, or name the test file after "
                           f"the policy (<name>{SUFFIX} beside <name>.yml)")
