@@ -33,7 +33,8 @@ from gatekeeper import diffparse, waivers
 from gatekeeper.ai import catalogue, detect, review
 from gatekeeper.ai.entries import MarkerEntry
 from gatekeeper.changeset import ChangeMeta, ChangeSet, Commit, Revisions, Trailer
-from gatekeeper.globs import wildcard
+from gatekeeper.codeowners import patterns
+from gatekeeper.globs import PathSet, compile_glob, wildcard
 from gatekeeper.policy import regexcheck
 from gatekeeper.rules import commits
 
@@ -128,6 +129,13 @@ CASES: dict[str, Case] = {
     "waiver value: spaces, then text": waiver,
     "diff: Binary files a and a ...": diff_line,
     "author wildcard *a*b*c*d": call(wildcard("*a*b*c*d").fullmatch, lambda n: "ab" * (n // 2)),
+    "path glob *a*a*a*b, one long name": call(compile_glob("*a*a*a*b").matches,
+                                              lambda n: "a" * n),
+    "path glob **/a/**/a/**/b, many folders": call(PathSet(["**/a/**/a/**/b", "x"]).matches,
+                                                   lambda n: "a/" * (n // 2)),
+    "CODEOWNERS name of unclosed '['": call(
+        lambda text: patterns._segment.__wrapped__(text, "gitlab"),  # uncached
+        lambda n: "[" * n),
     # Every detector with the built-in markers, on messages of hostile lines.
     "commit body, lines of the above": in_body(
         lambda n: "\n".join(HOSTILE_LINES * max(1, n // 3000))),

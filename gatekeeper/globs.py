@@ -12,50 +12,103 @@ class GlobError(ValueError):
     """A pattern that is not a valid glob."""
 
 
-def _translate(body: str) -> str:
-    out: list[str] = []
-    i = 0
-    n = len(body)
+Token = tuple[str, str]
+"""A kind and its regular expression: ``atom`` (one character), ``slash``, ``star`` (a run of
+stars inside a name), ``gap`` (``**/``: any number of whole folders) or ``tail`` (a last
+``/**``)."""
+
+
+def _tokens(body: str) -> list[Token]:
+    out: list[Token] = []
+    i, n = 0, len(body)
     while i < n:
         ch = body[i]
         if ch == "*":
-            if body.startswith("**", i):
-                before_ok = i == 0 or body[i - 1] == "/"
-                after = i + 2
-                if before_ok and after == n:
-                    out.append(".*")
-                    i = after
-                    continue
-                if before_ok and body.startswith("/", after):
-                    out.append("(?:.*/)?")
-                    i = after + 1
-                    continue
-                while i < n and body[i] == "*":  # other runs of stars act as one star
-                    i += 1
-                out.append("[^/]*")
-                continue
-            out.append("[^/]*")
-        elif ch == "?":
-            out.append("[^/]")
-        elif ch == "[":
-            end = body.find("]", i + 2 if body.startswith(("[!", "[^", "[]"), i) else i + 1)
-            if end == -1:
-                raise GlobError(f"unclosed '[' in glob {body!r}")
-            inner = body[i + 1 : end]
-            negate = inner[:1] in ("!", "^")
-            if negate:
-                inner = inner[1:]
-            inner = inner.replace("\\", "\\\\").replace("^", "\\^")
-            out.append(f"[{'^' if negate else ''}{inner}]")
-            i = end
+            start = i
+            while i < n and body[i] == "*":
+                i += 1
+            at_start = start == 0 or body[start - 1] == "/"
+            if at_start and i - start == 2 and i == n:
+                out.append(("tail", ".*"))
+            elif at_start and i - start == 2 and body.startswith("/", i):
+                out.append(("gap", ""))
+                i += 1
+            else:  # other runs of stars act as one star
+                out.append(("star", "[^/]*"))
+            continue
+        if ch == "[":
+            regex, i = _bracket(body, i)
+            out.append(("atom", regex))
         elif ch == "\\":
             if i + 1 >= n:
                 raise GlobError(f"glob {body!r} ends with a lone backslash")
-            out.append(re.escape(body[i + 1]))
             i += 1
+            out.append(("atom", re.escape(body[i])))
         else:
-            out.append(re.escape(ch))
+            out.append(("slash", "/") if ch == "/" else ("atom", "[^/]" if ch == "?"
+                                                         else re.escape(ch)))
         i += 1
+    return out
+
+
+def _bracket(body: str, start: int) -> tuple[str, int]:
+    """The class for the bracket expression opened at ``start``, and where it closes. Every
+    member is escaped: a ``[`` or ``&&`` inside would read as a nested set or set operation.
+    """
+    i = start + 1
+    negate = body[i : i + 1] in ("!", "^")
+    i += negate
+    end = body.find("]", i + 1 if body.startswith("]", i) else i)
+    if end == -1:
+        raise GlobError(f"unclosed '[' in glob {body!r}")
+    members = "".join(ch if ch == "-" else re.escape(ch) for ch in body[i:end])
+    # As in git, a bracket expression never matches the '/' between folders.
+    return f"(?!/)[{'^' if negate else ''}{members}]", end
+
+
+def _piece(tokens: list[Token], name: str) -> str:
+    """The regular expression of tokens without gaps. A run of characters between two stars
+    of one name takes its leftmost place, inside a lookahead the engine never reenters (see
+    :func:`wildcard`), so many stars in a name cost linear time, not a power of its length."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        kind, regex = tokens[i]
+        i += 1
+        if kind != "star":
+            out.append(regex)
+            continue
+        chunk: list[str] = []
+        while i < len(tokens) and tokens[i][0] == "atom":
+            chunk.append(tokens[i][1])
+            i += 1
+        if chunk and i < len(tokens) and tokens[i][0] == "star":
+            group = f"{name}s{i}"
+            out.append(f"(?=(?P<{group}>[^/]*?{''.join(chunk)}))(?P={group})")
+        else:
+            out.append("[^/]*" + "".join(chunk))
+    return "".join(out)
+
+
+def _translate(body: str, anchored: bool, name: str = "g") -> str:
+    """The regular expression of a glob. Each part between two ``**/`` also takes its leftmost
+    place (it starts at a folder and ends at one, so leftmost leaves the most room after it);
+    only the last part backtracks, over the folders of the path."""
+    tokens = ([] if anchored else [("gap", "")]) + _tokens(body)
+    pieces: list[list[Token]] = [[]]
+    for token in tokens:
+        if token[0] == "gap":
+            pieces.append([])
+        else:
+            pieces[-1].append(token)
+    out = [_piece(pieces[0], f"{name}p0")]
+    for number, piece in enumerate(pieces[1:], 1):
+        regex = _piece(piece, f"{name}p{number}")
+        if number == len(pieces) - 1:
+            out.append(f"(?:.*/)?{regex}")
+        else:
+            group = f"{name}g{number}"
+            out.append(f"(?=(?P<{group}>(?:.*?/)??{regex}))(?P={group})")
     return "".join(out)
 
 
@@ -66,6 +119,9 @@ class Glob:
     pattern: str
     negated: bool
     dir_only: bool
+    source: str
+    """The pattern without its ``!``, and without the slashes that end or anchor it."""
+    anchored: bool
     body: str
     regex: re.Pattern[str]
     """Matches the path itself (unless ``dir_only``) or anything inside a matching folder."""
@@ -97,15 +153,13 @@ def compile_glob(pattern: str) -> Glob:
     text = text.lstrip("/")
     if not text:
         raise GlobError(f"glob {pattern!r} matches nothing")
-    body = _translate(text)
-    if not anchored:
-        body = "(?:.*/)?" + body
     try:
+        body = _translate(text, anchored)
         regex = re.compile(_with_parents(body, dir_only), re.DOTALL)
         exact = re.compile(body, re.DOTALL)
     except re.error as exc:
         raise GlobError(f"invalid glob {pattern!r}: {exc}") from exc
-    return Glob(pattern, negated, dir_only, body, regex, exact)
+    return Glob(pattern, negated, dir_only, text, anchored, body, regex, exact)
 
 
 class PathSet:
@@ -116,8 +170,10 @@ class PathSet:
         self._any: re.Pattern[str] | None = None
         if self.globs and not any(g.negated for g in self.globs):
             # Without negation the order does not matter: one alternation does the work.
-            self._any = re.compile(
-                "|".join(_with_parents(g.body, g.dir_only) for g in self.globs), re.DOTALL)
+            # Each glob's lookahead groups get names of their own in the one expression.
+            self._any = re.compile("|".join(
+                _with_parents(_translate(g.source, g.anchored, f"g{n}_"), g.dir_only)
+                for n, g in enumerate(self.globs)), re.DOTALL)
 
     def __bool__(self) -> bool:
         return bool(self.globs)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gatekeeper.globs import GlobError, PathSet, compile_glob, wildcard
+from gatekeeper.globs import GlobError, PathSet, _tokens, compile_glob, wildcard
 
 
 @pytest.mark.parametrize(
@@ -40,10 +40,61 @@ from gatekeeper.globs import GlobError, PathSet, compile_glob, wildcard
         ("a\\*b", "axb", False),
         ("services/*", "services/api/main.go", True),
         ("dïr/*.txt", "dïr/ü.txt", True),
+        ("a[[b].md", "a[.md", True),  # a '[' inside a bracket expression is a member
+        ("a[[b].md", "ab.md", True),
+        ("a[!]x].md", "a].md", False),  # a ']' first is a member, after '!' too
+        ("a[!]x].md", "ay.md", True),
+        ("[a&&b]", "&", True),  # '&&' is no set operation
+        ("[a-c]x", "bx", True),
+        ("a[!b]c", "a/c", False),  # as in git, no bracket expression matches a '/'
+        ("a[/]c", "a/c", False),
+        ("*_*_*_test.py", "a_b_c_test.py", True),
+        ("*_*_*_test.py", "a_b_test.py", False),
+        ("a/**/b/**/c", "a/x/b/y/b/c", True),
+        ("a/**/b/**/c", "a/b/c/d", True),  # ...and what c holds
+        ("a/**/b/**/c", "a/c/b", False),
     ],
 )
 def test_matching(pattern: str, path: str, expected: bool) -> None:
     assert compile_glob(pattern).matches(path) is expected
+
+
+def _plain(glob: str) -> re.Pattern[str]:
+    """The glob as it was translated before: every star and ``**/`` free to backtrack."""
+    text = glob.rstrip("/")
+    anchored = "/" in text
+    body = "".join("(?:.*/)?" if kind == "gap" else regex
+                   for kind, regex in _tokens(text.lstrip("/")))
+    return re.compile(body if anchored else "(?:.*/)?" + body, re.DOTALL)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "*", "**", "/", "**/", "?", "[ab]", "/**", "[!a]"]),
+                min_size=1, max_size=7).map("".join),
+       st.lists(st.sampled_from(["a", "b", "ab", "ba", "/", "bb"]), max_size=8).map("".join))
+def test_leftmost_placement_matches_what_backtracking_matched(glob: str, path: str) -> None:
+    """The lookaheads that keep many stars linear change no answer."""
+    try:
+        compiled = compile_glob(glob)
+    except GlobError:
+        return
+    plain = _plain(glob)
+    assert bool(compiled.exact.fullmatch(path)) == bool(plain.fullmatch(path))
+    parents = re.compile(f"(?:{plain.pattern})" + ("/.*" if glob.endswith("/") else "(?:/.*)?"),
+                         re.DOTALL)
+    assert compiled.matches(path) == bool(parents.fullmatch(path))
+    assert PathSet([glob, "zzz/*z*z*"]).matches(path) == compiled.matches(path)
+
+
+def test_many_stars_and_folders_in_a_glob_take_linear_time() -> None:
+    """`*a*a*a*b` on one long name, and `**/a/**/a/**/b` on a path of many folders, each
+    took longer than any CI job lasts the old way."""
+    done = subprocess.run(
+        [sys.executable, "-c", "from gatekeeper.globs import PathSet, compile_glob\n"
+         "print(compile_glob('*a*a*a*a*b').matches('a' * 100_000),"
+         " PathSet(['**/a/**/a/**/a/**/b', 'x']).matches('a/' * 20_000 + 'c'))"],
+        capture_output=True, text=True, timeout=20)
+    assert done.stdout == "False False\n", done.stderr
 
 
 def test_without_parents_only_the_path_itself_matches() -> None:

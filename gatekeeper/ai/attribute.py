@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from gatekeeper.ai.detect import TEXT_LIMIT, Evidence, Strength
-from gatekeeper.ai.notes import MAX_NOTE_BYTES, AuthorshipLog, NoteError, parse
+from gatekeeper.ai.notes import MAX_NOTE_BYTES, NOTES_REF, AuthorshipLog, NoteError, parse
 from gatekeeper.changeset import ChangeSet, LineRange
+from gatekeeper.errors import LocatedError
 
 MARKER = "git-ai-note"
 UNKNOWN_TOOL = "unknown"
@@ -78,7 +79,8 @@ def attribute(changeset: ChangeSet) -> NoteFacts:
 
 
 def _parse_notes(changeset: ChangeSet) -> tuple[dict[str, AuthorshipLog], list[str]]:
-    """The valid notes by commit, in the order of the change's commits, and the problems."""
+    """The notes by commit, in the order of the change's commits, and the notes too large to
+    read; LocatedError for a note that is not an authorship log."""
     known = [c.sha for c in changeset.commits if c.sha in changeset.notes]
     others = sorted(set(changeset.notes) - set(known))
     logs: dict[str, AuthorshipLog] = {}
@@ -90,8 +92,12 @@ def _parse_notes(changeset: ChangeSet) -> tuple[dict[str, AuthorshipLog], list[s
         try:
             logs[sha] = parse(data)
         except NoteError as exc:
-            problems.append(f"the note on commit {sha[:12]} is not a Git AI authorship log: "
-                            f"{exc}")
+            # Bad input, as a malformed policy or report is: it fails the run and says where.
+            raise LocatedError(
+                f"the note on commit {sha[:12]} is not a Git AI authorship log: {exc}",
+                file=f"{NOTES_REF}@{sha[:12]}", line=exc.line,
+                hint=f"correct the note, or remove it with 'git notes --ref={NOTES_REF} remove "
+                     f"{sha[:12]}' and push {NOTES_REF}") from None
     return logs, problems
 
 

@@ -31,7 +31,11 @@ LineRange = tuple[int, int]
 
 
 class NoteError(ValueError):
-    """A note that is not a Git AI authorship log."""
+    """A note that is not a Git AI authorship log; ``line`` is the note's line at fault."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +110,10 @@ def _attestations(lines: list[str]) -> tuple[Attribution, ...]:
             path = _path(line, number)
             continue
         if path is None or not line.startswith("  ") or line[2:3].isspace():
-            raise NoteError(f"attestation line {number} belongs to no file")
+            raise NoteError(f"attestation line {number} belongs to no file", number)
         session, _, spec = line[2:].partition(" ")
         if not _HASH.fullmatch(session) or not _RANGES.fullmatch(spec):
-            raise NoteError(f"attestation line {number} is not '<hash> <ranges>'")
+            raise NoteError(f"attestation line {number} is not '<hash> <ranges>'", number)
         found.append(Attribution(path, session, _ranges(spec, number)))
     return tuple(found)
 
@@ -117,7 +121,7 @@ def _attestations(lines: list[str]) -> tuple[Attribution, ...]:
 def _path(line: str, number: int) -> str:
     if line.startswith('"'):
         if len(line) < 2 or not line.endswith('"'):
-            raise NoteError(f"attestation line {number}: unterminated quoted path")
+            raise NoteError(f"attestation line {number}: unterminated quoted path", number)
         return line[1:-1]
     return line
 
@@ -131,7 +135,7 @@ def _ranges(spec: str, number: int) -> tuple[LineRange, ...]:
         low, high = (0, 0) if too_long else (int(first), int(last or first))
         if not 0 < low <= high <= MAX_LINE:
             shown = part if len(part) <= 24 else part[:21] + "..."
-            raise NoteError(f"attestation line {number}: bad line range {shown}")
+            raise NoteError(f"attestation line {number}: bad line range {shown}", number)
         found.append((low, high))
     return tuple(found)
 

@@ -133,6 +133,9 @@ def _segment(text: str, syntax: Syntax) -> str | _Segment:
     chunks: list[_Chunk] = []
     current = _ChunkBuilder()
     i = 0
+    # Once one '[' has no ']', no later one has: the failed scan walked the very characters
+    # this loop walks, so looking again would only make a line of n brackets take n^2 steps.
+    unclosed = False
     while i < len(text):
         ch = text[i]
         if ch == "*":
@@ -145,11 +148,16 @@ def _segment(text: str, syntax: Syntax) -> str | _Segment:
                 raise PatternError("the pattern ends with a lone backslash")
             i += 1
             current.literal(text[i])
-        elif ch == "[" and (end := _bracket_end(text, i)) is not None:
-            if syntax == "github":
-                raise PatternError("GitHub does not support [ ] character ranges")
-            current.atom(_bracket_regex(text[i : end + 1]))
-            i = end
+        elif ch == "[" and not unclosed:
+            end = _bracket_end(text, i)
+            if end is None:
+                unclosed = True
+                current.literal(ch)
+            else:
+                if syntax == "github":
+                    raise PatternError("GitHub does not support [ ] character ranges")
+                current.atom(_bracket_regex(text[i : end + 1]))
+                i = end
         else:
             current.literal(ch)
         i += 1

@@ -20,6 +20,7 @@ from gatekeeper.changeset import (
     LineOrigin,
     Revisions,
 )
+from gatekeeper.errors import LocatedError
 from gatekeeper.gitio import GitRepo
 from tests.ai.test_gitnotes import CLAUDE, CURSOR, add_note, authorship
 from tests.conftest import GIT_ENV, Repo, changeset, make_repo, move
@@ -42,7 +43,6 @@ class History:
     wrote_readme: str
     rewrote: str
     renamed: str
-    malformed: str
     oversize: str
     wrote_scratch: str
     dropped_scratch: str
@@ -69,8 +69,7 @@ def make_history(root: Path) -> History:
     renamed = repo.commit("rename calc, and a session the note does not describe adds a line")
     add_note(repo, renamed, authorship({CALC: {STRANGER: "11"}}, agents={}))
     repo.write("notes.txt", "one\n")
-    malformed = repo.commit("malformed note")
-    add_note(repo, malformed, f"notes.txt\n  {CURSOR} 1\n")
+    repo.commit("a file no note describes")
     repo.write("big.txt", "big\n")
     oversize = repo.commit("oversize note")
     add_note(repo, oversize, authorship({"big.txt": {CURSOR: "1"}}, padding=MAX_NOTE_BYTES))
@@ -79,7 +78,7 @@ def make_history(root: Path) -> History:
     add_note(repo, wrote_scratch, authorship({"scratch.py": {CURSOR: "1-3"}}))
     (repo.path / "scratch.py").unlink()
     dropped_scratch = repo.commit("scratch removed")
-    return History(repo, base, wrote_calc, wrote_readme, rewrote, renamed, malformed, oversize,
+    return History(repo, base, wrote_calc, wrote_readme, rewrote, renamed, oversize,
                    wrote_scratch, dropped_scratch)
 
 
@@ -143,18 +142,16 @@ def test_evidence_per_commit_file_and_tool(history: History,
         f"note on commit {history.wrote_calc[:12]} for {CALC}:1,4-6")
 
 
-def test_malformed_and_oversize_notes_are_problems(history: History,
-                                                  facts: tuple[ChangeSet, NoteFacts]) -> None:
+def test_an_oversize_note_is_a_problem_not_evidence(history: History,
+                                                   facts: tuple[ChangeSet, NoteFacts]) -> None:
     found, result = facts
     size = found.unread_notes[history.oversize]
     assert size > MAX_NOTE_BYTES and history.oversize not in found.notes
     assert result.problems == (
         f"the note on commit {history.oversize[:12]} was not read: it is {size} bytes, over the "
         "limit of 8 MiB",
-        f"the note on commit {history.malformed[:12]} is not a Git AI authorship log: no '---' "
-        "line between attestation and metadata",
     )
-    assert not any(e.commit in (history.malformed, history.oversize) for e in result.evidence)
+    assert not any(e.commit == history.oversize for e in result.evidence)
     assert history.rewrote not in found.notes and history.dropped_scratch not in found.notes
 
 
@@ -228,3 +225,17 @@ def test_notes_on_unknown_commits_come_after_the_change_commits() -> None:
     result = attribute(built({outside: log, inside: log}, {}))
     assert result.commits == (inside, outside)
     assert attribute(built({}, {})) == NoteFacts()
+
+
+@pytest.mark.parametrize(("text", "line", "why"), [
+    (f"notes.txt\n  {CURSOR} 1\n", None, "no '---' line between attestation and metadata"),
+    (f"a.py\n  {CURSOR} 1\n  {CURSOR} 7-3\n---\n{{}}", 3, "attestation line 3: bad line range"),
+])
+def test_a_malformed_note_is_a_located_input_error(text: str, line: int | None,
+                                                   why: str) -> None:
+    sha = commit(1).sha
+    with pytest.raises(LocatedError, match=why) as caught:
+        attribute(built({sha: text.encode()}, {}, ("a.py", 1)))
+    assert (caught.value.file, caught.value.line) == (f"refs/notes/ai@{sha[:12]}", line)
+    assert caught.value.exit_code == 2
+    assert f"git notes --ref=refs/notes/ai remove {sha[:12]}" in (caught.value.hint or "")

@@ -131,11 +131,13 @@ def test_a_check_of_hostile_commits_ends_in_time(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("ranges", ["1-" + "9" * 5000, "9" * 4400, "1-99999999999"])
-def test_a_note_with_an_absurd_line_range_is_named_not_a_crash(tmp_path: Path,
-                                                               ranges: str) -> None:
-    """More than 4,300 digits crashed int() and the run (internal error). A note comes from
-    the remote, so, like any malformed note, it is reported and gives no evidence."""
+@pytest.mark.parametrize(("ranges", "shown"), [("1-" + "9" * 5000, "1-" + "9" * 19 + "..."),
+                                               ("9" * 4400, "9" * 21 + "..."),
+                                               ("1-99999999999", "1-99999999999")])
+def test_a_note_with_an_absurd_line_range_is_a_located_input_error(tmp_path: Path, ranges: str,
+                                                                   shown: str) -> None:
+    """More than 4,300 digits crashed int() and the run (internal error). A note that is not
+    an authorship log is bad input: exit 2, naming the note, its line and the fix."""
     repo = make_repo(tmp_path / "repo")
     repo.write(".gatekeeper.yml", "version: 1\nai:\n  detectors: [commits, notes]\nrules:\n"
                                   "  - id: disclose-ai\n    kind: ai-disclosure\n"
@@ -147,6 +149,10 @@ def test_a_note_with_an_absurd_line_range_is_named_not_a_crash(tmp_path: Path,
     done = subprocess.run([sys.executable, "-m", "gatekeeper", "check", "--base", base,
                            "--format", "json"], cwd=repo.path, capture_output=True, text=True,
                           env={**os.environ, **GIT_ENV})
-    assert done.returncode == 0, done.stderr
-    assert f"the note on commit {noted[:12]} is not a Git AI authorship log: attestation " \
-           "line 2: bad line range" in done.stdout
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert done.stderr.strip().splitlines() == [
+        f"refs/notes/ai@{noted[:12]}:2:1: the note on commit {noted[:12]} is not a "
+        f"Git AI authorship log: attestation line 2: bad line range {shown} (fix: correct the "
+        f"note, or remove it with 'git notes --ref=refs/notes/ai remove {noted[:12]}' and push "
+        "refs/notes/ai)"]
