@@ -19,17 +19,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from gatekeeper.ai.catalogue import Catalogue, load
-from gatekeeper.ai.detect import detect_commit
-from gatekeeper.changeset import Commit
-from gatekeeper.commitlog import read_commits
-from gatekeeper.gitio import GitRepo
+from gatekeeper.changeset.model import Commit
+from gatekeeper.facts.ai.catalogue import Catalogue, load
+from gatekeeper.facts.ai.detect import detect_commit
+from gatekeeper.gitread.commitlog import read_commits
+from gatekeeper.gitread.gitio import GitRepo
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "ai-markers.jsonl"
 PRECISION_TARGET = 0.99
 RECALL_TARGET = 0.95
-# The fields gatekeeper.commitlog.read_commits asks git log for.
+# The fields gatekeeper.gitread.commitlog.read_commits asks git log for.
 LOG_FORMAT = "%x00".join(("%H", "%P", "%an", "%ae", "%cn", "%ce", "%s", "%b",
                           "%(trailers:unfold,only)"))
 GIT_ENV = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from gatekeeper.flags.presets import builtin_presets, extension_of
-from gatekeeper.flags.scan import FlagRef, Line, Scanner
+from gatekeeper.facts.flags.presets import builtin_presets, extension_of
+from gatekeeper.facts.flags.scan import FlagRef, Line, Scanner
 
 ROOT = Path(__file__).resolve().parents[1]
 SNIPPETS = ROOT / "tests" / "data" / "flags"

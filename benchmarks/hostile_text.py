@@ -29,13 +29,14 @@ from typing import Any
 
 from harness import fmt_ratio, print_targets, ratio
 
-from gatekeeper import diffparse, waivers
-from gatekeeper.ai import catalogue, detect, review
-from gatekeeper.ai.entries import MarkerEntry
-from gatekeeper.changeset import ChangeMeta, ChangeSet, Commit, Revisions, Trailer
-from gatekeeper.codeowners import patterns
-from gatekeeper.globs import PathSet, compile_glob, wildcard
-from gatekeeper.policy import regexcheck
+from gatekeeper.changeset.model import ChangeMeta, ChangeSet, Commit, Revisions, Trailer
+from gatekeeper.common import regexcheck
+from gatekeeper.common.globs import PathSet, compile_glob, wildcard
+from gatekeeper.evaluation import waivers
+from gatekeeper.facts.ai import catalogue, detect, review
+from gatekeeper.facts.ai.entries import MarkerEntry
+from gatekeeper.facts.codeowners import patterns
+from gatekeeper.gitread import diffparse
 from gatekeeper.rules import commits
 
 SIZES = (10_000, 20_000, 40_000, 80_000)

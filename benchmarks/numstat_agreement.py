@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from gatekeeper import collect
-from gatekeeper.changeset import Revisions
+from gatekeeper.changeset.model import Revisions
 from gatekeeper.errors import ChangeSetError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread import collect
+from gatekeeper.gitread.gitio import GitRepo
 
 SHOWN = 20
 BINARY = (-1, -1)  # how a binary file's figures are recorded on both sides

@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 import click
 
 from gatekeeper import __version__
+from gatekeeper.commands.guard import GuardedGroup, emit
+from gatekeeper.commands.guard import guarded as _guarded
 from gatekeeper.errors import UsageError
-from gatekeeper.guard import GuardedGroup, emit
-from gatekeeper.guard import guarded as _guarded
 
 F = TypeVar("F", bound=Callable[..., Any])
 STDOUT_FORMATS = ("console", "json", "junit", "markdown", "dotenv", "github-output")
@@ -229,7 +229,7 @@ def schema() -> None:
 @_guarded
 def test_command(paths: tuple[str, ...], verbose: bool) -> None:
     """Run the test cases kept beside policies (*.test.yml); exit 1 if any case fails."""
-    from gatekeeper.policytest import run_tests
+    from gatekeeper.commands.policytest import run_tests
 
     report, ok = run_tests(paths or (".",), verbose=verbose)
     emit(report, nl=False)
@@ -248,7 +248,7 @@ def install_hook(force: bool, repo_path: str) -> None:
     The hook goes where git looks for it (core.hooksPath and worktrees included) and runs
     gatekeeper with the Python that installed it.
     """
-    from gatekeeper.hooks import install
+    from gatekeeper.commands.hooks import install
 
     emit(install(repo_path, force=force))
 
@@ -259,7 +259,7 @@ def install_hook(force: bool, repo_path: str) -> None:
 @_guarded
 def uninstall_hook(repo_path: str) -> None:
     """Remove the pre-push hook that `gatekeeper install-hook` installed, and no other."""
-    from gatekeeper.hooks import uninstall
+    from gatekeeper.commands.hooks import uninstall
 
     emit(uninstall(repo_path))
 

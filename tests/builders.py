@@ -13,9 +13,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from gatekeeper.ai.provenance import gather
-from gatekeeper.ai.settings import AiSettings
-from gatekeeper.changeset import (
+from gatekeeper.changeset.model import (
     ChangeMeta,
     ChangeSet,
     Commit,
@@ -25,15 +23,18 @@ from gatekeeper.changeset import (
     Revisions,
     Trailer,
 )
-from gatekeeper.classify import Classifier, ClassSpec
-from gatekeeper.coverage.merge import merge
-from gatekeeper.coverage.model import COVERED, MISSED, FileCoverage, Report
-from gatekeeper.coverage.patch import build
-from gatekeeper.coverage.paths import PathMapper
-from gatekeeper.evaluate import evaluate
-from gatekeeper.facts import Facts, derive
+from gatekeeper.evaluation.evaluate import evaluate
+from gatekeeper.evaluation.verdict import RuleResult, Verdict
+from gatekeeper.facts.ai.provenance import gather
+from gatekeeper.facts.ai.settings import AiSettings
+from gatekeeper.facts.classify import Classifier, ClassSpec
+from gatekeeper.facts.coverage.merge import merge
+from gatekeeper.facts.coverage.model import COVERED, MISSED, FileCoverage, Report
+from gatekeeper.facts.coverage.patch import build
+from gatekeeper.facts.coverage.paths import PathMapper
+from gatekeeper.facts.model import Facts, derive
 from gatekeeper.policy.model import ComposedPolicy, Policy, PolicyException
-from gatekeeper.verdict import PolicySource, RuleResult, Verdict
+from gatekeeper.policy.sources import PolicySource
 
 
 def change(path: str, added: int = 1, deleted: int = 0,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.changeset import ChangeSet, FileChange
+from gatekeeper.changeset.model import ChangeSet, FileChange
 
 BATCH_POLICY = """\
 version: 1
@@ -128,8 +128,9 @@ def hermetic_git(monkeypatch: pytest.MonkeyPatch) -> None:
 def changeset(repo: Repo, base: str | None = None, head: str | None = None, *,
               staged: bool = False, find_copies: bool = False) -> ChangeSet:
     """The change set as gatekeeper's Python API reads it from ``repo``."""
-    from gatekeeper import collect, context
-    from gatekeeper.gitio import GitRepo
+    from gatekeeper import context
+    from gatekeeper.gitread import collect
+    from gatekeeper.gitread.gitio import GitRepo
 
     git_repo = GitRepo.discover(str(repo.path))
     try:

@@ -224,10 +224,11 @@ def test_a_check_loads_no_flag_owner_or_approval_code_it_does_not_use(repo: Repo
     assert result.returncode == 0, result.stderr
     loaded = set(result.stderr.split())
     assert "gatekeeper.pipeline" in loaded
-    unused = {"gatekeeper.flags.presets", "gatekeeper.flags.scan", "gatekeeper.flags.registry",
-              "gatekeeper.codeowners.reader", "gatekeeper.codeowners.patterns",
-              "gatekeeper.approvals.github", "gatekeeper.approvals.gitlab",
-              "gatekeeper.approvals.http", "gatekeeper.review.enforce", "urllib.request"}
+    unused = {"gatekeeper.facts.flags.presets", "gatekeeper.facts.flags.scan",
+              "gatekeeper.facts.flags.registry", "gatekeeper.facts.codeowners.reader",
+              "gatekeeper.facts.codeowners.patterns", "gatekeeper.facts.approvals.github",
+              "gatekeeper.facts.approvals.gitlab", "gatekeeper.facts.approvals.http",
+              "gatekeeper.evaluation.review.enforce", "urllib.request"}
     assert loaded & unused == set()
 
 

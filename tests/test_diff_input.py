@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper import collect
+from gatekeeper.gitread import collect
 from tests.conftest import Repo, by_path, make_repo, numbered, run_cli
 
 pytestmark = pytest.mark.usefixtures("hermetic_git")

@@ -12,14 +12,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import IO
 
-from gatekeeper.changeset import ChangeMeta, Revisions
+from gatekeeper.changeset.model import ChangeMeta, Revisions
 from gatekeeper.context import github, gitlab, identity, local, precommit, prepush
 from gatekeeper.context.model import Context, Request, Target
 from gatekeeper.context.override import refuse_staged
 from gatekeeper.context.resolve import SHALLOW_FIX, policy_revisions
 from gatekeeper.context.resolve import resolve as resolve_target
 from gatekeeper.errors import UsageError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread.gitio import GitRepo
 
 __all__ = ["CONTEXTS", "SHALLOW_FIX", "Context", "Request", "Target", "branch_name", "detect",
            "meta", "policy_revisions", "resolve", "resolve_target"]

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from gatekeeper.context import objects
 from gatekeeper.context.model import is_zero, show
 from gatekeeper.errors import ChangeSetError, UsageError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread.gitio import GitRepo
 
 Env = Mapping[str, str]
 

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from gatekeeper.changeset import ChangeMeta
+from gatekeeper.changeset.model import ChangeMeta
 
 if TYPE_CHECKING:
-    from gatekeeper.approvals.http import Secret
+    from gatekeeper.common.secret import Secret
 
 GITHUB_API_URL = "https://api.github.com"
 GITLAB_API_URL = "https://gitlab.com/api/v4"
@@ -60,7 +60,7 @@ def _token(env: Mapping[str, str], platform: Platform) -> tuple[Secret | None, s
     for name in (TOKEN_VARIABLE, PLATFORM_TOKENS[platform]):
         value = _value(env, name)
         if value:
-            from gatekeeper.approvals.http import Secret  # only when a token is set
+            from gatekeeper.common.secret import Secret  # only when a token is set
 
             return Secret(value), name
     return None, TOKEN_VARIABLE

@@ -16,14 +16,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import IO
 
-from gatekeeper.changeset import ChangeMeta
+from gatekeeper.changeset.model import ChangeMeta
 from gatekeeper.context import agree, local
 from gatekeeper.context.api import api_target
 from gatekeeper.context.model import Context, Request, Rewrite, Target, is_zero
 from gatekeeper.context.model import show as _show
 from gatekeeper.context.override import narrow
 from gatekeeper.errors import ChangeSetError, UsageError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread.gitio import GitRepo
 
 REMOTE = "origin"
 MAX_PAYLOAD_BYTES = 64 * 1024 * 1024

@@ -10,13 +10,13 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import IO
 
-from gatekeeper.changeset import ChangeMeta
+from gatekeeper.changeset.model import ChangeMeta
 from gatekeeper.context import local, objects
 from gatekeeper.context.api import api_target
 from gatekeeper.context.model import Context, Request, Rewrite, Target, is_zero
 from gatekeeper.context.override import narrow
 from gatekeeper.errors import ChangeSetError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread.gitio import GitRepo
 
 Env = Mapping[str, str]
 

@@ -16,13 +16,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from gatekeeper.changeset import ChangeMeta
+from gatekeeper.changeset.model import ChangeMeta
 from gatekeeper.context.model import Context
 from gatekeeper.errors import UsageError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread.gitio import GitRepo
 
 if TYPE_CHECKING:
-    from gatekeeper.approvals.http import Secret
+    from gatekeeper.common.secret import Secret
 
 Env = Mapping[str, str]
 
@@ -52,7 +52,7 @@ def salt(env: Env) -> Secret | None:
     if len(value) < MIN_SALT:
         raise UsageError(f"{SALT_VARIABLE} is set but shorter than {MIN_SALT} characters, so "
                          "the spot check's draw could be guessed from the reports", hint=SALT_FIX)
-    from gatekeeper.approvals.http import Secret  # only when a salt is set
+    from gatekeeper.common.secret import Secret  # only when a salt is set
 
     return Secret(value)
 

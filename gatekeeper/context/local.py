@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gatekeeper.context.model import Context, Request, Target
 from gatekeeper.errors import ChangeSetError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread.gitio import GitRepo
 
 
 def detect(repo: GitRepo, request: Request) -> Context:

@@ -7,9 +7,9 @@ the report says so. Local runs and hooks use the notes already in the repository
 
 from __future__ import annotations
 
-from gatekeeper.ai.notes import NOTES_REF
+from gatekeeper.changeset.model import NOTES_REF
 from gatekeeper.context.model import Context
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread.gitio import GitRepo
 
 CI_KINDS = ("github", "gitlab")
 REFSPEC = f"+{NOTES_REF}:{NOTES_REF}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 
 from gatekeeper.errors import ChangeSetError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread.gitio import GitRepo
 
 REMOTE = "origin"
 MAX_COMMIT_BYTES = 16 * 1024 * 1024

@@ -16,7 +16,7 @@ from dataclasses import replace
 from gatekeeper.context import local
 from gatekeeper.context.model import Context, Request, Target
 from gatekeeper.errors import UsageError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread.gitio import GitRepo
 
 CI_KINDS = ("github", "gitlab")
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import IO
 
-from gatekeeper.changeset import ChangeMeta
+from gatekeeper.changeset.model import ChangeMeta
 from gatekeeper.context.local import default_base
 from gatekeeper.context.model import Context, Request, Target, is_zero
 from gatekeeper.context.prepush import DEFAULT_REMOTE, branch_of, depart
 from gatekeeper.errors import ChangeSetError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread.gitio import GitRepo
 
 # pre-commit 2.x and later export both; the older ORIGIN and SOURCE names are still set.
 FROM_VARS = ("PRE_COMMIT_FROM_REF", "PRE_COMMIT_ORIGIN")

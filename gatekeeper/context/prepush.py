@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import IO
 
-from gatekeeper.changeset import ChangeMeta
+from gatekeeper.changeset.model import ChangeMeta
 from gatekeeper.context.model import Context, Request, Target, is_zero
 from gatekeeper.errors import ChangeSetError, UsageError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread.gitio import GitRepo
 
 DEFAULT_REMOTE = "origin"
 SETTING = "gatekeeper.pushRange"

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from gatekeeper import giterrors
-from gatekeeper.changeset import Revisions
+from gatekeeper.changeset.model import Revisions
 from gatekeeper.context.model import Rewrite, Target
 from gatekeeper.errors import ChangeSetError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread import giterrors
+from gatekeeper.gitread.gitio import GitRepo
 
 SHALLOW_FIX = ("fetch the history: git fetch --unshallow (GitHub Actions: actions/checkout with "
                "fetch-depth: 0; GitLab CI: GIT_DEPTH: 0)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from gatekeeper.changeset import (
+from gatekeeper.changeset.model import (
     MODE_SUBMODULE,
     MODE_SYMLINK,
     ChangeMeta,

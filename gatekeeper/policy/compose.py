@@ -9,13 +9,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from gatekeeper.ai.catalogue import BUILTIN_NAME as BUILTIN_MARKERS
-from gatekeeper.ai.catalogue import builtin_entries
-from gatekeeper.ai.entries import MarkerEntry
-from gatekeeper.ai.settings import AiSettings
-from gatekeeper.codeowners.settings import CodeOwnersSettings
 from gatekeeper.errors import PolicyError
-from gatekeeper.flags.settings import FlagSettings
+from gatekeeper.facts.ai.catalogue import BUILTIN_NAME as BUILTIN_MARKERS
+from gatekeeper.facts.ai.catalogue import builtin_entries
+from gatekeeper.facts.ai.entries import MarkerEntry
+from gatekeeper.facts.ai.settings import AiSettings
+from gatekeeper.facts.codeowners.settings import CodeOwnersSettings
+from gatekeeper.facts.flags.settings import FlagSettings
 from gatekeeper.policy.document import Walk
 from gatekeeper.policy.loader import builtin_policy_dir, load_bytes
 from gatekeeper.policy.locate import did_you_mean, one_line
@@ -26,8 +26,8 @@ from gatekeeper.policy.model import (
     PolicyException,
     class_specs,
 )
+from gatekeeper.policy.review import ReviewSettings
 from gatekeeper.policy.sources import FileSource, Source
-from gatekeeper.review.settings import ReviewSettings
 from gatekeeper.rules.base import RuleConfig
 
 BUILTIN_PREFIX = "gatekeeper:"

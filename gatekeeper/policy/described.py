@@ -18,16 +18,16 @@ from pydantic import (
     model_validator,
 )
 
-from gatekeeper.changeset import (
+from gatekeeper.changeset.model import (
     EntryKind,
     FileStatus,
 )
+from gatekeeper.common.fields import one_or_many
 from gatekeeper.errors import PolicyError
-from gatekeeper.gitattributes import WATCHED
+from gatekeeper.gitread.gitattributes import WATCHED
 from gatekeeper.policy.document import Walk, read_yaml_file
 from gatekeeper.policy.locate import did_you_mean, located_error
-from gatekeeper.policy.types import one_or_many
-from gatekeeper.verdict import Status
+from gatekeeper.rules.findings import Status
 
 DEFAULT_AUTHOR = "Test Author <author@example.com>"
 

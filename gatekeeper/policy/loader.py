@@ -13,12 +13,11 @@ from gatekeeper.errors import PolicyError
 from gatekeeper.policy.document import Walk, read_yaml_bytes, read_yaml_file
 from gatekeeper.policy.locate import located_error
 from gatekeeper.policy.model import ComposedPolicy, Policy
-from gatekeeper.policy.sources import TreeSource
-from gatekeeper.verdict import PolicySource
+from gatekeeper.policy.sources import PolicySource, TreeSource
 
 if TYPE_CHECKING:
-    from gatekeeper.changeset import Revisions
-    from gatekeeper.gitio import GitRepo
+    from gatekeeper.changeset.model import Revisions
+    from gatekeeper.gitread.gitio import GitRepo
 
 POLICY_FILENAME = ".gatekeeper.yml"
 

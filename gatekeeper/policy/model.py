@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from gatekeeper.ai.settings import AiSettings
-from gatekeeper.classify import ClassSpec
-from gatekeeper.codeowners.settings import CodeOwnersSettings
-from gatekeeper.flags.settings import FlagSettings
-from gatekeeper.policy.types import ClassName, GlobPattern, RuleId, one_or_many
-from gatekeeper.review.settings import ReviewSettings
+from gatekeeper.common.fields import ClassName, GlobPattern, RuleId, one_or_many
+from gatekeeper.facts.ai.settings import AiSettings
+from gatekeeper.facts.classify import ClassSpec
+from gatekeeper.facts.codeowners.settings import CodeOwnersSettings
+from gatekeeper.facts.flags.settings import FlagSettings
+from gatekeeper.policy.review import ReviewSettings
 from gatekeeper.rules import RULE_KINDS
 from gatekeeper.rules.base import RuleConfig
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gatekeeper.conditions import Condition
+from gatekeeper.conditions.model import Condition
 from gatekeeper.policy.model import ComposedPolicy
 
 FLAG_KINDS = frozenset({"flag-guard"})

@@ -115,3 +115,12 @@ class TreeSource:
 
 
 Source = FileSource | TreeSource
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySource:
+    path: str | None
+    builtin: bool
+    description: str
+    files: tuple[str, ...] = ()
+    """Every file the policy was composed from, packs and extends first."""

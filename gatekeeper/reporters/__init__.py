@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Sequence
 
-from gatekeeper.escape import escape
-from gatekeeper.verdict import Verdict
+from gatekeeper.common.escape import escape
+from gatekeeper.evaluation.verdict import Verdict
 
 Renderer = Callable[[Verdict], str]
 

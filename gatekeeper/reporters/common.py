@@ -5,16 +5,17 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from gatekeeper.ai.condition import describe as describe_evidence
-from gatekeeper.escape import escape
-from gatekeeper.verdict import RuleResult, Status
+from gatekeeper.common.escape import escape
+from gatekeeper.conditions.ai import describe as describe_evidence
+from gatekeeper.evaluation.verdict import RuleResult
+from gatekeeper.rules.findings import Status
 
 if TYPE_CHECKING:
-    from gatekeeper.ai.detect import Evidence
-    from gatekeeper.ai.provenance import AiFacts
-    from gatekeeper.coverage.patch import CoverageFacts
-    from gatekeeper.flags.facts import FlagFacts
-    from gatekeeper.review.assign import TierDecision
+    from gatekeeper.evaluation.review.assign import TierDecision
+    from gatekeeper.facts.ai.detect import Evidence
+    from gatekeeper.facts.ai.provenance import AiFacts
+    from gatekeeper.facts.coverage.patch import CoverageFacts
+    from gatekeeper.facts.flags.facts import FlagFacts
 
 EVIDENCE_SHOWN = 10
 COVERAGE_MARK = "\t"

@@ -1,13 +1,14 @@
 """The console report: the verdict first, then each rule with its measure, drivers and fix.
 
-Every line is escaped (``gatekeeper.escape``) as a whole, so a path, message or waiver reason
+Every line is escaped (``gatekeeper.common.escape``) as a whole, so a path, message or waiver reason
 that holds a line break cannot start a line of its own, such as a forged ``gatekeeper: PASS``.
 """
 
 from __future__ import annotations
 
-from gatekeeper.escape import escape_lines
-from gatekeeper.facts import Facts, Totals
+from gatekeeper.common.escape import escape_lines
+from gatekeeper.evaluation.verdict import RuleResult, Verdict
+from gatekeeper.facts.model import Facts, Totals
 from gatekeeper.reporters.common import (
     ai_lines,
     coverage_block,
@@ -17,7 +18,7 @@ from gatekeeper.reporters.common import (
     notes_for,
     review_lines,
 )
-from gatekeeper.verdict import RuleResult, Status, Verdict
+from gatekeeper.rules.findings import Status
 
 INDENT = "      "
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gatekeeper.verdict import Verdict
+from gatekeeper.evaluation.verdict import Verdict
 
 PREFIX = "GATEKEEPER_"
 LIMIT = 4096

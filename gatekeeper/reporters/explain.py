@@ -6,9 +6,10 @@ line.
 
 from __future__ import annotations
 
-from gatekeeper.ai.condition import describe as describe_evidence
-from gatekeeper.conditions import authors
-from gatekeeper.escape import escape_lines
+from gatekeeper.common.escape import escape_lines
+from gatekeeper.conditions.ai import describe as describe_evidence
+from gatekeeper.conditions.model import authors
+from gatekeeper.evaluation.verdict import RuleResult, Verdict
 from gatekeeper.reporters.common import (
     ai_lines,
     coverage_block,
@@ -18,7 +19,7 @@ from gatekeeper.reporters.common import (
     notes_for,
     review_lines,
 )
-from gatekeeper.verdict import RuleResult, Status, Verdict
+from gatekeeper.rules.findings import Status
 
 WHY = {
     Status.PASS: "the rule's checks held",

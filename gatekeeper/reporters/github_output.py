@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping, Sequence
 
-from gatekeeper.verdict import Verdict
+from gatekeeper.evaluation.verdict import Verdict
 
 NAMES = ("verdict", "exit-code", "effective-lines", "effective-files", "failed-rules",
          "patch-coverage", "total-coverage", "coverage-delta", "review-tier",

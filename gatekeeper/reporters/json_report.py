@@ -8,16 +8,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from gatekeeper import __version__
-from gatekeeper.ai.detect import Evidence
-from gatekeeper.ai.provenance import AiFacts
-from gatekeeper.changeset import Commit, Hunk
-from gatekeeper.coverage.patch import CoverageFacts, FilePatch, Tally
-from gatekeeper.facts import FileFacts, Totals
-from gatekeeper.review.assign import TierDecision
-from gatekeeper.verdict import RuleResult, Verdict
+from gatekeeper.changeset.model import Commit, Hunk
+from gatekeeper.evaluation.review.assign import TierDecision
+from gatekeeper.evaluation.verdict import RuleResult, Verdict
+from gatekeeper.facts.ai.detect import Evidence
+from gatekeeper.facts.ai.provenance import AiFacts
+from gatekeeper.facts.coverage.patch import CoverageFacts, FilePatch, Tally
+from gatekeeper.facts.model import FileFacts, Totals
 
 if TYPE_CHECKING:
-    from gatekeeper.flags.facts import FlagFacts
+    from gatekeeper.facts.flags.facts import FlagFacts
 
 SCHEMA = "gatekeeper-report"
 VERSION = 1

@@ -1,6 +1,6 @@
 """The JUnit XML report: one testcase per rule, valid against the common junit-10 schema.
 
-Every text is escaped (``gatekeeper.escape``) before it reaches the XML: a control character,
+Every text is escaped (``gatekeeper.common.escape``) before it reaches the XML: a control character,
 lone surrogate or noncharacter from a file name or message has no place in XML 1.0, even as a
 character reference, and would make the whole report unreadable to the CI that parses it.
 """
@@ -12,10 +12,11 @@ from collections.abc import Sequence
 
 from junit_xml import TestCase, TestSuite
 
-from gatekeeper.escape import escape, escape_lines
-from gatekeeper.facts import Facts
+from gatekeeper.common.escape import escape, escape_lines
+from gatekeeper.evaluation.verdict import RuleResult, Verdict
+from gatekeeper.facts.model import Facts
 from gatekeeper.reporters.common import details_for, evidence_lines, notes_for
-from gatekeeper.verdict import RuleResult, Status, Verdict
+from gatekeeper.rules.findings import Status
 
 SUITE = "gatekeeper"
 EVIDENCE_PROPERTIES = 50

@@ -3,8 +3,8 @@
 Text that can come from the change (paths, commit and pull request text, waiver reasons, ref
 names) is shown only inside code spans: the one Markdown construct in which no link, image,
 mention, HTML or emphasis is recognised. Line breaks, control and format characters are escaped
-(``gatekeeper.escape``, as in every text report) so that nothing can end a table row or a list
-item early.
+(``gatekeeper.common.escape``, as in every text report) so that nothing can end a table row or a
+list item early.
 
 ``python -m gatekeeper.reporters.markdown REPORT.json`` renders a saved JSON report.
 """
@@ -18,11 +18,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gatekeeper.changeset import Revisions
+from gatekeeper.changeset.model import Revisions
+from gatekeeper.common.escape import escape
 from gatekeeper.errors import GatekeeperError, UsageError
-from gatekeeper.escape import escape
+from gatekeeper.evaluation.verdict import ExceptionNote, RuleResult, Verdict, Waiver
 from gatekeeper.reporters.common import details_for, mark, notes_for
-from gatekeeper.verdict import Detail, ExceptionNote, RuleResult, Severity, Status, Verdict, Waiver
+from gatekeeper.rules.findings import Detail, Severity, Status
 
 MAX_BYTES = 100_000
 """GitHub drops a step summary over 128 KiB; stay well below it."""

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from gatekeeper.facts import Facts
+from gatekeeper.facts.model import Facts
 from gatekeeper.rules import (
     ai_disclosure,
     batch_size,

@@ -30,14 +30,14 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from gatekeeper.ai.condition import Source, describe
-from gatekeeper.ai.detect import Evidence
-from gatekeeper.ai.entries import Strength
-from gatekeeper.changeset import Commit
-from gatekeeper.facts import Facts
-from gatekeeper.policy.types import one_or_many
+from gatekeeper.changeset.model import Commit
+from gatekeeper.common.fields import one_or_many
+from gatekeeper.conditions.ai import Source, describe
+from gatekeeper.facts.ai.detect import Evidence
+from gatekeeper.facts.ai.entries import Strength
+from gatekeeper.facts.model import Facts
 from gatekeeper.rules.base import Finding, RuleConfig, Value
-from gatekeeper.verdict import Check, Detail
+from gatekeeper.rules.findings import Check, Detail
 
 KIND = "ai-disclosure"
 SHOWN = 5

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from gatekeeper.conditions import Condition
-from gatekeeper.facts import FileFacts
-from gatekeeper.policy.types import GlobPattern, Regex, RuleId, one_or_many
-from gatekeeper.verdict import Check, Detail, FileShare, Severity
+from gatekeeper.common.fields import GlobPattern, Regex, RuleId, one_or_many
+from gatekeeper.conditions.model import Condition
+from gatekeeper.facts.model import FileFacts
+from gatekeeper.rules.findings import Check, Detail, FileShare, Severity
 
 if TYPE_CHECKING:
-    from gatekeeper.ai.detect import Evidence
+    from gatekeeper.facts.ai.detect import Evidence
 
 __all__ = [
     "COMMON_VARIABLES",

@@ -46,12 +46,12 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gatekeeper.facts import Facts, FileFacts
-from gatekeeper.globs import PathSet
+from gatekeeper.common.globs import PathSet
+from gatekeeper.facts.model import Facts, FileFacts
 from gatekeeper.rules import ceilings
 from gatekeeper.rules.base import Finding, GlobPattern, RuleConfig, shares
+from gatekeeper.rules.findings import Check
 from gatekeeper.rules.split_plan import split_plan
-from gatekeeper.verdict import Check
 
 KIND = "batch-size"
 TOP_FILES = 5

@@ -8,10 +8,10 @@ mislabelled file cannot hide an unbounded change.
 
 from __future__ import annotations
 
-from gatekeeper.classify import GENERATED, VENDORED
-from gatekeeper.facts import FileFacts
-from gatekeeper.sizenotes import size_text
-from gatekeeper.verdict import Check, Detail
+from gatekeeper.facts.classify import GENERATED, VENDORED
+from gatekeeper.facts.model import FileFacts
+from gatekeeper.facts.sizenotes import size_text
+from gatekeeper.rules.findings import Check, Detail
 
 RAW = "raw lines"
 GENERATED_LINES = "generated or vendored lines"

@@ -36,11 +36,11 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from gatekeeper.changeset import Commit, Revisions
-from gatekeeper.facts import Facts
-from gatekeeper.policy.types import one_or_many
+from gatekeeper.changeset.model import Commit, Revisions
+from gatekeeper.common.fields import one_or_many
+from gatekeeper.facts.model import Facts
 from gatekeeper.rules.base import Finding, Regex, RuleConfig
-from gatekeeper.verdict import Check
+from gatekeeper.rules.findings import Check
 
 KIND = "commits"
 SHOWN_COMMITS = 5

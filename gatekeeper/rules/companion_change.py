@@ -51,9 +51,9 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from gatekeeper.changeset import FileStatus
-from gatekeeper.facts import Facts, FileFacts
-from gatekeeper.globs import PathSet
+from gatekeeper.changeset.model import FileStatus
+from gatekeeper.common.globs import PathSet
+from gatekeeper.facts.model import Facts, FileFacts
 from gatekeeper.rules.base import Finding, RuleConfig, shares
 from gatekeeper.rules.forbidden_paths import Globs, hits, listed, sample
 

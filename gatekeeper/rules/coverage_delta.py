@@ -34,12 +34,12 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from gatekeeper.facts import Facts
-from gatekeeper.globs import PathSet
+from gatekeeper.common.globs import PathSet
+from gatekeeper.facts.model import Facts
 from gatekeeper.rules.base import Finding, RuleConfig
+from gatekeeper.rules.findings import Check
 from gatekeeper.rules.forbidden_paths import Globs
 from gatekeeper.rules.patch_coverage import NO_REPORT, shown
-from gatekeeper.verdict import Check
 
 KIND = "coverage-delta"
 NEEDS_COVERAGE = True

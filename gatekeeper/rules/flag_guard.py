@@ -45,16 +45,16 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 
-from gatekeeper.changeset import FileStatus, fold_ranges
-from gatekeeper.facts import Facts, FileFacts
-from gatekeeper.globs import PathSet
+from gatekeeper.changeset.model import FileStatus, fold_ranges
+from gatekeeper.common.globs import PathSet
+from gatekeeper.facts.model import Facts, FileFacts
 from gatekeeper.rules.base import Finding, RuleConfig, Value, shares
+from gatekeeper.rules.findings import Check, Detail
 from gatekeeper.rules.forbidden_paths import Globs
-from gatekeeper.verdict import Check, Detail
 
 if TYPE_CHECKING:
-    from gatekeeper.flags.facts import FlagFacts
-    from gatekeeper.flags.registry import UnknownKey
+    from gatekeeper.facts.flags.facts import FlagFacts
+    from gatekeeper.facts.flags.registry import UnknownKey
 
 KIND = "flag-guard"
 SHOWN = 5

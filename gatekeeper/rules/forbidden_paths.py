@@ -32,12 +32,12 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field
 
-from gatekeeper.changeset import FileStatus
-from gatekeeper.facts import Facts, FileFacts
-from gatekeeper.globs import PathSet
-from gatekeeper.policy.types import one_or_many
+from gatekeeper.changeset.model import FileStatus
+from gatekeeper.common.fields import one_or_many
+from gatekeeper.common.globs import PathSet
+from gatekeeper.facts.model import Facts, FileFacts
 from gatekeeper.rules.base import Finding, GlobPattern, RuleConfig, shares
-from gatekeeper.verdict import Check
+from gatekeeper.rules.findings import Check
 
 KIND = "forbidden-paths"
 SHOWN = 5

@@ -31,10 +31,10 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from gatekeeper.facts import Facts, FileFacts
-from gatekeeper.globs import Glob, PathSet, compile_glob
+from gatekeeper.common.globs import Glob, PathSet, compile_glob
+from gatekeeper.facts.model import Facts, FileFacts
 from gatekeeper.rules.base import Finding, GlobPattern, RuleConfig, shares
-from gatekeeper.verdict import Check
+from gatekeeper.rules.findings import Check
 
 KIND = "max-areas"
 SHOWN_AREAS = 8

@@ -46,12 +46,12 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from gatekeeper.coverage.patch import FilePatch, Tally
-from gatekeeper.facts import Facts
-from gatekeeper.globs import PathSet
+from gatekeeper.common.globs import PathSet
+from gatekeeper.facts.coverage.patch import FilePatch, Tally
+from gatekeeper.facts.model import Facts
 from gatekeeper.rules.base import Finding, RuleConfig, shares
+from gatekeeper.rules.findings import Check, Detail
 from gatekeeper.rules.forbidden_paths import Globs, sample
-from gatekeeper.verdict import Check, Detail
 
 KIND = "patch-coverage"
 NEEDS_COVERAGE = True

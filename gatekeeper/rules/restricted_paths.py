@@ -40,12 +40,12 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from gatekeeper.facts import Facts
-from gatekeeper.globs import PathSet
-from gatekeeper.policy.types import one_or_many
+from gatekeeper.common.fields import one_or_many
+from gatekeeper.common.globs import PathSet
+from gatekeeper.facts.model import Facts
 from gatekeeper.rules.base import Finding, RuleConfig, shares
+from gatekeeper.rules.findings import Check
 from gatekeeper.rules.forbidden_paths import Globs, Hit, hits, listed
-from gatekeeper.verdict import Check
 
 KIND = "restricted-paths"
 _TRAILER_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")

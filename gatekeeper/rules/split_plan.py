@@ -1,7 +1,7 @@
 """The split advice of `batch-size`: the fewest folders to move into changes of their own.
 
 Files move in units: a file together with the tests of it that the change holds (see
-``gatekeeper.testpairs``), so the advice never moves a test away from the code it tests.
+``gatekeeper.facts.testpairs``), so the advice never moves a test away from the code it tests.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from gatekeeper.classify import TEST
-from gatekeeper.facts import FileFacts
-from gatekeeper.testpairs import pair
+from gatekeeper.facts.classify import TEST
+from gatekeeper.facts.model import FileFacts
+from gatekeeper.facts.testpairs import pair
 
 SHOWN_GROUPS = 4
 SHOWN_ALONG = 2

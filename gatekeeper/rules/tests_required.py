@@ -36,8 +36,10 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from gatekeeper.changeset import FileStatus
-from gatekeeper.classify import (
+from gatekeeper.changeset.model import FileStatus
+from gatekeeper.common.fields import ClassName
+from gatekeeper.common.globs import PathSet
+from gatekeeper.facts.classify import (
     CI_CONFIG,
     CODEOWNERS,
     DOCS,
@@ -48,12 +50,10 @@ from gatekeeper.classify import (
     TEST,
     VENDORED,
 )
-from gatekeeper.facts import Facts, FileFacts
-from gatekeeper.globs import PathSet
-from gatekeeper.policy.types import ClassName
+from gatekeeper.facts.model import Facts, FileFacts
 from gatekeeper.rules.base import Finding, RuleConfig, shares
+from gatekeeper.rules.findings import Check
 from gatekeeper.rules.forbidden_paths import Globs, sample
-from gatekeeper.verdict import Check
 
 KIND = "tests-required"
 NOT_SOURCE = [TEST, DOCS, GENERATED, LOCKFILE, VENDORED, POLICY, CI_CONFIG, GITATTRIBUTES,

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from gatekeeper import context
-from gatekeeper.changeset import ChangeMeta
+from gatekeeper.changeset.model import ChangeMeta
 from gatekeeper.context.api import ApiTarget, api_target
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread.gitio import GitRepo
 from tests.conftest import make_repo
 from tests.context.test_github import github_env, pr_payload, push_payload
 

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper import collect, context
-from gatekeeper.changeset import Revisions
+from gatekeeper import context
+from gatekeeper.changeset.model import Revisions
 from gatekeeper.context.model import Context, Request
 from gatekeeper.errors import ChangeSetError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread import collect
+from gatekeeper.gitread.gitio import GitRepo
 from tests.conftest import BATCH_POLICY, Repo, make_repo, numbered, run_cli
 from tests.context.test_github import checkout, github_env, push_payload
 from tests.context.test_gitlab import clone

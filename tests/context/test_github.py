@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from gatekeeper import context
-from gatekeeper.changeset import Revisions
+from gatekeeper.changeset.model import Revisions
 from gatekeeper.context import github
 from gatekeeper.context.model import Context, Request
 from gatekeeper.errors import ChangeSetError, GatekeeperError, UsageError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread.gitio import GitRepo
 from tests.conftest import Repo, make_repo, run_cli
 
 pytestmark = pytest.mark.usefixtures("hermetic_git")

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from gatekeeper import context
-from gatekeeper.changeset import Revisions
+from gatekeeper.changeset.model import Revisions
 from gatekeeper.context import gitlab
 from gatekeeper.errors import ChangeSetError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread.gitio import GitRepo
 from tests.conftest import Repo, make_repo, run_cli
 
 pytestmark = pytest.mark.usefixtures("hermetic_git")

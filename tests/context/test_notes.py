@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.ai.attribute import NoteFile, attribute
-from gatekeeper.ai.notes import NOTES_REF
+from gatekeeper.changeset.model import NOTES_REF
 from gatekeeper.context.model import Context, Request, Target
 from gatekeeper.context.notes import fetch_notes
-from gatekeeper.gitio import GitRepo
+from gatekeeper.evaluation.verdict import Verdict
+from gatekeeper.facts.ai.attribute import NoteFile, attribute
+from gatekeeper.gitread.gitio import GitRepo
 from gatekeeper.pipeline import CheckOptions, Outcome, run
-from gatekeeper.verdict import Verdict
-from tests.ai.test_gitnotes import CLAUDE, CURSOR, add_note, authorship
 from tests.conftest import Repo, make_repo, run_cli
 from tests.context.test_github import checkout, github_env, pr_payload
+from tests.facts.ai.test_gitnotes import CLAUDE, CURSOR, add_note, authorship
 
 pytestmark = pytest.mark.usefixtures("hermetic_git")
 

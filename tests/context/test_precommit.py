@@ -9,7 +9,7 @@ import yaml
 
 from gatekeeper import context
 from gatekeeper.context.model import Context, Request
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread.gitio import GitRepo
 from tests.conftest import Repo, run_cli, with_origin
 
 ZERO = "0" * 40

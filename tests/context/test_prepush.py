@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper import collect, context
-from gatekeeper.changeset import Revisions
+from gatekeeper import context
+from gatekeeper.changeset.model import Revisions
 from gatekeeper.context import prepush
 from gatekeeper.context.model import Context, Request
 from gatekeeper.errors import ChangeSetError, UsageError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread import collect
+from gatekeeper.gitread.gitio import GitRepo
 from tests.conftest import Repo, run_cli, with_origin
 
 ZERO1 = "0" * 40

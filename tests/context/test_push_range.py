@@ -10,7 +10,7 @@ import pytest
 
 from gatekeeper.context import prepush
 from gatekeeper.errors import UsageError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread.gitio import GitRepo
 from tests.conftest import Repo, numbered, with_origin
 from tests.context.test_prepush import ZERO1, changed_paths, detect, line, resolved
 

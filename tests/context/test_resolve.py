@@ -9,7 +9,7 @@ import pytest
 
 from gatekeeper.context.model import Target
 from gatekeeper.errors import ChangeSetError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread.gitio import GitRepo
 from tests.conftest import Repo, make_repo, run_cli
 
 # The package re-exports a function named resolve, which hides the module of that name.

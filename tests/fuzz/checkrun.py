@@ -14,7 +14,7 @@ from gatekeeper import pipeline, reporters
 from gatekeeper.errors import EXIT_CHANGESET, EXIT_PASS
 from gatekeeper.policy import loader
 from gatekeeper.policy.model import ComposedPolicy
-from gatekeeper.verdict import PolicySource
+from gatekeeper.policy.sources import PolicySource
 
 TODAY = datetime.date(2030, 1, 1)
 RICH_POLICY = """\

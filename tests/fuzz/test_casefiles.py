@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from gatekeeper import policytest
+from gatekeeper.commands import policytest
 from gatekeeper.policy.compose import compose
 from gatekeeper.policy.model import ComposedPolicy
 from gatekeeper.policy.sources import Source

@@ -9,8 +9,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gatekeeper.codeowners.patterns import Syntax
-from gatekeeper.codeowners.reader import parse
+from gatekeeper.facts.codeowners.patterns import Syntax
+from gatekeeper.facts.codeowners.reader import parse
 from tests.fuzz.engine import HYPOTHESIS, Target, check, fuzz
 
 CI_CASES = 2_000

@@ -12,9 +12,9 @@ from xml.sax.saxutils import quoteattr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gatekeeper.coverage import readers
-from gatekeeper.coverage.model import COVERED, MISSED
 from gatekeeper.errors import ReportError
+from gatekeeper.facts.coverage import readers
+from gatekeeper.facts.coverage.model import COVERED, MISSED
 from tests.fuzz.engine import HYPOTHESIS, Target, check, fuzz, scratch
 
 CI_CASES = 3_500

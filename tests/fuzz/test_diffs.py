@@ -13,9 +13,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gatekeeper import collect
-from gatekeeper.changeset import ChangeSet
-from gatekeeper.rawdiff import parse_raw_z, unquote
+from gatekeeper.changeset.model import ChangeSet
+from gatekeeper.gitread import collect
+from gatekeeper.gitread.rawdiff import parse_raw_z, unquote
 from tests.conftest import GIT_ENV, Repo, make_repo
 from tests.fuzz.engine import HYPOTHESIS, Target, check, fuzz, scratch
 

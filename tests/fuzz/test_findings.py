@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper import policytest
-from gatekeeper.codeowners import patterns
-from gatekeeper.codeowners.reader import MAX_LINE, parse
+from gatekeeper.commands import policytest
+from gatekeeper.common.globs import compile_glob
 from gatekeeper.errors import PolicyError, UsageError
-from gatekeeper.globs import compile_glob
+from gatekeeper.facts.codeowners import patterns
+from gatekeeper.facts.codeowners.reader import MAX_LINE, parse
 
 TOO_LONG = "a" * 300
 """A name longer than any file system allows for one path component (255 bytes)."""

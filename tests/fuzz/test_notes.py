@@ -9,9 +9,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gatekeeper.ai.attribute import attribute
-from gatekeeper.ai.notes import MAX_LINE, NoteError, parse
-from gatekeeper.changeset import (
+from gatekeeper.changeset.model import (
     ChangeSet,
     Commit,
     FileChange,
@@ -20,6 +18,8 @@ from gatekeeper.changeset import (
     LineOrigin,
     Revisions,
 )
+from gatekeeper.facts.ai.attribute import attribute
+from gatekeeper.facts.ai.notes import MAX_LINE, NoteError, parse
 from tests.fuzz.engine import HYPOTHESIS, Target, check, fuzz
 
 CI_CASES = 3_500

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from gatekeeper import context
 from gatekeeper.context.model import Request
 from gatekeeper.errors import GatekeeperError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread.gitio import GitRepo
 from tests.fuzz import mutations
 from tests.fuzz.engine import HYPOTHESIS, Target, check, fuzz, scratch
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.changeset import EntryKind, FileStatus, FileText, Trailer
+from gatekeeper.changeset.model import EntryKind, FileStatus, FileText, Trailer
 from gatekeeper.errors import EXIT_USAGE, PolicyError
 from gatekeeper.policy import casechange, described
 

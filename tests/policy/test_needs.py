@@ -79,7 +79,8 @@ def test_inherited_conditions_count_until_their_rule_is_disabled(tmp_path: Path)
 
 
 @pytest.mark.skipif("flag-guard" not in RULE_KINDS,
-                    reason="the flag-guard rule kind is not registered in gatekeeper.rules")
+                    reason="the flag-guard rule kind is not registered in "
+                           "gatekeeper.rules")
 def test_a_flag_guard_rule_reads_flags(tmp_path: Path) -> None:
     policy = composed(tmp_path, "rules:\n  - {id: guard, kind: flag-guard, "
                       "paths: 'src/features/**'}\n")

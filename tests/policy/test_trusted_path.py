@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.errors import PolicyError
-from gatekeeper.gitio import GitRepo
+from gatekeeper.gitread.gitio import GitRepo
 from gatekeeper.policy import sources
 from gatekeeper.policy.sources import TreeSource
 from tests.conftest import Repo, make_repo, run_cli

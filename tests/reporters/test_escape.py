@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from gatekeeper.escape import escape, escape_lines
+from gatekeeper.common.escape import escape, escape_lines
 
 ESCAPED = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from gatekeeper.evaluation.review.assign import TierDecision
+from gatekeeper.evaluation.verdict import Verdict
+from gatekeeper.policy.review import ReviewSettings, Tier
 from gatekeeper.reporters import render_all, renderer
 from gatekeeper.reporters.github_output import NAMES, VALUE_CHARS
-from gatekeeper.review.assign import TierDecision
-from gatekeeper.review.settings import ReviewSettings, Tier
-from gatekeeper.verdict import Verdict
 from tests.builders import (
     change,
     commit,

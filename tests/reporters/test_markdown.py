@@ -12,9 +12,9 @@ import pytest
 
 from gatekeeper.context import Request
 from gatekeeper.errors import UsageError
+from gatekeeper.evaluation.verdict import Verdict
 from gatekeeper.pipeline import CheckOptions, run_check
 from gatekeeper.reporters import markdown, render_all, renderer
-from gatekeeper.verdict import Verdict
 from tests.conftest import Repo
 
 POLICY = """

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.context import Request
+from gatekeeper.evaluation.verdict import Verdict
 from gatekeeper.pipeline import CheckOptions, run_check
 from gatekeeper.reporters import FORMATS, renderer
-from gatekeeper.verdict import Verdict
 from tests.conftest import Repo
 
 

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from gatekeeper.changeset import AddedComment, Commit
-from gatekeeper.facts import Facts
+from gatekeeper.changeset.model import AddedComment, Commit
+from gatekeeper.evaluation.verdict import RuleResult
+from gatekeeper.facts.model import Facts
 from gatekeeper.rules.ai_disclosure import Config
-from gatekeeper.verdict import RuleResult, Status
+from gatekeeper.rules.findings import Status
 from tests.builders import change, commit, facts_of, judge, with_ai
 from tests.conftest import make_repo, run_cli
 

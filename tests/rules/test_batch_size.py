@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from gatekeeper.changeset import FileStatus
-from gatekeeper.facts import Facts
-from gatekeeper.verdict import RuleResult, Severity, Status
+from gatekeeper.changeset.model import FileStatus
+from gatekeeper.evaluation.verdict import RuleResult
+from gatekeeper.facts.model import Facts
+from gatekeeper.rules.findings import Severity, Status
 from tests.builders import change, facts_of, judge
 from tests.conftest import make_repo, numbered, run_cli
 

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from gatekeeper.changeset import Commit, Revisions
-from gatekeeper.facts import Facts
+from gatekeeper.changeset.model import Commit, Revisions
+from gatekeeper.evaluation.verdict import RuleResult
+from gatekeeper.facts.model import Facts
 from gatekeeper.rules.commits import Config
-from gatekeeper.verdict import RuleResult, Status
+from gatekeeper.rules.findings import Status
 from tests.builders import change, commit, facts_of, judge
 from tests.conftest import Repo, run_cli
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from gatekeeper.changeset import FileStatus
-from gatekeeper.verdict import Status
+from gatekeeper.changeset.model import FileStatus
+from gatekeeper.rules.findings import Status
 from tests.builders import change, facts_of, judge
 from tests.conftest import make_repo, run_cli
 

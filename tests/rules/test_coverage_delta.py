@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from gatekeeper.verdict import Status
+from gatekeeper.rules.findings import Status
 from tests.builders import change, edited, facts_of, judge, measured, with_coverage
 
 

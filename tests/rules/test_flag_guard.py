@@ -7,16 +7,17 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from gatekeeper.changeset import FileChange, FileStatus, FileText
-from gatekeeper.classify import Classifier
-from gatekeeper.facts import Facts, derive
-from gatekeeper.flags.facts import gather
-from gatekeeper.flags.registry import Registry
-from gatekeeper.flags.settings import FlagSettings
+from gatekeeper.changeset.model import FileChange, FileStatus, FileText
+from gatekeeper.evaluation.verdict import RuleResult
+from gatekeeper.facts.classify import Classifier
+from gatekeeper.facts.flags.facts import gather
+from gatekeeper.facts.flags.registry import Registry
+from gatekeeper.facts.flags.settings import FlagSettings
+from gatekeeper.facts.model import Facts, derive
+from gatekeeper.rules.findings import Status
 from gatekeeper.rules.flag_guard import Config
-from gatekeeper.verdict import RuleResult, Status
 from tests.builders import judge
-from tests.flags.test_facts import LD, changeset, edit
+from tests.facts.flags.test_facts import LD, changeset, edit
 
 Edit = tuple[FileChange, FileText]
 REGISTRY = Registry("flags.yml", frozenset({"new-checkout", "dark-mode"}))

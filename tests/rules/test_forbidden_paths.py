@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from gatekeeper.changeset import FileStatus, Revisions
-from gatekeeper.facts import Facts
-from gatekeeper.verdict import Status
+from gatekeeper.changeset.model import FileStatus, Revisions
+from gatekeeper.facts.model import Facts
+from gatekeeper.rules.findings import Status
 from tests.builders import change, facts_of, judge
 
 

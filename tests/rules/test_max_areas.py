@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from gatekeeper.changeset import FileStatus
+from gatekeeper.changeset.model import FileStatus
+from gatekeeper.rules.findings import Status
 from gatekeeper.rules.max_areas import Config
-from gatekeeper.verdict import Status
 from tests.builders import change, facts_of, judge
 
 AREAS = ["services/*", "libs/*", "apps/*/src"]

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from gatekeeper.changeset import FileStatus
-from gatekeeper.verdict import Status
+from gatekeeper.changeset.model import FileStatus
+from gatekeeper.rules.findings import Status
 from tests.builders import change, edited, facts_of, judge, measured, with_coverage
 
 

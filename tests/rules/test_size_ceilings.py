@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from gatekeeper import sizenotes
-from gatekeeper.changeset import FileChange, FileStatus
-from gatekeeper.verdict import Status
+from gatekeeper.changeset.model import FileChange, FileStatus
+from gatekeeper.facts import sizenotes
+from gatekeeper.rules.findings import Status
 from tests.builders import change, compose, facts_of, judge, verdict
 
 MIB = 1 << 20

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gatekeeper.changeset import FileStatus
-from gatekeeper.classify import ClassSpec
-from gatekeeper.verdict import Status
+from gatekeeper.changeset.model import FileStatus
+from gatekeeper.facts.classify import ClassSpec
+from gatekeeper.rules.findings import Status
 from tests.builders import change, facts_of, judge
 
 

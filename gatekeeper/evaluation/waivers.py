@@ -1,0 +1,87 @@
+"""Per-change waivers: ``Gatekeeper-Waive: <rule-id>: <reason>`` lines, and waiver labels.
+
+A waiver lets one failing rule through for one change. It is accepted only when the rule has a
+``waivers`` block, and never without a reason: a label says who allowed it, the line says why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gatekeeper.changeset.model import ChangeSet
+from gatekeeper.evaluation.verdict import Waiver
+from gatekeeper.rules.base import RuleConfig
+
+TRAILER = "Gatekeeper-Waive"
+# The rule id at the start of a value; the reason after the colon is taken with str.strip: the
+# pattern that also matched it took time growing with the square of a line's length.
+_RULE_ID = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*")
+_DESCRIPTION_LINE = re.compile(rf"^[ \t]*{TRAILER}[ \t]*:(.*)$", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Request:
+    rule_id: str
+    reason: str
+    source: str
+
+
+def _parse(value: str, source: str) -> Request | None:
+    """``<rule-id>`` or ``<rule-id>: <reason>``, with any spacing around them."""
+    match = _RULE_ID.match(value)
+    rest = value[match.end():] if match else ""
+    if match is None or (rest and not rest.startswith(":")):
+        return None
+    return Request(match.group(1).lower(), rest[1:].strip(), source)
+
+
+def requests(changeset: ChangeSet) -> list[Request]:
+    """Every waiver request in the commits' trailers and the PR or MR description."""
+    found = []
+    for commit in changeset.commits:
+        for value in commit.trailer_values(TRAILER):
+            request = _parse(value, f"trailer in {commit.sha[:12]}")
+            if request:
+                found.append(request)
+    for line in _DESCRIPTION_LINE.findall(changeset.meta.description or ""):
+        request = _parse(line, "the description")
+        if request:
+            found.append(request)
+    return found
+
+
+def _how(rule_id: str) -> str:
+    return f"add `{TRAILER}: {rule_id}: <reason>` to the description or a commit message"
+
+
+def decide(rule: RuleConfig, asked: list[Request], labels: tuple[str, ...]) -> tuple[Waiver, ...]:
+    """Judge every request for ``rule``; at most one of the returned waivers is accepted."""
+    mine = [r for r in asked if r.rule_id == rule.id]
+    policy = rule.waivers
+    if policy is None:
+        return tuple(Waiver(rule.id, r.source, r.reason, False,
+                            "this rule does not allow waivers") for r in mine)
+    present = {label.lower() for label in labels}
+    label = next((name for name in policy.labels if name.lower() in present), None)
+    reasoned = [r for r in mine if r.reason]
+    out = [Waiver(rule.id, r.source, "", False, f"a waiver needs a reason: {_how(rule.id)}")
+           for r in mine if not r.reason]
+    if label is not None:
+        if reasoned:
+            first = reasoned[0]
+            out.insert(0, Waiver(rule.id, f"label {label}", first.reason, True,
+                                 f"reason from {first.source}"))
+        else:
+            out.insert(0, Waiver(rule.id, f"label {label}", "", False,
+                                 f"label {label} is present but no reason was given: "
+                                 + _how(rule.id)))
+        return tuple(out)
+    if policy.trailer and reasoned:
+        first = reasoned[0]
+        out.insert(0, Waiver(rule.id, first.source, first.reason, True))
+        return tuple(out)
+    needs = " or ".join(f"label {name}" for name in policy.labels) or "a maintainer"
+    out += [Waiver(rule.id, r.source, r.reason, False, f"this rule is waived only with {needs}")
+            for r in reasoned]
+    return tuple(out)

@@ -1,0 +1,175 @@
+"""Commit-level AI provenance detectors: identities, subject, trailers and footers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from gatekeeper.changeset.model import Commit, LineRange
+from gatekeeper.facts.ai.catalogue import Catalogue
+from gatekeeper.facts.ai.entries import MarkerEntry, Strength
+
+__all__ = ["IDENTITY_KEYS", "Evidence", "Strength", "detect_commit", "evidence", "prose_lines",
+           "shaped_trailer", "short", "strongest", "trailer_evidence"]
+
+IDENTITY_KEYS = frozenset({"co-authored-by", "co-developed-by", "assisted-by", "generated-by"})
+"""Trailers whose value names someone as ``Name <address>``; coauthor-email entries apply."""
+TEXT_LIMIT = 120
+LINE_LIMIT = 1024
+"""Characters of a line of a message or description, and of a trailer value, that markers are
+looked for in: a pattern searched for in a line may take time growing with the square of its
+length (a policy's \\w+ assisted takes 20 ms on a line of 1,024 letters)."""
+MESSAGE_LIMIT = 64 << 10
+"""Characters of a commit message's body or a PR/MR description that are looked at: GitHub's
+limit for a description. Git's trailer block is read whole, wherever it is."""
+# The start of a "Key: value" line. It must start at the margin: indented lines are code or
+# quotations. The value is taken with string methods: the pattern that also matched it took
+# time growing with the square of the line.
+_TRAILER_KEY = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*")
+_FENCE = re.compile(r"\s{0,3}(```|~~~)")
+# "<address>" and a bare address: one run of characters each, so no backtracking; whether it
+# holds an "@" inside is asked afterwards (see _is_address).
+_ANGLED = re.compile(r"<\s*([^<>\s]+)\s*>")
+_TOKEN = re.compile(r"[^<>\s]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One marker found in one commit."""
+
+    source: str
+    """Where it was found: identity, subject, trailer (git's trailer block), body, footer,
+    pr-author, label, description, comment (an added line) or note (refs/notes/ai)."""
+    commit: str
+    """The commit it was found in or attached to; empty for a label or the description."""
+    marker: str
+    """The id of the catalogue entry that matched."""
+    tool: str
+    strength: Strength
+    text: str
+    """What matched, shortened to a line."""
+    path: str = ""
+    """The file, for a comment in an added line or a note's attribution."""
+    lines: tuple[LineRange, ...] = ()
+    """The file's lines at the head it points at."""
+
+    def where(self) -> str:
+        """Where it was found, in words: ``commit 1a2b3c4d5e6f trailer``, ``src/a.py:3-9``."""
+        spots = ",".join(f"{a}-{b}" if b != a else str(a) for a, b in self.lines[:8])
+        if len(self.lines) > 8:
+            spots += ",..."
+        place = f"{self.path}:{spots}" if spots else self.path
+        if self.source == "note":
+            return f"note on commit {self.commit[:12]} for {place}"
+        if self.source == "comment":
+            return f"comment at {place}"
+        if self.source in ("label", "description", "pr-author"):
+            return {"label": "label", "description": "PR/MR description",
+                    "pr-author": "PR/MR author"}[self.source]
+        return f"commit {self.commit[:12]} {self.source}"
+
+
+def short(text: str) -> str:
+    """``text`` on one line, cut to TEXT_LIMIT characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 3] + "..."
+
+
+def evidence(sha: str, source: str, entries: Iterable[MarkerEntry],
+             text: str) -> Iterator[Evidence]:
+    """One Evidence per entry; ``sha`` is empty for what a review platform holds."""
+    for entry in entries:
+        yield Evidence(source, sha, entry.id, entry.tool, entry.strength, short(text))
+
+
+def _address(value: str) -> str | None:
+    """The address in ``Name <address>`` (the first such), or a bare address."""
+    for angled in _ANGLED.finditer(value):
+        if _is_address(angled.group(1)):
+            return angled.group(1)
+    bare = value.strip()
+    return bare if _TOKEN.fullmatch(bare) and _is_address(bare) else None
+
+
+def _is_address(token: str) -> bool:
+    """Whether a run of characters has an "@" with something on either side."""
+    return "@" in token[1:-1]
+
+
+def _header(commit: Commit, catalogue: Catalogue) -> Iterator[Evidence]:
+    """Evidence in the author, the committer and the subject."""
+    people = (("author", commit.author_name, commit.author_email),
+              ("committer", commit.committer_name, commit.committer_email))
+    for role, name, email in people:
+        shown = f"{name} <{email}>"
+        yield from evidence(commit.sha, "identity", catalogue.match_address(role, email), shown)
+        yield from evidence(commit.sha, "identity", catalogue.match_name(role, name), shown)
+    yield from evidence(commit.sha, "subject", catalogue.match_subject(commit.subject),
+                        commit.subject)
+
+
+def trailer_evidence(sha: str, catalogue: Catalogue, source: str, key: str,
+                     value: str) -> Iterator[Evidence]:
+    """Evidence in one ``key: value`` trailer: its key, and the address of identity keys."""
+    value = value[:LINE_LIMIT]
+    text = f"{key}: {value}"
+    if key.lower() in IDENTITY_KEYS:
+        address = _address(value)
+        if address:
+            yield from evidence(sha, source, catalogue.match_address("coauthor", address), text)
+    yield from evidence(sha, source, catalogue.match_trailer(key, value), text)
+
+
+def prose_lines(body: str) -> Iterator[str]:
+    """The lines of a message or description outside fenced code blocks, within the limits
+    (MESSAGE_LIMIT, and LINE_LIMIT for each line)."""
+    fenced = False
+    for line in body[:MESSAGE_LIMIT].splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced:
+            yield line[:LINE_LIMIT]
+
+
+def shaped_trailer(line: str, catalogue: Catalogue) -> tuple[str, str] | None:
+    """``(key, value)`` when ``line`` looks like a trailer some entry or identity key wants."""
+    shaped = _TRAILER_KEY.match(line)
+    value = line[shaped.end():].rstrip() if shaped else ""
+    # As "(\S.*?)\s*" would: a value that starts with no space and holds no line break.
+    if shaped is None or not value or value[0].isspace() or "\n" in value:
+        return None
+    key = shaped.group(1)
+    wanted = key.lower() in IDENTITY_KEYS or key.lower() in catalogue.trailer_keys
+    return (key, value) if wanted else None
+
+
+def _body(commit: Commit, catalogue: Catalogue) -> Iterator[Evidence]:
+    """Trailer-shaped lines outside git's trailer block, and tool footers.
+
+    git parses trailers in the last paragraph only, yet squash merges list co-authors
+    mid-body and tools put footers above the trailers.
+    """
+    parsed = {(t.key.lower(), t.value.strip()) for t in commit.trailers}
+    for line in prose_lines(commit.body):
+        shaped = shaped_trailer(line, catalogue)
+        if shaped and (shaped[0].lower(), shaped[1]) not in parsed:
+            yield from trailer_evidence(commit.sha, catalogue, "body", *shaped)
+        yield from evidence(commit.sha, "footer", catalogue.match_footer(line.rstrip()), line)
+
+
+def detect_commit(commit: Commit, catalogue: Catalogue) -> tuple[Evidence, ...]:
+    """Every marker of ``catalogue`` found in ``commit``, each marker and text once."""
+    found: dict[tuple[str, str], Evidence] = {}
+    parsed = (ev for trailer in commit.trailers
+              for ev in trailer_evidence(commit.sha, catalogue, "trailer", trailer.key,
+                                         trailer.value))
+    for item in (*_header(commit, catalogue), *parsed, *_body(commit, catalogue)):
+        found.setdefault((item.marker, item.text), item)
+    return tuple(found.values())
+
+
+def strongest(evidence: Iterable[Evidence]) -> Strength | None:
+    """The strongest strength among ``evidence``; None when there is none."""
+    strengths = [e.strength for e in evidence]
+    return min(strengths, key=lambda s: s.rank) if strengths else None

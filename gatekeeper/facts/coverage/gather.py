@@ -1,0 +1,118 @@
+"""Turns the reports a run was given into coverage facts for one change, or says why not."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from gatekeeper.changeset.model import ChangeSet, FileStatus
+from gatekeeper.errors import CoverageMismatchError
+from gatekeeper.facts.coverage import committed
+from gatekeeper.facts.coverage.merge import merge
+from gatekeeper.facts.coverage.model import Report
+from gatekeeper.facts.coverage.patch import CoverageFacts, build
+from gatekeeper.facts.coverage.paths import PathMapper
+from gatekeeper.policy.model import ComposedPolicy
+from gatekeeper.rules import RULE_KINDS
+
+HOOKS = ("pre-push", "pre-commit")
+"""Contexts that run on a developer's machine at every push or commit, with no reports."""
+LineCounter = Callable[[Sequence[str]], Mapping[str, int]]
+"""Head line counts of the repository paths given (those the reports measure)."""
+
+
+@dataclass(frozen=True)
+class Reports:
+    """The reports of one run, read once: a pre-push run checks several refs against them."""
+
+    head: tuple[Report, ...] = ()
+    base: tuple[Report, ...] = ()
+    paths: tuple[str, ...] = ()
+    """The files they were read from, head's then base's, as given."""
+
+    @property
+    def given(self) -> bool:
+        return bool(self.head)
+
+
+def read(head: Sequence[str], base: Sequence[str]) -> Reports:
+    """Read every report named; any unreadable one stops the run with its own error."""
+    if not head and not base:
+        return Reports()
+    from gatekeeper.facts.coverage import readers  # expat and json only when reports are given
+
+    if base and not head:
+        from gatekeeper.errors import UsageError
+
+        raise UsageError("--coverage-base needs --coverage: a base total alone measures "
+                         "nothing", hint="also pass the head's report with --coverage FILE")
+    return Reports(tuple(readers.load(p) for p in head), tuple(readers.load(p) for p in base),
+                   (*head, *base))
+
+
+def coverage_rules(policy: ComposedPolicy) -> list[str]:
+    return [rule.id for rule in policy.rules if RULE_KINDS[rule.kind].needs_coverage]
+
+
+def worktree_files(root: str) -> list[str]:
+    """Every file under ``root`` but version-control folders, for a diff read from a file."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in (".git", ".hg", ".svn")]
+        rel = os.path.relpath(folder, root)
+        found += [f if rel == "." else f"{rel}/{f}".replace(os.sep, "/") for f in files]
+    return found
+
+
+def gather(reports: Reports, policy: ComposedPolicy, changeset: ChangeSet,
+           repo_files: Iterable[str], repo_root: str | None,
+           line_counts: LineCounter, context: str = "local", *, tracked: bool = True
+           ) -> tuple[CoverageFacts | None, tuple[str, ...]]:
+    """The coverage facts of the change (None without reports), and notes for the verdict.
+
+    Raises ``CoverageMismatchError`` (exit 3) when the policy judges coverage but has no
+    report, or when the reports do not fit the change, unless the policy lets that pass.
+    A hook has no reports to give, so there a missing report leaves the coverage rules
+    not applicable (which they report) instead of blocking every push.
+
+    ``repo_files`` are the files of the commit checked (``tracked``), and a report among them
+    is refused (exit 2) unless the policy allows committed reports; for a diff read from a
+    file they are every file on disk, which tells nothing about what is committed.
+    """
+    settings = policy.coverage
+    if not reports.given:
+        if context not in HOOKS:
+            _missing(policy, changeset)
+        return None, ()
+    head_files = set(repo_files)
+    if tracked and repo_root is not None and not settings.allow_committed_reports:
+        staged = (c.path for c in changeset.files if c.status is not FileStatus.DELETED)
+        committed.refuse(reports.paths, repo_root, {*head_files, *staged})
+    files = {*head_files, *(c.path for c in changeset.files)}
+    mapper = PathMapper(files, repo_root=repo_root, source_roots=settings.source_roots,
+                        strip_prefixes=settings.strip_prefixes)
+    head = merge(reports.head, mapper)
+    base = merge(reports.base, mapper) if reports.base else None
+    changed = [c.path for c in changeset.files if c.path in head.files]
+    facts = build(changeset, head, base, line_counts(changed) if changed else {})
+    if facts.problems and settings.mismatch == "error" and not changeset.empty:
+        raise CoverageMismatchError(
+            "coverage reports do not fit the change: " + "; ".join(facts.problems),
+            hint=_hint())
+    return facts, tuple(f"coverage: {p}" for p in facts.problems)
+
+
+def _missing(policy: ComposedPolicy, changeset: ChangeSet) -> None:
+    rules = coverage_rules(policy)
+    if rules and policy.coverage.missing_report == "error" and not changeset.empty:
+        raise CoverageMismatchError(
+            f"the policy judges coverage ({', '.join(rules)}) but no coverage report was given",
+            hint="pass the report with --coverage FILE (the action's coverage-files input), "
+            "or set coverage.missing_report: skip in the policy")
+
+
+def _hint() -> str:
+    return ("make the report from the commit being checked; if its paths differ from the "
+            "repository's, set coverage.source_roots or coverage.strip_prefixes in the policy; "
+            "to report this without failing, set coverage.mismatch: warn")

@@ -1,0 +1,36 @@
+"""A parser for ``git blame --porcelain`` output: pure, it never runs git."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from gatekeeper.changeset.model import LineOrigin
+from gatekeeper.gitread.diffparse import decode_path, unquote
+
+
+def parse_porcelain(out: Iterable[bytes]) -> Iterator[LineOrigin]:
+    """The origins in ``git blame --porcelain`` output, boundary lines left out.
+
+    Each line's header names its commit and line numbers; details follow only the first time a
+    commit appears, so its path and boundary mark are remembered (a commit seen under several
+    paths repeats ``filename`` for each group). Content lines start with a tab and are skipped
+    whole: they may hold anything but a newline.
+    """
+    paths: dict[str, str] = {}
+    boundary: set[str] = set()
+    current: tuple[str, int, int] | None = None
+    for raw in out:
+        if raw.startswith(b"\t"):
+            if current is not None and current[0] not in boundary:
+                sha, original, final = current
+                yield LineOrigin(final, sha, paths.get(sha, ""), original)
+            current = None
+            continue
+        line = raw.rstrip(b"\n")
+        if current is None:
+            fields = line.split(b" ")
+            current = (fields[0].decode("ascii"), int(fields[1]), int(fields[2]))
+        elif line == b"boundary":
+            boundary.add(current[0])
+        elif line.startswith(b"filename "):
+            paths[current[0]] = unquote(decode_path(line[len(b"filename "):]))

@@ -1,0 +1,189 @@
+"""The header lines of a unified diff's file sections: git's extended header, the ---/+++ and
+``Binary files`` names, and git's ``a/ b/`` prefixes. Pure; ``diffparse`` drives them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from unidiff.constants import DEV_NULL, RE_SOURCE_FILENAME, RE_TARGET_FILENAME
+
+from gatekeeper.errors import DiffInputError
+from gatekeeper.gitread.rawdiff import unquote
+
+_PLAIN_EPOCH = re.compile(r"^1970-01-01 00:00:00(\.0+)? \+0000$|^Thu Jan  1 00:00:00 1970")
+_PERCENT = re.compile(r"[0-9]{1,3}%")
+
+
+@dataclass(slots=True)
+class PatchFile:
+    """One file's section of a unified diff, as the headers and hunks describe it."""
+
+    git: bool
+    header_old: str | None = None
+    header_new: str | None = None
+    minus_path: str | None = None
+    plus_path: str | None = None
+    old_mode: str | None = None
+    new_mode: str | None = None
+    new_file: bool = False
+    deleted_file: bool = False
+    rename_from: str | None = None
+    rename_to: str | None = None
+    copy_from: str | None = None
+    copy_to: str | None = None
+    similarity: int | None = None
+    index_old: str | None = None
+    index_new: str | None = None
+    binary: bool = False
+    plain_old_epoch: bool = False
+    plain_new_epoch: bool = False
+    added: int = 0
+    deleted: int = 0
+    hunks: list[tuple[int, int, int, int, str, list[list[int]], list[list[int]]]] = field(
+        default_factory=list
+    )
+    comments: list[tuple[int, str]] = field(default_factory=list)
+    """Added lines holding a comment: the line number in the new file and the stripped text."""
+    added_text: bytearray | None = None
+    """With a text budget that wants the file: its added lines, each ending in a newline."""
+    removed_text: bytearray | None = None
+    text_decided: bool = False
+    text_charged: int = 0
+    """Bytes of kept text already taken from the budget."""
+
+    @property
+    def old_path(self) -> str | None:
+        return self.rename_from or self.copy_from or self.minus_path or self.header_old
+
+    @property
+    def new_path(self) -> str | None:
+        return self.rename_to or self.copy_to or self.plus_path or self.header_new
+
+
+_GIT_PREFIX = re.compile(r"^[abciow12]/")
+
+
+def _strip_git_prefix(name: str) -> str:
+    return _GIT_PREFIX.sub("", name, count=1)
+
+
+def split_git_header(rest: str) -> tuple[str | None, str | None]:
+    """Split ``a/X b/Y`` from a ``diff --git`` line; ambiguous unquoted names give None."""
+    if rest.startswith('"'):
+        end = _closing_quote(rest)
+        first, tail = rest[: end + 1], rest[end + 2 :]
+        return _strip_git_prefix(unquote(first)), _strip_git_prefix(unquote(tail))
+    if rest.endswith('"'):
+        start = rest.rfind(' "')
+        return _strip_git_prefix(rest[:start]), _strip_git_prefix(unquote(rest[start + 1 :]))
+    half = (len(rest) - 1) // 2
+    first, second = rest[:half], rest[half + 1 :]
+    if _strip_git_prefix(first) == _strip_git_prefix(second):
+        return _strip_git_prefix(first), _strip_git_prefix(second)
+    return None, None
+
+
+def _closing_quote(text: str) -> int:
+    i = 1
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == '"':
+            return i
+        i += 1
+    raise DiffInputError(f"unterminated quoted path in {text[:60]!r}")
+
+
+def _header_name(raw: str) -> str | None:
+    name = unquote(raw.rstrip())
+    return None if name == DEV_NULL else name
+
+
+def shown(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def binary_files(text: str) -> tuple[str, str | None] | None:
+    """The names in ``Binary files A and B differ``: the first " and " splits them, as in
+    unidiff's grammar (read without a regular expression, which took cubic time there)."""
+    if not text.startswith(("Binary files ", "Binary file ")):
+        return None
+    for tail in (" differ", " has changed"):
+        if text.endswith(tail):
+            body = text[text.index(" ", 7) + 1 : -len(tail)]
+            source, found, target = body.partition(" and ")
+            return source.partition("\t")[0], target.partition("\t")[0] if found else None
+    return None
+
+
+def plain_section(minus: str, plus: str) -> PatchFile:
+    """The file section a ``--- name [time]`` and a ``+++ name [time]`` line open."""
+    old = RE_SOURCE_FILENAME.match(minus)
+    new = RE_TARGET_FILENAME.match(plus)
+    section = plain_file(old.group("filename") if old else minus[4:],
+                          new.group("filename") if new else plus[4:])
+    section.plain_old_epoch = bool(old and _PLAIN_EPOCH.match(old.group("timestamp") or ""))
+    section.plain_new_epoch = bool(new and _PLAIN_EPOCH.match(new.group("timestamp") or ""))
+    return section
+
+
+def plain_file(minus: str, plus: str) -> PatchFile:
+    old, new = _header_name(minus), _header_name(plus)
+    if old and new and "/" in old and "/" in new and old.split("/")[0] != new.split("/")[0]:
+        # Both sides sit under differing top folders (a/ b/, orig/ new/): strip one level, as
+        # `patch -p1` would.
+        old, new = old.split("/", 1)[1], new.split("/", 1)[1]
+    return PatchFile(git=False, minus_path=old, plus_path=new,
+                     new_file=old is None, deleted_file=new is None)
+
+
+def git_extended_header(current: PatchFile, text: str,
+                         error: Callable[[str], DiffInputError]) -> bool:
+    """Record a line of a git section's extended header; False when it is none."""
+    if text.startswith(("--- ", "+++ ")):
+        name = _header_name(text[4:].split("\t")[0])
+        path = _strip_git_prefix(name) if name else None
+        side = "minus" if text[0] == "-" else "plus"
+        setattr(current, f"{side}_path", path)
+        if name is None:
+            setattr(current, "new_file" if side == "minus" else "deleted_file", True)
+    elif text.startswith(("new file mode ", "deleted file mode ", "old mode ", "new mode ")):
+        _mode(current, text)
+    elif text.startswith(("rename from ", "rename to ", "copy from ", "copy to ")):
+        verb, direction, name = text.split(" ", 2)
+        setattr(current, f"{verb}_{direction}", unquote(name))
+    elif text.startswith(("similarity index ", "dissimilarity index ")):
+        value = text.partition(" index ")[2]
+        if not _PERCENT.fullmatch(value):
+            raise error(f"{text.partition(' ')[0]} index {shown(value)} is not a percentage")
+        if text[0] == "s":
+            current.similarity = int(value[:-1])
+    elif text.startswith("index "):
+        _index(current, text[6:])
+    elif binary_files(text) is not None or text == "GIT binary patch":
+        current.binary = True
+    else:
+        return False
+    return True
+
+
+def _mode(current: PatchFile, text: str) -> None:
+    mode = text.rpartition(" ")[2]
+    if text.startswith("new file mode "):
+        current.new_file, current.new_mode = True, mode
+    elif text.startswith("deleted file mode "):
+        current.deleted_file, current.old_mode = True, mode
+    else:
+        setattr(current, f"{text.partition(' ')[0]}_mode", mode)
+
+
+def _index(current: PatchFile, value: str) -> None:
+    blobs, _, mode = value.partition(" ")
+    current.index_old, _, current.index_new = blobs.partition("..")
+    if mode and not current.old_mode and not current.new_file:
+        current.old_mode = mode
+    if mode and not current.new_mode and not current.deleted_file:
+        current.new_mode = mode

@@ -1,0 +1,393 @@
+"""The only module that runs git; everything else receives plain data from here.
+
+Commands go through GitPython's process runner, always as argument lists (never a shell), with
+the configuration that would change the output format pinned on the command line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from gatekeeper.changeset.model import LineOrigin, LineRange
+from gatekeeper.errors import ChangeSetError, GatekeeperError
+from gatekeeper.gitread import giterrors
+from gatekeeper.gitread.blameparse import parse_porcelain
+
+if TYPE_CHECKING:
+    import git
+
+# Settings in a user's gitconfig that would change what we parse.
+_PINNED_CONFIG = (
+    "core.quotePath=false",
+    "diff.noprefix=false",
+    "diff.mnemonicPrefix=false",
+    "diff.relative=false",
+    "log.showSignature=false",
+    "color.ui=never",
+    "trailer.separators=:",
+)
+
+
+ATTR_SOURCE_SINCE = (2, 41)
+"""The git release that added the ``--attr-source`` global option."""
+
+# A full object name: typed in, it may simply be absent here (not fetched), unlike a ref's.
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def _gitpython() -> Any:
+    """GitPython, imported on first use (it costs ~130 ms). It runs ``git version`` as it loads
+    and raises ImportError when that fails: git is missing, not the package."""
+    try:
+        import git as gitpython
+    except ModuleNotFoundError:
+        raise
+    except ImportError as exc:
+        raise giterrors.no_git(exc) from None
+    return gitpython
+
+
+def _git_args(*args: str) -> list[str]:
+    cmd = ["git"]
+    for setting in _PINNED_CONFIG:
+        cmd += ["-c", setting]
+    return [*cmd, *args]
+
+
+def _failure(process: Any) -> bytes | None:
+    """The stderr of a git process that ended in failure, once its stdout is closed; None if
+    it succeeded or only died of the closed pipe."""
+    process.stdout.close()
+    said = process.stderr.read() if process.stderr is not None else b""
+    status = process.wait()
+    return said if status not in (0, 141, -13) and said.strip() else None  # 13: SIGPIPE
+
+
+def _skip(stream: Any, count: int) -> None:
+    while count > 0:
+        chunk = stream.read(min(count, 1 << 16))
+        if not chunk:
+            return
+        count -= len(chunk)
+
+
+@dataclass
+class GitRepo:
+    """A git work tree and a git process runner bound to it."""
+
+    root: str
+    runner: git.cmd.Git
+
+    @classmethod
+    def discover(cls, path: str = ".") -> GitRepo:
+        gitpython = _gitpython()
+        where = os.path.abspath(path)
+        runner = gitpython.cmd.Git(where)
+        try:
+            top = runner.execute(_git_args("rev-parse", "--show-toplevel"))
+        except gitpython.GitCommandNotFound as exc:
+            raise giterrors.no_git(exc) from exc
+        except gitpython.GitCommandError as exc:
+            raise giterrors.not_opened(where, exc.stderr) from exc
+        return cls(root=str(top), runner=gitpython.cmd.Git(str(top)))
+
+    # -- plain queries -------------------------------------------------------------------
+
+    def run(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> tuple[int, str]:
+        status, out, err = self.runner.execute(
+            _git_args(*args), with_extended_output=True, with_exceptions=False
+        )
+        if status not in ok_codes:
+            raise giterrors.failed(args[0], err)
+        return int(status), str(out)
+
+    def resolve_commit(self, rev: str) -> str | None:
+        """The commit ``rev`` names, or None; a ref whose commit git cannot read (a corrupt
+        repository) is a ChangeSetError saying so, not a missing revision."""
+        status, out = self.run("rev-parse", "--verify", "--quiet", "--end-of-options",
+                               f"{rev}^{{commit}}", ok_codes=(0, 1, 128))
+        if status == 0 and out.strip():
+            return out.strip()
+        self._check_readable(rev)
+        return None
+
+    def _check_readable(self, rev: str) -> None:
+        if _OBJECT_ID.fullmatch(rev.lower()):
+            return
+        status, out = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", rev,
+                               ok_codes=(0, 1, 128))
+        oid = out.strip()
+        if status != 0 or not _OBJECT_ID.fullmatch(oid):
+            return  # names nothing: unborn, unknown, or beyond a shallow clone's edge
+        # log reads the whole commit (rev-parse only its name); a tree or blob prints nothing.
+        status, _, err = self.runner.execute(_git_args("log", "-1", "--format=%H", oid, "--"),
+                                             with_extended_output=True, with_exceptions=False)
+        if status != 0:
+            raise giterrors.unreadable(rev, oid, err)
+
+    def upstream(self) -> str | None:
+        status, out = self.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}",
+                               ok_codes=(0, 128))
+        return out.strip() if status == 0 and out.strip() else None
+
+    def symbolic_ref(self, ref: str, *, short: bool = True) -> str | None:
+        """The ref ``ref`` points to (shortened unless ``short`` is False), or None."""
+        status, out = self.run("symbolic-ref", "--quiet", *(["--short"] if short else []), ref,
+                               ok_codes=(0, 1, 128))
+        return out.strip() if status == 0 and out.strip() else None
+
+    def merge_base(self, a: str, b: str) -> str | None:
+        status, out = self.run("merge-base", a, b, ok_codes=(0, 1))
+        return out.strip() if status == 0 and out.strip() else None
+
+    def remotes(self) -> list[str]:
+        return self.run("remote")[1].split()
+
+    def rev_list(self, *args: str) -> list[str]:
+        """What ``git rev-list`` prints for ``args``, one entry per line."""
+        return self.run("rev-list", *args)[1].split()
+
+    def git_path(self, name: str) -> str:
+        """The absolute path of ``name`` in the git directory, as git would use it
+        (``hooks`` follows core.hooksPath, and a linked worktree shares the main one's)."""
+        path = self.run("rev-parse", "--git-path", name)[1].strip()
+        return os.path.normpath(os.path.join(self.root, path))
+
+    def fetch(self, remote: str, refspecs: tuple[str, ...] = (), *, depth: int | None = None,
+              deepen: int | None = None) -> bool:
+        """Fetch ``refspecs`` (or the remote's defaults) from ``remote``; False if git failed."""
+        return self.try_fetch(remote, refspecs, depth=depth, deepen=deepen) is None
+
+    def try_fetch(self, remote: str, refspecs: tuple[str, ...] = (), *,
+                  depth: int | None = None, deepen: int | None = None) -> str | None:
+        """Fetch as ``fetch`` does; None when it worked, else what git said on stderr."""
+        args = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head"]
+        if depth is not None:
+            args.append(f"--depth={depth}")
+        if deepen is not None:
+            args.append(f"--deepen={deepen}")
+        # "--" keeps a refspec that starts with "-" from being read as an option. A prompt for
+        # a password would hang a CI job or a hook, so git must fail and say so instead.
+        status, _, err = self.runner.execute(
+            _git_args(*args, "--", remote, *refspecs), with_extended_output=True,
+            with_exceptions=False, env={"GIT_TERMINAL_PROMPT": "0"})
+        return None if status == 0 else giterrors.text(err) or "git fetch failed"
+
+    def config(self, key: str) -> str | None:
+        """The value of git config ``key`` as git reads it (repository, then global), or None."""
+        status, out = self.run("config", "--get", key, ok_codes=(0, 1, 2))
+        return out.strip() if status == 0 else None
+
+    def read_blob(self, rev: str, path: str) -> bytes | None:
+        """The content of ``path`` in commit ``rev``, or None if it has no such file."""
+        status, out, _ = self.runner.execute(
+            _git_args("cat-file", "blob", f"{rev}:{path}"), with_extended_output=True,
+            with_exceptions=False, strip_newline_in_stdout=False, as_process=False,
+            stdout_as_string=False)
+        return bytes(out) if status == 0 else None
+
+    def entry_mode(self, rev: str, path: str) -> str | None:
+        """The mode of ``path`` in commit ``rev``'s tree (``120000`` for a symlink), or None if
+        it has no such entry. The path is taken literally, never as a pattern."""
+        if not path or "\0" in path:
+            return None
+        _, out = self.run("ls-tree", "-z", "--full-tree", rev, "--", ":(literal)" + path)
+        record = out.split("\0", 1)[0]
+        meta, _, name = record.partition("\t")
+        return meta.split(" ", 1)[0] if meta and name == path else None
+
+    def is_shallow(self) -> bool:
+        return self.run("rev-parse", "--is-shallow-repository")[1].strip() == "true"
+
+    def empty_tree(self) -> str:
+        with open(os.devnull, "rb") as nothing:
+            status, out, err = self.runner.execute(
+                _git_args("hash-object", "-t", "tree", "--stdin"),
+                with_extended_output=True, with_exceptions=False, istream=nothing,
+            )
+        if status != 0:
+            raise giterrors.failed("hash-object", err)
+        return str(out).strip()
+
+    # -- streams ---------------------------------------------------------------------------
+
+    def reads_attributes_from_trees(self) -> bool:
+        """Whether this git takes ``--attr-source=<tree>`` (git 2.41 and later)."""
+        return tuple(self.runner.version_info[:2]) >= ATTR_SOURCE_SINCE
+
+    @contextmanager
+    def stream(self, *args: str, attr_source: str | None = None) -> Iterator[Any]:
+        """Run git and yield its stdout as a binary file; a failure becomes ChangeSetError.
+        ``attr_source``: the tree git reads .gitattributes from instead of the work tree."""
+        gitpython = _gitpython()
+        command = _git_args(*args)
+        if attr_source is not None:
+            command.insert(1, f"--attr-source={attr_source}")
+        proc = self.runner.execute(command, as_process=True)
+        stdout: Any = proc.proc.stdout if proc.proc is not None else None
+        if stdout is None:
+            raise ChangeSetError(f"git {args[0]} could not be started")
+        try:
+            yield stdout
+            while stdout.read(1 << 16):  # let git finish writing before we wait for it
+                pass
+            proc.wait()
+        except gitpython.GitCommandError as exc:
+            raise giterrors.failed(args[0], exc.stderr) from exc
+        except GatekeeperError:
+            # Output that stops short (no patch for a file) is a symptom when git failed
+            # itself, say on an object it cannot read: git's own words name the cause.
+            said = _failure(proc.proc)
+            if said is None:
+                raise
+            raise giterrors.failed(args[0], said) from None
+        finally:
+            stdout.close()
+
+    def object_heads(self, limits: dict[str, int]) -> dict[str, tuple[bytes, int]]:
+        """The first ``limits[spec]`` bytes and the size of each blob named; missing ones are
+        left out."""
+        heads: dict[str, tuple[bytes, int]] = {}
+
+        def take(spec: str, stdout: Any, size: int) -> None:
+            data = stdout.read(min(size, limits[spec]))
+            _skip(stdout, size - len(data) + 1)  # the rest, and the trailing newline
+            heads[spec] = (data, size)
+
+        self._blobs(list(limits), take)
+        return heads
+
+    def line_counts(self, specs: list[str]) -> dict[str, int]:
+        """How many lines each blob named has (a last line without a newline counts)."""
+        counts: dict[str, int] = {}
+
+        def count(spec: str, stdout: Any, size: int) -> None:
+            lines, left, last = 0, size, b"\n"
+            while left:
+                chunk = stdout.read(min(left, 1 << 16))
+                if not chunk:
+                    break
+                lines += chunk.count(b"\n")
+                left -= len(chunk)
+                last = chunk[-1:]
+            _skip(stdout, 1)
+            counts[spec] = lines + (1 if size and last != b"\n" else 0)
+
+        self._blobs(specs, count)
+        return counts
+
+    def _blobs(self, names: list[str], handle: Callable[[str, Any, int], None]) -> None:
+        """Call ``handle(spec, stdout, size)`` for each blob named, to read exactly its bytes.
+
+        One ``git cat-file --batch`` serves every spec; a thread feeds it the names so that
+        neither side blocks on a full pipe.
+        """
+        specs = [spec for spec in names if "\n" not in spec]  # the protocol is line-based
+        if not specs:
+            return
+        import subprocess
+        import threading
+
+        proc = self.runner.execute(_git_args("cat-file", "--batch"), as_process=True,
+                                   istream=subprocess.PIPE)
+        process: Any = proc.proc
+        stdin, stdout = process.stdin, process.stdout
+
+        def feed() -> None:
+            try:
+                stdin.write("".join(f"{spec}\n" for spec in specs).encode("utf-8"))
+            except BrokenPipeError:
+                pass
+            finally:
+                stdin.close()
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        try:
+            for spec in specs:
+                line = stdout.readline()
+                if not line:
+                    break
+                header = line.split()
+                # "<spec> missing" and "<spec> ambiguous" carry the spec, which may hold spaces
+                if line.endswith((b" missing\n", b" ambiguous\n")) or len(header) != 3:
+                    continue
+                size = int(header[2])
+                if header[1] == b"blob":
+                    handle(spec, stdout, size)
+                else:
+                    _skip(stdout, size + 1)
+        finally:
+            writer.join()
+            stdout.close()
+            process.wait()
+
+    def list_files(self, rev: str) -> list[str]:
+        """Every file path in commit ``rev``'s tree."""
+        _, out = self.run("ls-tree", "-r", "-z", "--name-only", rev)
+        return [p for p in out.split("\0") if p]
+
+    def remote_refs(self, remote: str, *patterns: str) -> dict[str, str] | None:
+        """Ref name to object for the refs ``remote`` advertises that match ``patterns``;
+        None when the remote cannot be reached."""
+        if remote.startswith("-"):
+            return None
+        status, out = self.run("ls-remote", "--refs", remote, *patterns, ok_codes=(0, 2, 128))
+        if status != 0:
+            return None
+        refs = {}
+        for line in out.splitlines():
+            sha, _, name = line.partition("\t")
+            if name:
+                refs[name] = sha
+        return refs
+
+    def read_notes(self, ref: str, objects: Iterable[str],
+                   limit: int) -> tuple[dict[str, bytes], dict[str, int]]:
+        """The notes on ``ref`` of each of ``objects`` that has one, and apart from them the
+        size of each note larger than ``limit`` bytes, which is not read."""
+        wanted = set(objects)
+        status, out = self.run("notes", f"--ref={ref}", "list", ok_codes=(0, 1, 128))
+        blobs: dict[str, list[str]] = {}
+        for line in out.splitlines() if status == 0 else ():
+            blob, _, annotated = line.partition(" ")
+            if annotated in wanted:
+                blobs.setdefault(blob, []).append(annotated)
+        notes: dict[str, bytes] = {}
+        too_big: dict[str, int] = {}
+
+        def take(blob: str, stdout: Any, size: int) -> None:
+            if size > limit:
+                _skip(stdout, size + 1)
+                too_big.update(dict.fromkeys(blobs[blob], size))
+                return
+            data = stdout.read(size)
+            _skip(stdout, 1)
+            notes.update(dict.fromkeys(blobs[blob], data))
+
+        self._blobs(list(blobs), take)
+        return notes, too_big
+
+    def blame(self, head: str, path: str, ranges: Sequence[LineRange],
+              since: str | None = None) -> list[LineOrigin]:
+        """Where each line of ``path`` at ``head`` in ``ranges`` came from, by ``git blame``
+        (which sorts and joins the ranges itself).
+
+        With ``since``, history stops there: lines older than ``since`` have no origin in the
+        range and are left out. Root commits count as origins (a clone's shallow edge, or a
+        change with no base).
+        """
+        args = ["blame", "--porcelain", "--root", "--no-textconv", "--no-ignore-revs-file"]
+        args += [f"-L{first},{last}" for first, last in ranges]
+        args += [f"{since}..{head}" if since else head, "--", path]
+        with self.stream(*args) as out:
+            return list(parse_porcelain(out))
+
+    def close(self) -> None:
+        self.runner.clear_cache()
+

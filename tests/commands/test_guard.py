@@ -1,0 +1,70 @@
+"""How a command ends, in a real process: each outcome its own exit code and one line on stderr.
+
+Commands that fail on purpose are added to a group built like gatekeeper's own, since a real
+internal error needs a bug to show it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from gatekeeper.errors import (
+    EXIT_CHANGESET,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_POLICY_FAILURE,
+    EXIT_USAGE,
+)
+
+PROGRAM = """
+import sys
+import click
+from gatekeeper.errors import ChangeSetError
+from gatekeeper.commands.guard import GuardedGroup, guarded
+
+@click.group(cls=GuardedGroup)
+def main():
+    pass
+
+@main.command()
+@guarded
+def bug():
+    raise RuntimeError("a bug\\nover two lines")
+
+@main.command()
+@guarded
+def changeset():
+    raise ChangeSetError("no base", hint="pass --base")
+
+@main.command()
+@guarded
+def interrupt():
+    raise KeyboardInterrupt
+
+main(sys.argv[1:])
+"""
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = subprocess.run([sys.executable, "-c", PROGRAM, *args], capture_output=True,
+                            text=True)
+    return result.returncode, result.stderr
+
+
+def test_every_exit_code_means_one_thing() -> None:
+    codes = [0, EXIT_POLICY_FAILURE, EXIT_USAGE, EXIT_CHANGESET, EXIT_INTERNAL, EXIT_INTERRUPTED]
+    assert len(set(codes)) == len(codes)
+    assert (EXIT_INTERNAL, EXIT_INTERRUPTED) == (4, 130)
+
+
+@pytest.mark.parametrize(("command", "code", "line"), [
+    ("bug", EXIT_INTERNAL, "gatekeeper: internal error: RuntimeError: a bug over two lines "
+     "(set GATEKEEPER_DEBUG=1 for details and report it)"),
+    ("changeset", EXIT_CHANGESET, "gatekeeper: error: no base (fix: pass --base)"),
+    ("interrupt", EXIT_INTERRUPTED, "gatekeeper: interrupted"),
+])
+def test_an_outcome_is_its_exit_code_and_one_line(command: str, code: int, line: str) -> None:
+    assert run(command) == (code, line + "\n")
