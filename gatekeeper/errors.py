@@ -26,6 +26,7 @@ class GatekeeperError(Exception):
         self.hint = hint
 
     def render(self) -> str:
+        """The error as one line for stderr: ``gatekeeper: error: message (fix: hint)``."""
         text = f"gatekeeper: error: {self.message}"
         if self.hint:
             text += f" (fix: {self.hint})"
@@ -57,11 +58,13 @@ class LocatedError(UsageError):
 
     @property
     def location(self) -> str:
+        """``file``, or ``file:line:column`` when the line is known (column 1 if not)."""
         if self.line is None:
             return self.file
         return f"{self.file}:{self.line}:{self.column or 1}"
 
     def render(self) -> str:
+        """The error as one line for stderr, led by its location: ``file:line:col: message``."""
         text = f"{self.location}: {self.message}"
         if self.hint:
             text += f" (fix: {self.hint})"

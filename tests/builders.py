@@ -39,6 +39,7 @@ from gatekeeper.policy.sources import PolicySource
 
 def change(path: str, added: int = 1, deleted: int = 0,
            status: FileStatus = FileStatus.MODIFIED, old_path: str | None = None) -> FileChange:
+    """A changed file with ``added`` and ``deleted`` lines and no hunks."""
     return FileChange(path=path, old_path=old_path, status=status, added=added, deleted=deleted)
 
 
@@ -50,6 +51,7 @@ def _sha(n: int) -> str:
 def commit(n: int = 0, subject: str = "", *, trailers: dict[str, str] | None = None,
            author: str = "Ada", email: str = "ada@example.com",
            parents: int = 1) -> Commit:
+    """Commit number ``n``, with made-up shas, ``parents`` parents and the given trailers."""
     return Commit(_sha(n), tuple(_sha(n + 1000 + p) for p in range(parents)), author,
                   email, "Cy", "cy@example.com", subject or f"change {n}", "",
                   tuple(Trailer(k, v) for k, v in (trailers or {}).items()))
@@ -59,6 +61,7 @@ def facts_of(*files: FileChange, commits: int | list[Commit] = 1,
              labels: tuple[str, ...] = (), target_branch: str | None = "main",
              author: str | None = None, description: str | None = None,
              classes: dict[str, ClassSpec] | None = None, number: int | None = None) -> Facts:
+    """The facts derived from a change set of ``files``, commits and request metadata."""
     made = commits if isinstance(commits, list) else [commit(i) for i in range(commits)]
     meta = ChangeMeta(labels=labels, target_branch=target_branch, author=author,
                       description=description, number=number)
@@ -77,6 +80,7 @@ def with_ai(facts: Facts, head: str | None = None, **settings: Any) -> Facts:
 
 def compose(*rules: dict[str, Any], exceptions: list[dict[str, Any]] | None = None,
             classification: dict[str, Any] | None = None) -> ComposedPolicy:
+    """A composed policy of ``rules``, ``exceptions`` and ``classification``, validated."""
     policy = Policy.model_validate({"rules": list(rules), "exceptions": exceptions or [],
                                     "classification": classification or {}})
     return ComposedPolicy(tuple(policy.rules), policy.class_specs(),
@@ -86,6 +90,7 @@ def compose(*rules: dict[str, Any], exceptions: list[dict[str, Any]] | None = No
 
 def verdict(policy: ComposedPolicy, facts: Facts,
             today: datetime.date | None = None) -> Verdict:
+    """The verdict of ``policy`` on ``facts``, as of ``today``."""
     return evaluate(policy, facts, PolicySource(None, False, "test policy"), today)
 
 

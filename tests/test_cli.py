@@ -19,6 +19,7 @@ from tests.conftest import GIT_ENV, Repo, RunResult, run_cli
 
 
 def feature_repo(repo: Repo, lines: int = 10) -> str:
+    """Checks out a feature branch adding ``lines`` lines of src/app.py; the base sha."""
     repo.write("README.md", "hi\n")
     base = repo.commit("base")
     repo.git("checkout", "-q", "-b", "feature")

@@ -20,12 +20,14 @@ HTML = b"<html><head><title>502 Bad Gateway</title></head>\n<body>Bad gateway</b
 
 
 def check(tmp_path: Path, data: bytes, name: str = "input.diff") -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of ``gatekeeper check --diff-file`` on ``data``."""
     (tmp_path / name).write_bytes(data)
     result = run_cli("check", "--diff-file", name, cwd=tmp_path)
     return result.code, result.stdout, result.stderr
 
 
 def assert_refused(tmp_path: Path, data: bytes, where: str, what: str) -> None:
+    """Asserts ``data`` is refused with one line naming ``where`` and ``what``."""
     code, _, stderr = check(tmp_path, data)
     assert code == 2, stderr
     assert stderr.startswith(f"gatekeeper: error: input.diff:{where}: {what}"), stderr
@@ -63,6 +65,7 @@ def test_empty_or_blank_input_is_no_change(tmp_path: Path, data: bytes) -> None:
 
 
 def format_patch_history(tmp_path: Path) -> tuple[Repo, str]:
+    """A repository with three commits for format-patch, among them a hostile message; base."""
     repo = make_repo(tmp_path / "repo")
     repo.write("a.txt", numbered(5))
     repo.write("run.sh", "echo\n")

@@ -85,16 +85,19 @@ MERGE_REQUESTS = {"2": PLANTED_VENV, "3": SHADOWING_VENV}
 
 @pytest.fixture(scope="module")
 def gcl() -> str:
+    """The gitlab-ci-local command; required when CI asks for it, otherwise skips."""
     return gitlab_ci_local()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Server:
+    """The gatekeeper project with this checkout's code, served for the templates."""
     return serve_gatekeeper(tmp_path_factory.getbasetemp() / "gitlab-server")
 
 
 @pytest.fixture(scope="module")
 def projects(tmp_path_factory: pytest.TempPathFactory, server: Server) -> dict[str, Project]:
+    """A project with the hostile merge requests for each way of including the template."""
     root = tmp_path_factory.mktemp("gitlab-hostile")
     return {include: build_project(root / include, config, BATCH_POLICY, MERGE_REQUESTS)
             for include, config in includes(server).items()}

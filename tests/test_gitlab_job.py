@@ -66,11 +66,13 @@ MERGE_REQUESTS = {"1": SMALL, "2": BIG}
 # fetch the target branch itself.
 @pytest.fixture(scope="module")
 def gcl() -> str:
+    """The gitlab-ci-local command; required when CI asks for it, otherwise skips."""
     return gitlab_ci_local()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Server:
+    """The gatekeeper project with this checkout's code, served for the templates."""
     return serve_gatekeeper(tmp_path_factory.getbasetemp() / "gitlab-server")
 
 
@@ -93,6 +95,7 @@ def tiered_projects(tmp_path_factory: pytest.TempPathFactory,
 
 
 def junit_failures(path: Path) -> int:
+    """The failures the JUnit report at ``path`` counts over its suites."""
     return sum(int(suite.get("failures", "0")) for suite in ET.parse(path).iter("testsuite"))
 
 

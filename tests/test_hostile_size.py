@@ -98,11 +98,13 @@ class Origin:
 
     @property
     def url(self) -> str:
+        """The file:// address of the origin."""
         return self.path.as_uri()
 
 
 @pytest.fixture(scope="module")
 def origin(tmp_path_factory: pytest.TempPathFactory) -> Origin:
+    """A bare origin with one pull and merge request per attack, on its base branch."""
     root = tmp_path_factory.mktemp("hostile-size")
     seed = make_repo(root / "seed")
     seed.write(".gitattributes", "*.png binary\ngen/** linguist-generated\n")

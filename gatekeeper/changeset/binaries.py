@@ -55,6 +55,8 @@ TEXT_NAMES = frozenset({
 
 
 class Decision(str, enum.Enum):
+    """What to do where git's binary verdict on a file differs from the trusted one."""
+
     KEEP = "keep"
     """git's view stands."""
     TEXT = "text"
@@ -75,6 +77,7 @@ def has_text_name(path: str) -> bool:
 
 
 def has_nul(head: bytes) -> bool:
+    """Whether the first ``PROBE_BYTES`` of ``head`` hold a NUL byte."""
     return b"\0" in head[:PROBE_BYTES]
 
 

@@ -2,154 +2,45 @@
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+# The files' model has a module of its own; every name of the change set is offered here.
+from gatekeeper.changeset.files import (
+    MODE_SUBMODULE,
+    MODE_SYMLINK,
+    EntryKind,
+    FileChange,
+    FileStatus,
+    Hunk,
+    LineRange,
+    fold_ranges,
+    kind_of_mode,
+)
 
 if TYPE_CHECKING:
     from gatekeeper.common.secret import Secret
 
-LineRange = tuple[int, int]
-"""An inclusive range of line numbers, ``(first, last)``."""
+__all__ = ["MODE_SUBMODULE", "MODE_SYMLINK", "NOTES_REF", "AddedComment", "ChangeMeta",
+           "ChangeSet", "Commit", "EntryKind", "FileChange", "FileStatus", "FileText", "Hunk",
+           "LineOrigin", "LineRange", "Revisions", "Trailer", "fold_ranges", "kind_of_mode"]
+
 NOTES_REF = "refs/notes/ai"
 """Where Git AI keeps its authorship notes; a change set carries those of its commits."""
 
 
-def fold_ranges(lines: Iterable[int]) -> tuple[LineRange, ...]:
-    """Line numbers, in any order and repeated or not, folded into sorted inclusive ranges."""
-    found: list[LineRange] = []
-    for line in sorted(set(lines)):
-        if found and found[-1][1] == line - 1:
-            found[-1] = (found[-1][0], line)
-        else:
-            found.append((line, line))
-    return tuple(found)
-
-
-class FileStatus(str, enum.Enum):
-    ADDED = "added"
-    MODIFIED = "modified"
-    DELETED = "deleted"
-    RENAMED = "renamed"
-    COPIED = "copied"
-    MODE_ONLY = "mode-only"
-
-
-class EntryKind(str, enum.Enum):
-    FILE = "file"
-    SYMLINK = "symlink"
-    SUBMODULE = "submodule"
-
-
-MODE_SYMLINK = "120000"
-MODE_SUBMODULE = "160000"
-
-
-def kind_of_mode(mode: str | None) -> EntryKind:
-    if mode == MODE_SYMLINK:
-        return EntryKind.SYMLINK
-    if mode == MODE_SUBMODULE:
-        return EntryKind.SUBMODULE
-    return EntryKind.FILE
-
-
-@dataclass(frozen=True, slots=True)
-class Hunk:
-    """One hunk; line numbers of added lines are in the new file, removed ones in the old."""
-
-    old_start: int
-    old_count: int
-    new_start: int
-    new_count: int
-    added: tuple[LineRange, ...]
-    removed: tuple[LineRange, ...]
-    section: str = ""
-
-    def added_lines(self) -> Iterator[int]:
-        for first, last in self.added:
-            yield from range(first, last + 1)
-
-    def removed_lines(self) -> Iterator[int]:
-        for first, last in self.removed:
-            yield from range(first, last + 1)
-
-
-@dataclass(frozen=True, slots=True)
-class FileChange:
-    """Everything git says about one path in the change set."""
-
-    path: str
-    old_path: str | None
-    status: FileStatus
-    added: int
-    deleted: int
-    binary: bool = False
-    old_mode: str | None = None
-    new_mode: str | None = None
-    similarity: int | None = None
-    new_blob: str | None = None
-    hunks: tuple[Hunk, ...] = ()
-    old_blob: str | None = None
-    size: int | None = None
-    """Bytes of the new content, when read from git (None for a deletion or a diff file)."""
-    forced_text: bool = False
-    """git takes the content for binary (a NUL byte), but the name is a text or source file's,
-    so its lines were counted as text all the same."""
-
-    @property
-    def kind(self) -> EntryKind:
-        return kind_of_mode(self.old_mode if self.status is FileStatus.DELETED else self.new_mode)
-
-    @property
-    def is_symlink(self) -> bool:
-        return self.kind is EntryKind.SYMLINK
-
-    @property
-    def is_submodule(self) -> bool:
-        return self.kind is EntryKind.SUBMODULE
-
-    @property
-    def mode_changed(self) -> bool:
-        return bool(self.old_mode and self.new_mode and self.old_mode != self.new_mode)
-
-    @property
-    def changed(self) -> int:
-        return self.added + self.deleted
-
-    @property
-    def is_pure_rename(self) -> bool:
-        """Renamed or copied with the content unchanged (a changed binary file has no lines)."""
-        return (self.status in (FileStatus.RENAMED, FileStatus.COPIED) and self.changed == 0
-                and self.similarity in (None, 100))
-
-    @property
-    def binary_bytes(self) -> int:
-        """Bytes of binary content the change brings: the new size of a binary file that was
-        added or changed (0 for text, deletions, pure renames and mode changes)."""
-        if not self.binary or self.status in (FileStatus.DELETED, FileStatus.MODE_ONLY) \
-                or self.is_pure_rename:
-            return 0
-        return self.size or 0
-
-    def added_lines(self) -> Iterator[int]:
-        for hunk in self.hunks:
-            yield from hunk.added_lines()
-
-    def removed_lines(self) -> Iterator[int]:
-        """Numbers of the removed lines, in the old file."""
-        for hunk in self.hunks:
-            yield from hunk.removed_lines()
-
-
 @dataclass(frozen=True, slots=True)
 class Trailer:
+    """One ``Key: value`` trailer of a commit message."""
+
     key: str
     value: str
 
 
 @dataclass(frozen=True, slots=True)
 class Commit:
+    """One commit of the change: identities, message and trailers."""
+
     sha: str
     parents: tuple[str, ...]
     author_name: str
@@ -162,6 +53,7 @@ class Commit:
 
     @property
     def is_merge(self) -> bool:
+        """Whether the commit has more than one parent."""
         return len(self.parents) > 1
 
     def trailer_values(self, key: str) -> list[str]:
@@ -189,6 +81,7 @@ class Revisions:
     """What was checked when a run checks several things, such as a pushed ref."""
 
     def describe(self) -> str:
+        """The compared revisions in words, for the report."""
         if self.mode == "diff-file":
             return f"diff read from {self.source}"
         if self.mode == "staged":
@@ -294,4 +187,5 @@ class ChangeSet:
 
     @property
     def empty(self) -> bool:
+        """Whether the change set has neither files nor commits."""
         return not self.files and not self.commits

@@ -117,9 +117,11 @@ class GuardedGroup(click.Group):
 
     def make_context(self, info_name: str | None, args: list[str],
                      parent: click.Context | None = None, **extra: Any) -> click.Context:
+        """Parse the command line, ending in an exit code rather than click's "Aborted!"."""
         with _last_resort():
             return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the chosen command, ending in an exit code on Ctrl-C or an unwritable output."""
         with _last_resort():
             return super().invoke(ctx)

@@ -37,6 +37,7 @@ exec "$python" -m gatekeeper check --ci pre-push --remote="$1" >&2
 
 
 def is_ours(content: bytes) -> bool:
+    """Whether a hook file holds gatekeeper's ``MARKER`` line, so gatekeeper may replace it."""
     return MARKER.encode() in content.splitlines()
 
 

@@ -8,15 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gatekeeper.errors import PolicyError, UsageError
-from gatekeeper.evaluation.evaluate import evaluate
 from gatekeeper.evaluation.verdict import Verdict
-from gatekeeper.facts.ai import provenance
-from gatekeeper.facts.classify import Classifier
 from gatekeeper.facts.codeowners.facts import syntax_for
 from gatekeeper.facts.codeowners.locate import CANDIDATES
 from gatekeeper.facts.flags.registry import parse as parse_registry
-from gatekeeper.facts.model import derive
-from gatekeeper.pipeline import trust
+from gatekeeper.pipeline import judge, trust
 from gatekeeper.policy import casechange, described, needs
 from gatekeeper.policy.compose import compose
 from gatekeeper.policy.document import Walk
@@ -222,14 +218,12 @@ def trusted(policy: ComposedPolicy, change: described.ChangeSpec) -> trust.Trust
 
 
 def verdict_of(suite: Suite, index: int) -> Verdict:
-    """What the policy says about the change case ``index`` describes."""
+    """What the policy says about the change case ``index`` describes: the same chain from
+    facts to verdict that ``check`` runs."""
     case = suite.cases.cases[index]
     changeset = casechange.changeset(case, f"{suite.display}#{index}")
-    found = trust.facts(suite.policy, changeset, trusted(suite.policy, case.change),
-                        case.change.platform)
-    facts = derive(changeset, Classifier(suite.policy.class_specs()),
-                   ai=provenance.gather(changeset, suite.policy.ai), **found)
-    return evaluate(suite.policy, facts, suite.source, case.today)
+    inputs = judge.Inputs(changeset, trusted(suite.policy, case.change), case.change.platform)
+    return judge.judge(inputs, suite.policy, suite.source, case.today)
 
 
 def run_case(suite: Suite, index: int) -> list[str]:

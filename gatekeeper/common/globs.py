@@ -24,17 +24,8 @@ def _tokens(body: str) -> list[Token]:
     while i < n:
         ch = body[i]
         if ch == "*":
-            start = i
-            while i < n and body[i] == "*":
-                i += 1
-            at_start = start == 0 or body[start - 1] == "/"
-            if at_start and i - start == 2 and i == n:
-                out.append(("tail", ".*"))
-            elif at_start and i - start == 2 and body.startswith("/", i):
-                out.append(("gap", ""))
-                i += 1
-            else:  # other runs of stars act as one star
-                out.append(("star", "[^/]*"))
+            token, i = _stars(body, i)
+            out.append(token)
             continue
         if ch == "[":
             regex, i = _bracket(body, i)
@@ -49,6 +40,19 @@ def _tokens(body: str) -> list[Token]:
                                                          else re.escape(ch)))
         i += 1
     return out
+
+
+def _stars(body: str, start: int) -> tuple[Token, int]:
+    """The token for the run of stars at ``start``, and where the text after it begins."""
+    i, n = start, len(body)
+    while i < n and body[i] == "*":
+        i += 1
+    at_start = start == 0 or body[start - 1] == "/"
+    if at_start and i - start == 2 and i == n:
+        return ("tail", ".*"), i
+    if at_start and i - start == 2 and body.startswith("/", i):
+        return ("gap", ""), i + 1
+    return ("star", "[^/]*"), i  # other runs of stars act as one star
 
 
 def _bracket(body: str, start: int) -> tuple[str, int]:
@@ -141,6 +145,7 @@ def _with_parents(body: str, dir_only: bool) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def compile_glob(pattern: str) -> Glob:
+    """One glob compiled; raises GlobError for a pattern that is not valid."""
     text = pattern.strip()
     if not text or text == "!":
         raise GlobError("empty glob")
@@ -179,6 +184,7 @@ class PathSet:
         return bool(self.globs)
 
     def matches(self, path: str) -> bool:
+        """Whether ``path`` is in the set: the last glob that matches it decides."""
         if self._any is not None:
             return self._any.fullmatch(path) is not None
         hit = False

@@ -119,9 +119,23 @@ def _exponential(nfa: Automaton, component: list[int]) -> bool:
     """Whether two different paths lead from a state of ``component`` back to it on one word:
     a step inside it that can be taken two ways, or a strongly connected part of the product
     automaton holding a pair (s, s) and a pair (s, t) with s != t."""
-    inside = set(component)
     if any(nfa.follow[s].get(t, 0) > 1 for s in component for t in component):
         return True
+    edges = _product(nfa, component)
+    # A pair reached from a diagonal pair (all are) that leads back to one lies on a cycle
+    # through it: from one diagonal pair to another of the component both tracks go alike.
+    back: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for pair, targets in edges.items():
+        for target in targets:
+            back.setdefault(target, []).append(pair)
+    returning = _reach([p for p in edges if p[0] == p[1]], back)
+    return any(a != b for a, b in returning)
+
+
+def _product(nfa: Automaton, component: list[int]) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """The pairs of ``component`` states reachable from diagonal pairs in the product
+    automaton, each with its successors (both tracks reading a common character)."""
+    inside = set(component)
     masks = nfa.masks
     edges: dict[tuple[int, int], list[tuple[int, int]]] = {}
     todo = [(s, s) for s in component]
@@ -134,14 +148,7 @@ def _exponential(nfa: Automaton, component: list[int]) -> bool:
             if nxt not in seen:
                 seen.add(nxt)
                 todo.append(nxt)
-    # A pair reached from a diagonal pair (all are) that leads back to one lies on a cycle
-    # through it: from one diagonal pair to another of the component both tracks go alike.
-    back: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for pair, targets in edges.items():
-        for target in targets:
-            back.setdefault(target, []).append(pair)
-    returning = _reach([p for p in edges if p[0] == p[1]], back)
-    return any(a != b for a, b in returning)
+    return edges
 
 
 def _reach(starts: Iterable[Any], edges: Any) -> set[Any]:

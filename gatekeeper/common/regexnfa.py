@@ -33,6 +33,7 @@ class Automaton:
         self.lasts: set[int] = set()
 
     def add(self, op: Any, av: Any, flags: int) -> int:
+        """Add a state testing one character with ``op``; return its index."""
         self.tests.append((op, av, flags))
         self.follow.append({})
         return len(self.tests) - 1
@@ -98,6 +99,7 @@ def alphabet(parsed: Any, flags: int) -> str:
 
 
 def cases(char: str) -> set[str]:
+    """``char`` with its lower and upper case, each cut to one character."""
     return {char, char.lower()[:1] or char, char.upper()[:1] or char}
 
 

@@ -14,6 +14,7 @@ class Secret:
         self._value = value
 
     def reveal(self) -> str:
+        """The token itself, for the code that must send or compare it; never log or show it."""
         return self._value
 
     def __repr__(self) -> str:

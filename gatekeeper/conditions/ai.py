@@ -10,7 +10,10 @@ from gatekeeper.common.fields import one_or_many
 from gatekeeper.facts.ai.detect import Evidence
 from gatekeeper.facts.ai.entries import Strength
 from gatekeeper.facts.model import Facts
+from gatekeeper.facts.needs import Need
 
+KEY = "ai"
+NEEDS = frozenset({Need.AI})
 SHOWN = 3
 Source = Literal["identity", "subject", "trailer", "body", "footer", "pr-author", "label",
                  "description", "comment", "note"]
@@ -61,7 +64,7 @@ def matching(condition: AiCondition, facts: Facts) -> tuple[Evidence, ...]:
 
 def describe(evidence: Evidence) -> str:
     """One piece of evidence in words; the reports word it the same way."""
-    return f"{evidence.where()}: {evidence.text} ({evidence.tool}, {evidence.strength.value})"
+    return evidence.describe()
 
 
 def _listed(evidence: tuple[Evidence, ...]) -> str:

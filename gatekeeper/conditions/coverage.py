@@ -6,8 +6,13 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from gatekeeper.facts.needs import Need
+
 if TYPE_CHECKING:
     from gatekeeper.facts.model import Facts
+
+KEY = "coverage"
+NEEDS = frozenset({Need.COVERAGE})
 
 
 class CoverageCondition(BaseModel):
@@ -30,6 +35,7 @@ class CoverageCondition(BaseModel):
 
 
 def holds(condition: CoverageCondition, facts: Facts) -> tuple[bool, str]:
+    """Whether every bound holds, with the measures that decided it."""
     covered = facts.coverage
     if covered is None:
         return False, "no coverage report was given"

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+from gatekeeper.facts.needs import Need
+
 if TYPE_CHECKING:
     from gatekeeper.facts.flags.summary import FileFlags
     from gatekeeper.facts.model import Facts
 
+KEY = "flag_guarded"
+NEEDS = frozenset({Need.FLAGS})
 SHOWN = 3
 NOT_SCANNED = "feature flags were not scanned"
 

@@ -1,7 +1,7 @@
 """Conditions for ``when`` and ``unless``: facts about a change combined with all, any and not.
 
-A new condition source is one field on ``Condition`` plus one function in ``SOURCES``.
-"""
+A new condition key is one field on ``Condition`` plus one function in ``SOURCES``; a key that
+reads an optional fact source is a module listed in ``sources.MODULES``."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from gatekeeper.common.fields import ClassName, GlobPattern, one_or_many
 from gatekeeper.common.globs import GlobError, PathSet, compile_glob, wildcard
 from gatekeeper.conditions import ai as ai_condition
 from gatekeeper.conditions import coverage as coverage_condition
-from gatekeeper.conditions import flags as flags_condition
-from gatekeeper.conditions import owners as owners_condition
+from gatekeeper.conditions import sources
 from gatekeeper.facts.ai.detect import Evidence
 from gatekeeper.facts.model import Facts
 
@@ -49,6 +48,7 @@ Measure = Literal["lines", "effective_lines", "files", "effective_files", "commi
 
 
 class SizeCondition(BaseModel):
+    """The ``size`` key: holds when a measure of the change is over and/or under a bound."""
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     measure: Measure = Field(description="What to measure: lines, effective_lines, files, "
@@ -222,6 +222,7 @@ def _author(patterns: list[str], facts: Facts) -> Outcome:
 
 
 def is_bot(identity: tuple[str, ...]) -> bool:
+    """Whether any name or e-mail of an author is a known bot account or a bot pattern."""
     return any(_BOT_PATTERN.search(name) or name.lower() in BOT_NAMES for name in identity)
 
 
@@ -241,6 +242,7 @@ def _trailer(keys: list[str], facts: Facts) -> Outcome:
 
 
 def measure(name: str, facts: Facts) -> int:
+    """The change's size in the unit ``name`` picks: lines, files (raw or effective) or commits."""
     values = {
         "lines": facts.raw.changed, "effective_lines": facts.effective.changed,
         "files": facts.raw.files, "effective_files": facts.effective.files,
@@ -262,8 +264,7 @@ SOURCES: dict[str, Callable[[Any, Facts], Outcome]] = {
     "all": _all, "any": _any, "not_": _not, "paths": _paths, "only_paths": _only_paths,
     "classes": _classes, "only_classes": _only_classes, "labels": _labels,
     "target_branch": _target_branch, "author": _author, "bot": _bot, "trailer": _trailer,
-    "size": _size, "ai": ai_condition.holds, "code_owners": owners_condition.holds,
-    "coverage": coverage_condition.holds, "flag_guarded": flags_condition.holds,
+    "size": _size, **{module.KEY: module.holds for module in sources.MODULES},
 }
 
 

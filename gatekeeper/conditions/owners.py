@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gatekeeper.common.globs import wildcard
+from gatekeeper.facts.needs import Need
 
 if TYPE_CHECKING:
     from gatekeeper.facts.model import Facts
 
+KEY = "code_owners"
+NEEDS = frozenset({Need.OWNERS})
 SHOWN = 3
 
 

@@ -73,6 +73,7 @@ def detect(repo: GitRepo, request: Request, env: Env | None = None,
 
 
 def merge_meta(found: ChangeMeta, request: Request, targets: tuple[Target, ...]) -> ChangeMeta:
+    """``found`` with the command line's labels added and its target, author and text winning."""
     labels = tuple(dict.fromkeys((*found.labels, *request.labels)))
     target = request.target_branch or found.target_branch
     if target is None and len(targets) == 1:

@@ -3,15 +3,13 @@
 ``actions/checkout`` fetches one commit by default, and for a pull request that commit is a test
 merge (``GITHUB_SHA``), not the pull request's head. So the head comes from the payload, the base
 is the current tip of the target branch, and both are fetched when missing; resolve.py then
-finds the merge base, deepening the shallow clone as far as it must. The payload is a file an
-earlier step can rewrite, so agree.py checks it against the runner's variables and the commits
-before it is used.
+finds the merge base, deepening the shallow clone as far as it must. The payload (read by
+payload.py) is a file an earlier step can rewrite, so agree.py checks it against the runner's
+variables and the commits before it is used.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import IO
@@ -22,94 +20,16 @@ from gatekeeper.context.api import api_target
 from gatekeeper.context.model import Context, Request, Rewrite, Target, is_zero
 from gatekeeper.context.model import show as _show
 from gatekeeper.context.override import narrow
-from gatekeeper.errors import ChangeSetError, UsageError
+from gatekeeper.context.payload import PAYLOAD_HINT as PAYLOAD_HINT
+from gatekeeper.context.payload import Payload, load
+from gatekeeper.context.payload import valid_ref as valid_ref
+from gatekeeper.errors import UsageError
 from gatekeeper.gitread.gitio import GitRepo
 
 REMOTE = "origin"
-MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 CREDENTIALS_FIX = ("keep actions/checkout's persist-credentials at its default (true), which "
                    "leaves the job's token for git fetch, or give the remote credentials before "
                    "gatekeeper runs")
-PAYLOAD_HINT = ("gatekeeper reads the payload GitHub Actions writes to GITHUB_EVENT_PATH: run it "
-                "in a workflow step without changing that file, or choose the revisions with "
-                "--base and --head")
-_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
-_REF_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//")
-_MISSING = object()
-
-
-class Payload:
-    """The event payload, read defensively: a workflow can rewrite it before gatekeeper runs."""
-
-    def __init__(self, data: dict[str, object], event: str) -> None:
-        self.data = data
-        self.event = event
-
-    def _fail(self, path: str, what: str, value: object = _MISSING) -> ChangeSetError:
-        found = "nothing" if value is _MISSING else _show(value)
-        return ChangeSetError(f"the {self.event} event payload has {found} at {path}, not {what}",
-                              hint=PAYLOAD_HINT)
-
-    def _lookup(self, path: str, what: str, required: bool) -> object:
-        """The value at a dotted path; None when an optional value (or its parent) is absent."""
-        node: object = self.data
-        walked: list[str] = []
-        for key in path.split("."):
-            if (node is None or node is _MISSING) and not required:
-                return None
-            if not isinstance(node, dict):
-                raise self._fail(".".join(walked), "an object", node)
-            walked.append(key)
-            node = node.get(key, _MISSING)
-        if node is _MISSING or node is None:
-            if required:
-                raise self._fail(path, what, node)
-            return None
-        return node
-
-    def text(self, path: str, *, required: bool = True, what: str = "a string") -> str | None:
-        value = self._lookup(path, what, required)
-        if value is None or isinstance(value, str):
-            return value
-        raise self._fail(path, what, value)
-
-    def flag(self, path: str) -> bool | None:
-        value = self._lookup(path, "true or false", False)
-        if value is None or isinstance(value, bool):
-            return value
-        raise self._fail(path, "true or false", value)
-
-    def number(self, path: str) -> int | None:
-        value = self._lookup(path, "a number", False)
-        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
-            return value
-        raise self._fail(path, "a number", value)
-
-    def sha(self, path: str) -> str:
-        value = self.text(path, what="a commit sha") or ""
-        if not _SHA.fullmatch(value.lower()):
-            raise self._fail(path, "a commit sha", value)
-        return value.lower()
-
-    def ref(self, path: str) -> str:
-        value = self.text(path, what="a git ref name") or ""
-        if not valid_ref(value):
-            raise self._fail(path, "a git ref name", value)
-        return value
-
-    def labels(self, path: str) -> tuple[str, ...]:
-        value = self._lookup(path, "a list of labels", False)
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            raise self._fail(path, "a list of labels", value)
-        names = []
-        for item in value:
-            name = item.get("name") if isinstance(item, dict) else None
-            if not isinstance(name, str):
-                raise self._fail(path, "a list of labels with names", item)
-            names.append(name)
-        return tuple(names)
 
 
 def detect(repo: GitRepo, request: Request, env: Mapping[str, str],
@@ -133,33 +53,8 @@ def detect(repo: GitRepo, request: Request, env: Mapping[str, str],
     return narrow(context, request, repo, "event")
 
 
-def load(env: Mapping[str, str], event: str) -> Payload:
-    """The JSON payload of the event that started the workflow."""
-    path = env.get("GITHUB_EVENT_PATH", "")
-    if not path:
-        raise UsageError("GITHUB_EVENT_PATH is not set, so the event payload cannot be read",
-                         hint="run gatekeeper in a GitHub Actions step, or pass --ci local")
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_PAYLOAD_BYTES + 1)
-    except OSError as exc:
-        raise ChangeSetError(f"cannot read the event payload {_show(path)}: {exc.strerror}",
-                             hint=PAYLOAD_HINT) from exc
-    if len(raw) > MAX_PAYLOAD_BYTES:
-        raise ChangeSetError(f"the event payload {_show(path)} is larger than "
-                             f"{MAX_PAYLOAD_BYTES // (1024 * 1024)} MiB", hint=PAYLOAD_HINT)
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError) as exc:
-        raise ChangeSetError(f"the event payload {_show(path)} is not valid JSON: "
-                             f"{_show(str(exc), quote=False)}", hint=PAYLOAD_HINT) from exc
-    if not isinstance(data, dict):
-        raise ChangeSetError(f"the event payload {_show(path)} is not a JSON object",
-                             hint=PAYLOAD_HINT)
-    return Payload(data, event)
-
-
 def pull_request(payload: Payload) -> Context:
+    """A pull_request or pull_request_target event: the head against the target branch's tip."""
     head = payload.sha("pull_request.head.sha")
     branch = payload.ref("pull_request.base.ref")
     fetch = (head, tracking_refspec(branch))
@@ -179,6 +74,7 @@ def pull_request(payload: Payload) -> Context:
 
 
 def push(payload: Payload) -> Context:
+    """A push event: what the push added to its ref, or nothing for a deletion."""
     ref = payload.ref("ref")
     branch = ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
     where = f"GitHub Actions push to {branch or ref}"
@@ -234,6 +130,7 @@ def new_branch(after: str, default: str) -> Target:
 
 
 def merge_group(payload: Payload) -> Context:
+    """A merge_group event: the merge queue's commit against the base it builds on."""
     head = payload.sha("merge_group.head_sha")
     base = payload.sha("merge_group.base_sha")
     base_ref = payload.ref("merge_group.base_ref")
@@ -285,26 +182,19 @@ AGREE: dict[str, Callable[[GitRepo, Mapping[str, str], Payload], None]] = {
 
 
 def tracking_ref(branch: str) -> str:
+    """Where ``branch`` of the remote is kept locally."""
     return f"refs/remotes/{REMOTE}/{branch}"
 
 
 def tracking_refspec(branch: str) -> str:
+    """The refspec that fetches ``branch`` into its tracking ref."""
     return f"+refs/heads/{branch}:{tracking_ref(branch)}"
 
 
 def shallow_fix(fetch: tuple[str, ...]) -> str:
+    """The hint for a clone too shallow to reach the merge base of ``fetch``."""
     return ("check out with actions/checkout and fetch-depth: 0, or run git fetch --unshallow "
             f"{REMOTE} {' '.join(fetch)} before gatekeeper")
-
-
-def valid_ref(name: str) -> bool:
-    """Whether git would accept ``name`` as a branch or ref name (git check-ref-format's rules),
-    so that it can go into a refspec without changing what the refspec means."""
-    if not name or len(name) > 1024 or name.startswith(("-", "/")) or name == "@":
-        return False
-    if name.endswith(("/", ".", ".lock")) or _REF_FORBIDDEN.search(name):
-        return False
-    return not any(part.startswith(".") or part.endswith(".lock") for part in name.split("/"))
 
 
 def _sha_or_zero(payload: Payload, path: str) -> str:

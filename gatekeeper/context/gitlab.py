@@ -1,6 +1,6 @@
 """The GitLab CI context: merge request and branch pipelines, from GitLab's predefined variables.
 
-A merge request pipeline's checkout is checked against those variables first (``agree``).
+A merge request pipeline's checkout is checked against those variables first (gitlab_agree.py).
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from dataclasses import replace
 from typing import IO
 
 from gatekeeper.changeset.model import ChangeMeta
-from gatekeeper.context import local, objects
+from gatekeeper.context import local
 from gatekeeper.context.api import api_target
+from gatekeeper.context.gitlab_agree import EVENT_TYPES, agree, event_type
 from gatekeeper.context.model import Context, Request, Rewrite, Target, is_zero
 from gatekeeper.context.override import narrow
 from gatekeeper.errors import ChangeSetError
@@ -26,8 +27,6 @@ _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 SHALLOW_FIX = ("set GIT_DEPTH: 0 in the job's variables, or run git fetch --unshallow origin "
                "before gatekeeper")
 MERGE_REQUEST_EVENT = "merge_request_event"
-EVENT_TYPES = {"detached": "detached", "merged_result": "merged results",
-               "merge_train": "merge train"}
 # The title prefixes GitLab's docs list for marking a merge request as a draft; GitLab keeps
 # the draft state in the title itself, so the prefix is exact where CI_MERGE_REQUEST_DRAFT
 # (GitLab 17.10 and later) is missing.
@@ -53,6 +52,7 @@ def detect(repo: GitRepo, request: Request, env: Env, stdin: IO[str] | None) -> 
 
 
 def merge_request(env: Env) -> Context:
+    """A merge request pipeline: the source branch head against the target branch."""
     target_branch = _required(env, "CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
     head, head_reason = _mr_head(env)
     base, base_reason, fetch = _mr_base(env, target_branch)
@@ -122,14 +122,6 @@ def _mr_head_refspec(env: Env) -> tuple[str, ...]:
     return (f"+{ref}:refs/remotes/origin/merge-requests/{iid}/head",)
 
 
-def event_type(env: Env) -> str:
-    """detached, merged_result or merge_train; guessed as GitLab before 12.3 meant it."""
-    event = env.get("CI_MERGE_REQUEST_EVENT_TYPE", "")
-    if event not in EVENT_TYPES:
-        event = "merged_result" if env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA") else "detached"
-    return event
-
-
 def _mr_description(env: Env) -> str:
     event = event_type(env)
     text = f"GitLab CI merge request !{env.get('CI_MERGE_REQUEST_IID', '?')} ({EVENT_TYPES[event]}"
@@ -162,62 +154,12 @@ def labels(value: str | None) -> tuple[str, ...]:
 
 
 def draft(flag: str | None, title: str | None) -> bool | None:
+    """Whether the merge request is a draft: CI_MERGE_REQUEST_DRAFT, else its title's prefix."""
     if flag:
         return _is_true(flag)
     if title is None:
         return None
     return title.lstrip().lower().startswith(DRAFT_PREFIXES)
-
-
-# -- the checkout against the variables -------------------------------------------------------
-
-AGREE_FIX = ("run gatekeeper in a job of its own, on the checkout GitLab Runner makes, with no "
-             "script line before it that changes the repository")
-
-
-def agree(repo: GitRepo, env: Env) -> None:
-    """A merge request pipeline's checkout must be the commit GitLab ran it for, and that commit
-    must be, or merge, the source branch head the context checks.
-
-    GitLab's documented meanings: CI_COMMIT_SHA is the source branch head in a detached
-    pipeline and the merge commit GitLab made in a merged results or merge train one, where
-    CI_MERGE_REQUEST_SOURCE_BRANCH_SHA is the source branch head.
-    """
-    commit = (env.get("CI_COMMIT_SHA") or "").lower()
-    if not commit:
-        raise ChangeSetError("GitLab CI did not set CI_COMMIT_SHA, so the checkout cannot be "
-                             "checked against the merge request", hint=AGREE_FIX)
-    head = repo.resolve_commit("HEAD")
-    if head != commit:
-        raise _disagree(f"the checked-out commit (HEAD) is {(head or 'missing')[:12]} but "
-                        f"CI_COMMIT_SHA is {commit[:12]}", "the checkout is not the commit GitLab "
-                        "ran this pipeline for")
-    source = (env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA") or "").lower()
-    event = event_type(env)
-    if event == "detached":
-        if source and source != commit:
-            raise _disagree(f"CI_MERGE_REQUEST_SOURCE_BRANCH_SHA is {source[:12]} but "
-                            f"CI_COMMIT_SHA is {commit[:12]}", "a detached pipeline runs on the "
-                            "source branch head itself, and that head decides what is checked")
-        return
-    if not source:
-        raise ChangeSetError(f"GitLab CI did not set CI_MERGE_REQUEST_SOURCE_BRANCH_SHA in a "
-                             f"{EVENT_TYPES[event]} pipeline, so the merge request's head is "
-                             "unknown", hint=AGREE_FIX)
-    parents = objects.parents(repo, commit) or ()
-    # A merge train that squashes or rebases makes a one-parent commit that names no source head.
-    if source in parents or (event == "merge_train" and len(parents) == 1):
-        return
-    raise _disagree(f"CI_MERGE_REQUEST_SOURCE_BRANCH_SHA {source[:12]} is not a parent of "
-                    f"CI_COMMIT_SHA {commit[:12]}, the merge commit GitLab made for this "
-                    f"{EVENT_TYPES[event]} pipeline (its parents are "
-                    f"{', '.join(p[:12] for p in parents) or 'none'})",
-                    "the source branch head decides which commits are checked")
-
-
-def _disagree(what: str, why: str) -> ChangeSetError:
-    return ChangeSetError(f"the merge request pipeline's variables disagree with the checkout: "
-                          f"{what} ({why})", hint=AGREE_FIX)
 
 
 # -- branch pipelines --------------------------------------------------------------------------

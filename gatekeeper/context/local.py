@@ -8,6 +8,7 @@ from gatekeeper.gitread.gitio import GitRepo
 
 
 def detect(repo: GitRepo, request: Request) -> Context:
+    """The local run's one target: the index against HEAD, or --head against --base."""
     if request.staged:
         target = Target("index", "the index", "HEAD", "staged changes are compared with HEAD",
                         staged=True)
@@ -22,6 +23,7 @@ def detect(repo: GitRepo, request: Request) -> Context:
 
 
 def default_base(repo: GitRepo) -> tuple[str, str]:
+    """The base when none is given, and why: upstream, origin/HEAD, then local main or master."""
     upstream = repo.upstream()
     if upstream:
         return upstream, "the upstream of the current branch"

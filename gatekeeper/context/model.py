@@ -16,6 +16,7 @@ ZERO_SHAS = ("0" * 40, "0" * 64)
 
 
 def is_zero(sha: str | None) -> bool:
+    """Whether ``sha`` is all zeros, git's name for a ref that does not exist (yet or any more)."""
     return bool(sha) and set(sha or "") == {"0"}
 
 
@@ -83,6 +84,8 @@ class Rewrite:
 
 @dataclass(frozen=True)
 class Context:
+    """What the detected context hands on: its kind, the targets to check and the change's meta."""
+
     kind: str
     """``github``, ``gitlab``, ``pre-push``, ``pre-commit`` or ``local``."""
     description: str

@@ -19,6 +19,7 @@ TO_VARS = ("PRE_COMMIT_TO_REF", "PRE_COMMIT_SOURCE")
 
 def detect(repo: GitRepo, request: Request, env: Mapping[str, str],
            stdin: IO[str] | None) -> Context:
+    """The range pre-commit exports; with no FROM ref, from where the push leaves the remote."""
     remote = env.get("PRE_COMMIT_REMOTE_NAME") or request.remote
     pushed = env.get("PRE_COMMIT_REMOTE_BRANCH", "")
     description = f"pre-commit framework, pushing to {remote}" if remote else \

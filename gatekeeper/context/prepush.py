@@ -59,6 +59,7 @@ class Departure:
 
 def detect(repo: GitRepo, request: Request, env: Mapping[str, str],
            stdin: IO[str] | None) -> Context:
+    """A target per ref on the hook's stdin; refs with nothing to check go in the description."""
     remote = request.remote or DEFAULT_REMOTE
     if stdin is None or stdin.isatty():
         raise UsageError("the pre-push context reads the refs being pushed from stdin, as git "

@@ -28,6 +28,7 @@ GONE_FIX = ("check the push with --base naming the commit to compare it with (a 
 
 
 def resolve(repo: GitRepo, target: Target) -> Revisions:
+    """The exact revisions of ``target``, fetching what is missing and judging a rewritten push."""
     if target.staged:
         head = repo.resolve_commit("HEAD")
         return Revisions(mode="staged", base_ref="HEAD" if head else None, base_sha=head,

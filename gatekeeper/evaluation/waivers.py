@@ -22,6 +22,8 @@ _DESCRIPTION_LINE = re.compile(rf"^[ \t]*{TRAILER}[ \t]*:(.*)$", re.IGNORECASE |
 
 @dataclass(frozen=True)
 class Request:
+    """A waiver asked for: the rule id (lowercased), the reason, and the trailer or description."""
+
     rule_id: str
     reason: str
     source: str
@@ -62,26 +64,37 @@ def decide(rule: RuleConfig, asked: list[Request], labels: tuple[str, ...]) -> t
     if policy is None:
         return tuple(Waiver(rule.id, r.source, r.reason, False,
                             "this rule does not allow waivers") for r in mine)
-    present = {label.lower() for label in labels}
-    label = next((name for name in policy.labels if name.lower() in present), None)
     reasoned = [r for r in mine if r.reason]
-    out = [Waiver(rule.id, r.source, "", False, f"a waiver needs a reason: {_how(rule.id)}")
-           for r in mine if not r.reason]
+    unreasoned = tuple(Waiver(rule.id, r.source, "", False,
+                              f"a waiver needs a reason: {_how(rule.id)}")
+                       for r in mine if not r.reason)
+    label = _label_present(policy.labels, labels)
     if label is not None:
-        if reasoned:
-            first = reasoned[0]
-            out.insert(0, Waiver(rule.id, f"label {label}", first.reason, True,
-                                 f"reason from {first.source}"))
-        else:
-            out.insert(0, Waiver(rule.id, f"label {label}", "", False,
-                                 f"label {label} is present but no reason was given: "
-                                 + _how(rule.id)))
-        return tuple(out)
+        return (_by_label(rule.id, label, reasoned), *unreasoned)
     if policy.trailer and reasoned:
         first = reasoned[0]
-        out.insert(0, Waiver(rule.id, first.source, first.reason, True))
-        return tuple(out)
-    needs = " or ".join(f"label {name}" for name in policy.labels) or "a maintainer"
-    out += [Waiver(rule.id, r.source, r.reason, False, f"this rule is waived only with {needs}")
-            for r in reasoned]
-    return tuple(out)
+        return (Waiver(rule.id, first.source, first.reason, True), *unreasoned)
+    return (*unreasoned, *_refused(rule.id, policy.labels, reasoned))
+
+
+def _label_present(waiving: list[str], labels: tuple[str, ...]) -> str | None:
+    """The first of the rule's waiver labels that the change carries; labels ignore case."""
+    present = {label.lower() for label in labels}
+    return next((name for name in waiving if name.lower() in present), None)
+
+
+def _by_label(rule_id: str, label: str, reasoned: list[Request]) -> Waiver:
+    """The label's waiver: accepted with the first reason given, refused without one."""
+    if reasoned:
+        first = reasoned[0]
+        return Waiver(rule_id, f"label {label}", first.reason, True,
+                      f"reason from {first.source}")
+    return Waiver(rule_id, f"label {label}", "", False,
+                  f"label {label} is present but no reason was given: " + _how(rule_id))
+
+
+def _refused(rule_id: str, waiving: list[str], reasoned: list[Request]) -> tuple[Waiver, ...]:
+    """Reasoned requests that nothing lets through: no waiver label, and no trailer waivers."""
+    needs = " or ".join(f"label {name}" for name in waiving) or "a maintainer"
+    return tuple(Waiver(rule_id, r.source, r.reason, False,
+                        f"this rule is waived only with {needs}") for r in reasoned)

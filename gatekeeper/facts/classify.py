@@ -90,11 +90,10 @@ def leading_comment(header: str) -> list[str]:
     closer: str | None = None
     for number, line in enumerate(header.splitlines()):
         if closer is not None:
-            body, ends, tail = line.partition(closer)
+            body, stop, closer = _in_block(line, closer)
             found.append(body)
-            if ends and tail.strip():
-                break  # code after the comment on the same line ends the block
-            closer = None if ends else closer
+            if stop:
+                break
             continue
         stripped = line.strip()
         if not stripped or _LINE_COMMENT.match(line) or (number == 0 and _PROLOGUE.match(line)):
@@ -103,12 +102,18 @@ def leading_comment(header: str) -> list[str]:
         opener = next((o for o in _BLOCKS if stripped.startswith(o)), None)
         if opener is None:
             break
-        body, ends, tail = stripped[len(opener):].partition(_BLOCKS[opener])
+        body, stop, closer = _in_block(stripped[len(opener):], _BLOCKS[opener])
         found.append(body)
-        if ends and tail.strip():
+        if stop:
             break
-        closer = None if ends else _BLOCKS[opener]
     return found
+
+
+def _in_block(text: str, closer: str) -> tuple[str, bool, str | None]:
+    """The comment text of ``text`` up to ``closer``; whether code follows the comment on the
+    same line, which ends the leading block; and the closer still awaited (None once closed)."""
+    body, ends, tail = text.partition(closer)
+    return body, bool(ends and tail.strip()), None if ends else closer
 
 
 def has_generated_banner(header: str) -> bool:
@@ -144,6 +149,7 @@ class Classifier:
     def classify(
         self, path: str, attributes: Mapping[str, bool], header: str | None
     ) -> frozenset[str]:
+        """The classes of ``path``, given its .gitattributes and the start of its text."""
         found = set()
         for name, (policy, defaults, builtin) in self.classes.items():
             if self._decide(name, path, attributes, header, policy, defaults, builtin):

@@ -21,6 +21,8 @@ RENAME = "rename"
 
 @dataclass(frozen=True, slots=True)
 class FileFacts:
+    """One changed file with its classes, and why it leaves the effective totals, if it does."""
+
     change: FileChange
     classes: frozenset[str]
     excluded_by: str | None
@@ -28,10 +30,12 @@ class FileFacts:
 
     @property
     def path(self) -> str:
+        """The file's path in the change (for a rename, the new one)."""
         return self.change.path
 
     @property
     def effective(self) -> bool:
+        """Whether the file counts in the effective totals (no class or rename excludes it)."""
         return self.excluded_by is None
 
     @property
@@ -43,22 +47,28 @@ class FileFacts:
 
 @dataclass(frozen=True, slots=True)
 class Totals:
+    """Counts over some changed files: how many, and their added and deleted lines."""
+
     files: int
     added: int
     deleted: int
 
     @property
     def changed(self) -> int:
+        """Added plus deleted lines."""
         return self.added + self.deleted
 
     @classmethod
     def of(cls, files: list[FileFacts]) -> Totals:
+        """Count ``files`` and sum their added and deleted lines."""
         return cls(len(files), sum(f.change.added for f in files),
                    sum(f.change.deleted for f in files))
 
 
 @dataclass(frozen=True, slots=True)
 class Facts:
+    """Everything rules judge of a change: per-file classes, raw and effective totals, sources."""
+
     changeset: ChangeSet
     files: tuple[FileFacts, ...]
     raw: Totals
@@ -76,6 +86,7 @@ class Facts:
 
     @property
     def empty(self) -> bool:
+        """Whether the change set has neither files nor commits."""
         return self.changeset.empty
 
     @property
@@ -85,6 +96,7 @@ class Facts:
 
     @property
     def effective_files(self) -> tuple[FileFacts, ...]:
+        """The files that count in the effective totals, in change order."""
         return tuple(f for f in self.files if f.effective)
 
 
@@ -120,6 +132,7 @@ def without(facts: Facts, paths: PathSet) -> tuple[Facts, int]:
 def derive(changeset: ChangeSet, classifier: Classifier,
            coverage: CoverageFacts | None = None, ai: AiFacts | None = None, *,
            flags: FlagFacts | None = None, owners: OwnerFacts | None = None) -> Facts:
+    """Classify and total each file of the change; the fact sources are attached as given."""
     files = []
     for change in changeset.files:
         attributes = changeset.attributes.get(change.path, {})

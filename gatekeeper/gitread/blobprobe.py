@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from gatekeeper.changeset import binaries
 from gatekeeper.changeset.binaries import Decision
@@ -41,28 +42,39 @@ def probe(repo: GitRepo, tree: str, files: tuple[FileChange, ...],
     objects = repo.object_heads({**{spec: ATTRIBUTES_BYTES for spec in attribute_specs.values()},
                                  **{blob: BINARY_PROBE_BYTES for blob in wanted}})
     attributes = _attributes(attribute_specs, objects, files)
-    marked: list[FileChange] = []
-    decisions: dict[str, Decision] = {}
-    overruled: set[str] = set()
-    headers: dict[str, str] = {}
-    for change in files:
-        new = objects.get(change.new_blob or "")
-        # git printed lines only if neither side was binary to it: the new side suffices then
-        old = objects.get(change.old_blob or "") if change.binary else None
-        attrs = attributes.get(change.path, {})
-        if new is not None:
-            change = dataclasses.replace(change, size=new[1])
-        change = _mark_unchanged_binary(change, new[0] if new else None, attrs)
-        decision, nul = _decide(change, attrs, [p for p in (old, new) if p is not None])
-        if decision is not Decision.KEEP:
-            decisions[change.path] = decision
-        if nul:
-            overruled.add(change.path)
-        text = decision is Decision.TEXT or (not change.binary and decision is Decision.KEEP)
-        if new is not None and text:
-            headers[change.path] = new[0][:HEADER_BYTES].decode("utf-8", errors="replace")
-        marked.append(change)
-    return Probe(tuple(marked), attributes, headers, decisions, frozenset(overruled))
+    found = [_probe_file(change, objects, attributes.get(change.path, {})) for change in files]
+    return Probe(tuple(f.change for f in found), attributes,
+                 {f.change.path: f.header for f in found if f.header is not None},
+                 {f.change.path: f.decision for f in found if f.decision is not Decision.KEEP},
+                 frozenset(f.change.path for f in found if f.nul))
+
+
+class _Found(NamedTuple):
+    """What probing one file found."""
+
+    change: FileChange
+    """The file with its size set and, if its unchanged content is binary, marked so."""
+    decision: Decision
+    nul: bool
+    """Whether the file's name overrules a NUL byte in it."""
+    header: str | None
+    """The first bytes of a text file's new content, decoded."""
+
+
+def _probe_file(change: FileChange, objects: dict[str, tuple[bytes, int]],
+                attrs: dict[str, bool]) -> _Found:
+    """Judge one file from its attributes and the first bytes of its sides in ``objects``."""
+    new = objects.get(change.new_blob or "")
+    # git printed lines only if neither side was binary to it: the new side suffices then
+    old = objects.get(change.old_blob or "") if change.binary else None
+    if new is not None:
+        change = dataclasses.replace(change, size=new[1])
+    change = _mark_unchanged_binary(change, new[0] if new else None, attrs)
+    decision, nul = _decide(change, attrs, [p for p in (old, new) if p is not None])
+    text = decision is Decision.TEXT or (not change.binary and decision is Decision.KEEP)
+    header = new[0][:HEADER_BYTES].decode("utf-8", errors="replace") \
+        if new is not None and text else None
+    return _Found(change, decision, nul, header)
 
 
 def _decide(change: FileChange, attrs: dict[str, bool],

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+from gatekeeper.gitread.patchfile import PatchFile
 from gatekeeper.lexing.syntax import comment_leaders
-
-if TYPE_CHECKING:
-    from gatekeeper.gitread.diffparse import PatchFile
 
 MAX_COMMENT_CHARS = 240
 """An added comment line is kept up to this many characters."""

@@ -9,6 +9,7 @@ _LOG_FIELDS = ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%s", "%b", "%(trailers:u
 
 
 def read_commits(repo: GitRepo, spec: str) -> tuple[Commit, ...]:
+    """The commits ``git log`` lists for ``spec``, newest first, with their trailers."""
     fmt = "%x00".join(_LOG_FIELDS)
     with repo.stream("log", "-z", "--encoding=UTF-8", "--no-color", "--no-show-signature",
                      f"--format=tformat:{fmt}", spec, "--") as out:
@@ -27,6 +28,7 @@ def read_commits(repo: GitRepo, spec: str) -> tuple[Commit, ...]:
 
 
 def parse_trailer_lines(text: str) -> tuple[Trailer, ...]:
+    """The ``Key: value`` trailers of git's ``%(trailers)`` text; other lines are skipped."""
     trailers = []
     for line in text.splitlines():
         key, sep, value = line.partition(":")

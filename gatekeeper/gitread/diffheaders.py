@@ -5,63 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from unidiff.constants import DEV_NULL, RE_SOURCE_FILENAME, RE_TARGET_FILENAME
 
 from gatekeeper.errors import DiffInputError
+from gatekeeper.gitread.patchfile import PatchFile
 from gatekeeper.gitread.rawdiff import unquote
 
 _PLAIN_EPOCH = re.compile(r"^1970-01-01 00:00:00(\.0+)? \+0000$|^Thu Jan  1 00:00:00 1970")
 _PERCENT = re.compile(r"[0-9]{1,3}%")
-
-
-@dataclass(slots=True)
-class PatchFile:
-    """One file's section of a unified diff, as the headers and hunks describe it."""
-
-    git: bool
-    header_old: str | None = None
-    header_new: str | None = None
-    minus_path: str | None = None
-    plus_path: str | None = None
-    old_mode: str | None = None
-    new_mode: str | None = None
-    new_file: bool = False
-    deleted_file: bool = False
-    rename_from: str | None = None
-    rename_to: str | None = None
-    copy_from: str | None = None
-    copy_to: str | None = None
-    similarity: int | None = None
-    index_old: str | None = None
-    index_new: str | None = None
-    binary: bool = False
-    plain_old_epoch: bool = False
-    plain_new_epoch: bool = False
-    added: int = 0
-    deleted: int = 0
-    hunks: list[tuple[int, int, int, int, str, list[list[int]], list[list[int]]]] = field(
-        default_factory=list
-    )
-    comments: list[tuple[int, str]] = field(default_factory=list)
-    """Added lines holding a comment: the line number in the new file and the stripped text."""
-    added_text: bytearray | None = None
-    """With a text budget that wants the file: its added lines, each ending in a newline."""
-    removed_text: bytearray | None = None
-    text_decided: bool = False
-    text_charged: int = 0
-    """Bytes of kept text already taken from the budget."""
-
-    @property
-    def old_path(self) -> str | None:
-        return self.rename_from or self.copy_from or self.minus_path or self.header_old
-
-    @property
-    def new_path(self) -> str | None:
-        return self.rename_to or self.copy_to or self.plus_path or self.header_new
-
-
 _GIT_PREFIX = re.compile(r"^[abciow12]/")
 
 
@@ -103,6 +55,7 @@ def _header_name(raw: str) -> str | None:
 
 
 def shown(text: str) -> str:
+    """``text`` quoted for an error message, cut to 40 characters."""
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
@@ -131,6 +84,7 @@ def plain_section(minus: str, plus: str) -> PatchFile:
 
 
 def plain_file(minus: str, plus: str) -> PatchFile:
+    """The section of a plain diff between the files named ``minus`` and ``plus``."""
     old, new = _header_name(minus), _header_name(plus)
     if old and new and "/" in old and "/" in new and old.split("/")[0] != new.split("/")[0]:
         # Both sides sit under differing top folders (a/ b/, orig/ new/): strip one level, as

@@ -16,16 +16,12 @@ from gatekeeper.errors import DiffInputError
 # memory (eight times git's peak on a 425,000-line diff), while this parser streams git's output.
 from gatekeeper.gitread.comments import (
     MAX_COMMENT_CHARS,
-    SIEVE_LEADS,
-    SIEVE_MARKS,
     CommentBudget,
     TextBudget,
     charge_text,
-    keep_comment,
     start_text,
 )
 from gatekeeper.gitread.diffheaders import (
-    PatchFile,
     binary_files,
     git_extended_header,
     plain_file,
@@ -33,17 +29,15 @@ from gatekeeper.gitread.diffheaders import (
     shown,
     split_git_header,
 )
+from gatekeeper.gitread.hunkread import read_hunk
+from gatekeeper.gitread.patchfile import ParsedHunk, PatchFile
 from gatekeeper.gitread.rawdiff import RawEntry, decode_path, parse_raw_z, unquote
 
 # The budgets are part of parse_patch's signature, and the raw-record parser goes with this
 # one, so their names are offered here too.
-__all__ = ["MAX_COMMENT_CHARS", "CommentBudget", "PatchFile", "RawEntry", "TextBudget",
-           "decode_path", "parse_patch", "parse_raw_z", "unquote"]
+__all__ = ["MAX_COMMENT_CHARS", "CommentBudget", "ParsedHunk", "PatchFile", "RawEntry",
+           "TextBudget", "decode_path", "parse_patch", "parse_raw_z", "unquote"]
 
-# unidiff's hunk header, with ASCII digits of a plausible length: int() refuses more than 4,300
-# digits, and \d takes any script's digits.
-_HUNK_HEADER = re.compile(r"@@ -([0-9]{1,15})(?:,([0-9]{1,15}))? \+([0-9]{1,15})"
-                          r"(?:,([0-9]{1,15}))? @@[ ]?(.*)")
 # What may stand between file sections: lines `diff -r`, svn and git print.
 _BETWEEN = ("diff ", "Only in ", "Common subdirectories: ", "Index: ", "====", "\\",
             "* Unmerged path ")
@@ -110,7 +104,7 @@ class _Reader:
         self._plus_expected(lineno)
         if texts is not None and not current.text_decided:
             start_text(current, texts)
-        lineno = _read_hunk(current, header, it, lineno, self.source, comments)
+        lineno = read_hunk(current, header, it, lineno, self.source, comments)
         if current.added_text is not None and texts is not None:
             charge_text(current, texts)
         self.mode = "files"
@@ -119,24 +113,16 @@ class _Reader:
     def line(self, raw: bytes, lineno: int) -> PatchFile | None:
         """Take one line outside a hunk; return the file section it ends, if it starts one."""
         if raw.startswith(b"diff --git "):
-            self._plus_expected(lineno)
-            old, new = split_git_header(decode_path(raw[11:].rstrip(b"\r\n")))
-            return self.start(PatchFile(git=True, header_old=old, header_new=new))
+            return self._git_section(raw, lineno)
         text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
         if self.minus is not None and text.startswith("+++ "):
             minus, self.minus = self.minus, None
             return self.start(plain_section(minus, text))
         self._plus_expected(lineno)
-        current = self.current
-        if text.startswith("--- ") and (current is None or not current.git or current.hunks
-                                        or self.mode == "free" or current.minus_path is not None
-                                        or current.plus_path is not None):
+        if text.startswith("--- ") and self._minus_may_open_section():
             self.minus = text
             return None
-        if (current is not None and current.git and not current.hunks and self.mode == "files"
-                and git_extended_header(current, text, self.error_at(lineno))):
-            if current.binary and text == "GIT binary patch":
-                self.mode = "payload"
+        if self._extended_header(text, lineno):
             return None
         source, target = binary_files(text) or ("", None)
         if target is not None and self.mode != "payload":
@@ -146,6 +132,31 @@ class _Reader:
             return self.start(section)
         self._other(text, lineno)
         return None
+
+    def _git_section(self, raw: bytes, lineno: int) -> PatchFile | None:
+        """Open the section a ``diff --git`` line starts; return the one it ends."""
+        self._plus_expected(lineno)
+        old, new = split_git_header(decode_path(raw[11:].rstrip(b"\r\n")))
+        return self.start(PatchFile(git=True, header_old=old, header_new=new))
+
+    def _minus_may_open_section(self) -> bool:
+        """Whether a "---" line here may start a plain section: anywhere but in the extended
+        header of a git section that named no ---/+++ file yet, where it is that header's."""
+        current = self.current
+        if current is None or not current.git or self.mode == "free":
+            return True
+        return bool(current.hunks) or current.minus_path is not None \
+            or current.plus_path is not None
+
+    def _extended_header(self, text: str, lineno: int) -> bool:
+        """Record ``text`` if it is a line of the open git section's extended header."""
+        current = self.current
+        if (current is None or not current.git or current.hunks or self.mode != "files"
+                or not git_extended_header(current, text, self.error_at(lineno))):
+            return False
+        if current.binary and text == "GIT binary patch":
+            self.mode = "payload"
+        return True
 
     def error_at(self, lineno: int) -> Callable[[str], DiffInputError]:
         """An error maker for what is wrong with line ``lineno``."""
@@ -183,72 +194,3 @@ class _Reader:
         if self.current is None and self.content:
             raise self.error(self.content,
                              "not a unified diff (no ---/+++ or diff --git header)")
-
-
-def _read_hunk(
-    current: PatchFile, header: bytes, it: Iterator[bytes], lineno: int, source: str,
-    budget: CommentBudget | None = None,
-) -> int:
-    match = _HUNK_HEADER.fullmatch(header.decode("utf-8", errors="replace").rstrip("\r\n"))
-    if match is None:
-        raise DiffInputError(f"{source}:{lineno}: malformed hunk header (it needs "
-                             "'@@ -start,count +start,count @@', each a number of at most 15 "
-                             "digits)")
-    old_start, new_start = int(match.group(1)), int(match.group(3))
-    old_left = int(match.group(2)) if match.group(2) is not None else 1
-    new_left = int(match.group(4)) if match.group(4) is not None else 1
-    old_count, new_count = old_left, new_left
-    old_no = old_start if old_count else old_start + 1
-    new_no = new_start if new_count else new_start + 1
-    added: list[list[int]] = []
-    removed: list[list[int]] = []
-    n_added = n_removed = 0
-    leads, marks = SIEVE_LEADS, SIEVE_MARKS  # looked up once per hunk
-    plus_text, minus_text = current.added_text, current.removed_text
-    while old_left > 0 or new_left > 0:
-        line = next(it, None)
-        if line is None:
-            raise DiffInputError(f"{source}:{lineno}: diff ends inside a hunk (truncated input?)")
-        lineno += 1
-        first = line[:1]
-        if first == b"+":
-            if added and added[-1][1] == new_no - 1:
-                added[-1][1] = new_no
-            else:
-                added.append([new_no, new_no])
-            if budget is not None and (
-                line.lstrip(b"+ \t")[:1] in leads or len(line.translate(None, marks)) != len(line)
-            ):
-                comment = keep_comment(budget, line)
-                if comment is not None:
-                    current.comments.append((new_no, comment))
-            if plus_text is not None:
-                plus_text += line[1:]
-            new_no += 1
-            new_left -= 1
-            n_added += 1
-        elif first == b"-":
-            if removed and removed[-1][1] == old_no - 1:
-                removed[-1][1] = old_no
-            else:
-                removed.append([old_no, old_no])
-            if minus_text is not None:
-                minus_text += line[1:]
-            old_no += 1
-            old_left -= 1
-            n_removed += 1
-        elif first in (b" ", b"\n", b"\r"):
-            old_no += 1
-            new_no += 1
-            old_left -= 1
-            new_left -= 1
-        elif first != b"\\":
-            raise DiffInputError(f"{source}:{lineno}: line does not fit the hunk header counts")
-        if old_left < 0 or new_left < 0:
-            raise DiffInputError(f"{source}:{lineno}: hunk longer than its header says")
-    current.added += n_added
-    current.deleted += n_removed
-    current.hunks.append(
-        (old_start, old_count, new_start, new_count, match.group(5) or "", added, removed)
-    )
-    return lineno

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gatekeeper.common.globs import Glob, GlobError, compile_glob
-from gatekeeper.gitread.diffparse import unquote
+from gatekeeper.gitread.rawdiff import unquote
 
 WATCHED = ("linguist-generated", "linguist-vendored", "linguist-documentation", "binary", "diff")
 State = bool | None
@@ -18,6 +18,8 @@ Values = tuple[tuple[str, State], ...]
 
 @dataclass(frozen=True, slots=True)
 class AttrLine:
+    """One line of a .gitattributes file: its pattern and the attributes it sets."""
+
     glob: Glob
     values: Values
 

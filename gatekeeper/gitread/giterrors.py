@@ -64,6 +64,7 @@ def complaint(stderr: Any) -> str:
 
 
 def is_corrupt(said: str) -> bool:
+    """Whether git's complaint ``said`` is about a damaged repository."""
     return bool(_CORRUPT.search(said))
 
 

@@ -1,22 +1,25 @@
 """The only module that runs git; everything else receives plain data from here.
 
 Commands go through GitPython's process runner, always as argument lists (never a shell), with
-the configuration that would change the output format pinned on the command line.
+the configuration that would change the output format pinned on the command line. GitRepo's
+ref and tree queries (``gitrefs``) and object reads (``gitobjects``) are written apart, over
+the two ways of running git defined here: ``run`` and the ``cat-file --batch`` process.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gatekeeper.changeset.model import LineOrigin, LineRange
+from gatekeeper.changeset.model import LineRange
 from gatekeeper.errors import ChangeSetError, GatekeeperError
 from gatekeeper.gitread import giterrors
-from gatekeeper.gitread.blameparse import parse_porcelain
+from gatekeeper.gitread.gitobjects import BlobHandler, ObjectReads, skip
+from gatekeeper.gitread.gitrefs import RefQueries
 
 if TYPE_CHECKING:
     import git
@@ -68,16 +71,8 @@ def _failure(process: Any) -> bytes | None:
     return said if status not in (0, 141, -13) and said.strip() else None  # 13: SIGPIPE
 
 
-def _skip(stream: Any, count: int) -> None:
-    while count > 0:
-        chunk = stream.read(min(count, 1 << 16))
-        if not chunk:
-            return
-        count -= len(chunk)
-
-
 @dataclass
-class GitRepo:
+class GitRepo(RefQueries, ObjectReads):
     """A git work tree and a git process runner bound to it."""
 
     root: str
@@ -85,6 +80,8 @@ class GitRepo:
 
     @classmethod
     def discover(cls, path: str = ".") -> GitRepo:
+        """The repository whose work tree holds ``path``; a ChangeSetError when git cannot run
+        or will not open it."""
         gitpython = _gitpython()
         where = os.path.abspath(path)
         runner = gitpython.cmd.Git(where)
@@ -96,9 +93,11 @@ class GitRepo:
             raise giterrors.not_opened(where, exc.stderr) from exc
         return cls(root=str(top), runner=gitpython.cmd.Git(str(top)))
 
-    # -- plain queries -------------------------------------------------------------------
+    # -- commands run to completion --------------------------------------------------------
 
     def run(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> tuple[int, str]:
+        """Run git with ``args``: its exit status and stdout; a status not in ``ok_codes`` is
+        a ChangeSetError with git's words."""
         status, out, err = self.runner.execute(
             _git_args(*args), with_extended_output=True, with_exceptions=False
         )
@@ -130,34 +129,6 @@ class GitRepo:
         if status != 0:
             raise giterrors.unreadable(rev, oid, err)
 
-    def upstream(self) -> str | None:
-        status, out = self.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}",
-                               ok_codes=(0, 128))
-        return out.strip() if status == 0 and out.strip() else None
-
-    def symbolic_ref(self, ref: str, *, short: bool = True) -> str | None:
-        """The ref ``ref`` points to (shortened unless ``short`` is False), or None."""
-        status, out = self.run("symbolic-ref", "--quiet", *(["--short"] if short else []), ref,
-                               ok_codes=(0, 1, 128))
-        return out.strip() if status == 0 and out.strip() else None
-
-    def merge_base(self, a: str, b: str) -> str | None:
-        status, out = self.run("merge-base", a, b, ok_codes=(0, 1))
-        return out.strip() if status == 0 and out.strip() else None
-
-    def remotes(self) -> list[str]:
-        return self.run("remote")[1].split()
-
-    def rev_list(self, *args: str) -> list[str]:
-        """What ``git rev-list`` prints for ``args``, one entry per line."""
-        return self.run("rev-list", *args)[1].split()
-
-    def git_path(self, name: str) -> str:
-        """The absolute path of ``name`` in the git directory, as git would use it
-        (``hooks`` follows core.hooksPath, and a linked worktree shares the main one's)."""
-        path = self.run("rev-parse", "--git-path", name)[1].strip()
-        return os.path.normpath(os.path.join(self.root, path))
-
     def fetch(self, remote: str, refspecs: tuple[str, ...] = (), *, depth: int | None = None,
               deepen: int | None = None) -> bool:
         """Fetch ``refspecs`` (or the remote's defaults) from ``remote``; False if git failed."""
@@ -178,11 +149,6 @@ class GitRepo:
             with_exceptions=False, env={"GIT_TERMINAL_PROMPT": "0"})
         return None if status == 0 else giterrors.text(err) or "git fetch failed"
 
-    def config(self, key: str) -> str | None:
-        """The value of git config ``key`` as git reads it (repository, then global), or None."""
-        status, out = self.run("config", "--get", key, ok_codes=(0, 1, 2))
-        return out.strip() if status == 0 else None
-
     def read_blob(self, rev: str, path: str) -> bytes | None:
         """The content of ``path`` in commit ``rev``, or None if it has no such file."""
         status, out, _ = self.runner.execute(
@@ -191,20 +157,8 @@ class GitRepo:
             stdout_as_string=False)
         return bytes(out) if status == 0 else None
 
-    def entry_mode(self, rev: str, path: str) -> str | None:
-        """The mode of ``path`` in commit ``rev``'s tree (``120000`` for a symlink), or None if
-        it has no such entry. The path is taken literally, never as a pattern."""
-        if not path or "\0" in path:
-            return None
-        _, out = self.run("ls-tree", "-z", "--full-tree", rev, "--", ":(literal)" + path)
-        record = out.split("\0", 1)[0]
-        meta, _, name = record.partition("\t")
-        return meta.split(" ", 1)[0] if meta and name == path else None
-
-    def is_shallow(self) -> bool:
-        return self.run("rev-parse", "--is-shallow-repository")[1].strip() == "true"
-
     def empty_tree(self) -> str:
+        """The object name of the empty tree, in this repository's hash."""
         with open(os.devnull, "rb") as nothing:
             status, out, err = self.runner.execute(
                 _git_args("hash-object", "-t", "tree", "--stdin"),
@@ -214,7 +168,7 @@ class GitRepo:
             raise giterrors.failed("hash-object", err)
         return str(out).strip()
 
-    # -- streams ---------------------------------------------------------------------------
+    # -- commands read while they run ------------------------------------------------------
 
     def reads_attributes_from_trees(self) -> bool:
         """Whether this git takes ``--attr-source=<tree>`` (git 2.41 and later)."""
@@ -249,39 +203,7 @@ class GitRepo:
         finally:
             stdout.close()
 
-    def object_heads(self, limits: dict[str, int]) -> dict[str, tuple[bytes, int]]:
-        """The first ``limits[spec]`` bytes and the size of each blob named; missing ones are
-        left out."""
-        heads: dict[str, tuple[bytes, int]] = {}
-
-        def take(spec: str, stdout: Any, size: int) -> None:
-            data = stdout.read(min(size, limits[spec]))
-            _skip(stdout, size - len(data) + 1)  # the rest, and the trailing newline
-            heads[spec] = (data, size)
-
-        self._blobs(list(limits), take)
-        return heads
-
-    def line_counts(self, specs: list[str]) -> dict[str, int]:
-        """How many lines each blob named has (a last line without a newline counts)."""
-        counts: dict[str, int] = {}
-
-        def count(spec: str, stdout: Any, size: int) -> None:
-            lines, left, last = 0, size, b"\n"
-            while left:
-                chunk = stdout.read(min(left, 1 << 16))
-                if not chunk:
-                    break
-                lines += chunk.count(b"\n")
-                left -= len(chunk)
-                last = chunk[-1:]
-            _skip(stdout, 1)
-            counts[spec] = lines + (1 if size and last != b"\n" else 0)
-
-        self._blobs(specs, count)
-        return counts
-
-    def _blobs(self, names: list[str], handle: Callable[[str, Any, int], None]) -> None:
+    def _blobs(self, names: list[str], handle: BlobHandler) -> None:
         """Call ``handle(spec, stdout, size)`` for each blob named, to read exactly its bytes.
 
         One ``git cat-file --batch`` serves every spec; a thread feeds it the names so that
@@ -321,73 +243,28 @@ class GitRepo:
                 if header[1] == b"blob":
                     handle(spec, stdout, size)
                 else:
-                    _skip(stdout, size + 1)
+                    skip(stdout, size + 1)
         finally:
             writer.join()
             stdout.close()
             process.wait()
 
-    def list_files(self, rev: str) -> list[str]:
-        """Every file path in commit ``rev``'s tree."""
-        _, out = self.run("ls-tree", "-r", "-z", "--name-only", rev)
-        return [p for p in out.split("\0") if p]
-
-    def remote_refs(self, remote: str, *patterns: str) -> dict[str, str] | None:
-        """Ref name to object for the refs ``remote`` advertises that match ``patterns``;
-        None when the remote cannot be reached."""
-        if remote.startswith("-"):
-            return None
-        status, out = self.run("ls-remote", "--refs", remote, *patterns, ok_codes=(0, 2, 128))
-        if status != 0:
-            return None
-        refs = {}
-        for line in out.splitlines():
-            sha, _, name = line.partition("\t")
-            if name:
-                refs[name] = sha
-        return refs
-
-    def read_notes(self, ref: str, objects: Iterable[str],
-                   limit: int) -> tuple[dict[str, bytes], dict[str, int]]:
-        """The notes on ``ref`` of each of ``objects`` that has one, and apart from them the
-        size of each note larger than ``limit`` bytes, which is not read."""
-        wanted = set(objects)
-        status, out = self.run("notes", f"--ref={ref}", "list", ok_codes=(0, 1, 128))
-        blobs: dict[str, list[str]] = {}
-        for line in out.splitlines() if status == 0 else ():
-            blob, _, annotated = line.partition(" ")
-            if annotated in wanted:
-                blobs.setdefault(blob, []).append(annotated)
-        notes: dict[str, bytes] = {}
-        too_big: dict[str, int] = {}
-
-        def take(blob: str, stdout: Any, size: int) -> None:
-            if size > limit:
-                _skip(stdout, size + 1)
-                too_big.update(dict.fromkeys(blobs[blob], size))
-                return
-            data = stdout.read(size)
-            _skip(stdout, 1)
-            notes.update(dict.fromkeys(blobs[blob], data))
-
-        self._blobs(list(blobs), take)
-        return notes, too_big
-
     def blame(self, head: str, path: str, ranges: Sequence[LineRange],
-              since: str | None = None) -> list[LineOrigin]:
-        """Where each line of ``path`` at ``head`` in ``ranges`` came from, by ``git blame``
-        (which sorts and joins the ranges itself).
+              since: str | None = None) -> bytes:
+        """The ``git blame --porcelain`` output on where each line of ``path`` at ``head`` in
+        ``ranges`` came from (git sorts and joins the ranges itself).
 
-        With ``since``, history stops there: lines older than ``since`` have no origin in the
-        range and are left out. Root commits count as origins (a clone's shallow edge, or a
-        change with no base).
+        With ``since``, history stops there: lines older than ``since`` are marked boundary
+        lines, with no origin in the range. Root commits count as origins (a clone's shallow
+        edge, or a change with no base).
         """
         args = ["blame", "--porcelain", "--root", "--no-textconv", "--no-ignore-revs-file"]
         args += [f"-L{first},{last}" for first, last in ranges]
         args += [f"{since}..{head}" if since else head, "--", path]
         with self.stream(*args) as out:
-            return list(parse_porcelain(out))
+            return bytes(out.read())
 
     def close(self) -> None:
+        """Stop the git processes GitPython keeps for this repository."""
         self.runner.clear_cache()
 

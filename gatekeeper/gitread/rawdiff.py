@@ -11,6 +11,7 @@ _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34,
 
 
 def decode_path(raw: bytes) -> str:
+    """A path as git printed it, decoded as UTF-8 (invalid bytes replaced)."""
     return raw.decode("utf-8", errors="replace")
 
 

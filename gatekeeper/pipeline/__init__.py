@@ -1,4 +1,4 @@
-"""Runs the stages in order: context, change set, policy, facts, evaluation."""
+"""Runs the phases in order: context, change set, policy, coverage, facts, verdict."""
 
 from __future__ import annotations
 
@@ -10,19 +10,15 @@ from typing import IO, TYPE_CHECKING
 
 from gatekeeper import context
 from gatekeeper.changeset.model import ChangeSet, Revisions
+from gatekeeper.context.model import Context, Target
 from gatekeeper.context.notes import fetch_notes
-from gatekeeper.evaluation.evaluate import evaluate
 from gatekeeper.evaluation.verdict import Verdict
-from gatekeeper.facts import model as facts
-from gatekeeper.facts.ai import gitnotes, provenance
-from gatekeeper.facts.classify import POLICY, Classifier, ClassSpec
+from gatekeeper.facts.ai import gitnotes
 from gatekeeper.facts.coverage import gather
 from gatekeeper.gitread import collect
-from gatekeeper.pipeline import trust
-from gatekeeper.policy import loader, needs
-from gatekeeper.policy.compose import BUILTIN_PREFIX
+from gatekeeper.pipeline import judge, trust
+from gatekeeper.policy import needs, resolver
 from gatekeeper.policy.model import ComposedPolicy
-from gatekeeper.policy.sources import PolicySource
 
 if TYPE_CHECKING:
     from gatekeeper.facts.coverage.patch import CoverageFacts
@@ -57,69 +53,77 @@ class Outcome:
 
     @property
     def exit_code(self) -> int:
+        """The worst exit code of the verdicts; 0 when no target needed checking."""
         return max((v.exit_code for v in self.verdicts), default=0)
 
 
 def run(options: CheckOptions, today: datetime.date | None = None,
         env: Mapping[str, str] | None = None, stdin: IO[str] | None = None) -> Outcome:
+    """Phase "context" picks where the change comes from; each change then goes through the
+    change set, policy and coverage phases to :func:`judge.judge`, the one chain to a verdict."""
     reports = gather.read(options.coverage, options.coverage_base)
     if options.diff_file is not None:
-        if options.policy_source in ("base", "head"):
-            from gatekeeper.errors import UsageError
-
-            raise UsageError("--policy-source base or head needs a repository, not --diff-file",
-                             hint="use --policy-source worktree")
-        root = Path(options.repo_path)
-        policy, source = loader.resolve(options.policy, root)
-        changeset = collect.from_diff_file(options.diff_file, texts=_texts(policy))
-        changeset = replace(changeset, meta=context.meta(options.request, None))
-        covered, notes = gather.gather(reports, policy, changeset,
-                                       gather.worktree_files(str(root)), str(root.resolve()),
-                                       lambda paths: _worktree_lines(root, paths),
-                                       tracked=False)
-        trusted = trust.worktree(root)
-        derived = facts.derive(changeset, classifier_for(policy, source), covered,
-                               provenance.gather(changeset, policy.ai),
-                               **trust.facts(policy, changeset, trusted, "local"))
-        verdict = evaluate(policy, derived, source, today)
-        return Outcome((replace(verdict, notes=verdict.notes + notes),), "diff file")
+        return Outcome((_from_diff_file(options, reports, today),), "diff file")
     from gatekeeper.gitread.gitio import GitRepo
 
     repo = GitRepo.discover(options.repo_path)
     try:
         found = context.detect(repo, options.request, env, stdin)
-        verdicts = []
-        fetched: tuple[str, ...] | None = None
-        for target in found.targets:
-            revisions = replace(context.resolve_target(repo, target),
-                                context=found.description, name=target.name)
-            wanted = options.policy_source or ("base" if found.review else "worktree")
-            # --base may narrow a PR's range; its policy still comes from the PR's own base.
-            trusted_at = context.policy_revisions(repo, target, revisions)
-            policy, source = loader.resolve_in_repo(options.policy, repo, trusted_at, wanted)
-            # .gitattributes decide what counts, so they come from where the policy came from
-            changeset = collect.from_git(
-                repo, revisions, find_copies=options.find_copies, texts=_texts(policy),
-                attributes_from=trusted_at.base_sha if wanted == "base" else None)
-            if "notes" in policy.ai.detectors:  # the fetch and blame only notes can repay
-                if fetched is None:  # once per run, after resolving: see fetch_notes
-                    fetched = fetch_notes(repo, found)
-                changeset = gitnotes.collect(repo, changeset)
-            changeset = replace(changeset, meta=found.meta)
-            covered, notes = _coverage(reports, policy, changeset, repo, revisions, found.kind)
-            trusted = trust.in_repo(repo, trusted_at, wanted)
-            derived = facts.derive(changeset, classifier_for(policy, source), covered,
-                                   provenance.gather(changeset, policy.ai),
-                                   **trust.facts(policy, changeset, trusted, found.kind))
-            verdict = evaluate(policy, derived, source, today)
-            if policy.review.approvals.enforce:  # the API clients load only when used
-                from gatekeeper.evaluation.review import enforce
-
-                verdict = enforce.apply(verdict, found.api, policy.review.approvals)
-            verdicts.append(replace(verdict, notes=verdict.notes + notes + (fetched or ())))
+        fetched: list[tuple[str, ...]] = []  # the notes fetch, once per run: see fetch_notes
+        verdicts = tuple(_from_target(repo, found, target, options, reports, fetched, today)
+                         for target in found.targets)
     finally:
         repo.close()
-    return Outcome(tuple(verdicts), found.description)
+    return Outcome(verdicts, found.description)
+
+
+def _from_diff_file(options: CheckOptions, reports: gather.Reports,
+                    today: datetime.date | None) -> Verdict:
+    if options.policy_source in ("base", "head"):
+        from gatekeeper.errors import UsageError
+
+        raise UsageError("--policy-source base or head needs a repository, not --diff-file",
+                         hint="use --policy-source worktree")
+    assert options.diff_file is not None
+    root = Path(options.repo_path)
+    policy, source = resolver.resolve(options.policy, root)
+    changeset = collect.from_diff_file(options.diff_file, texts=_texts(policy))
+    changeset = replace(changeset, meta=context.meta(options.request, None))
+    covered, notes = gather.gather(reports, policy.coverage, changeset,
+                                   gather.worktree_files(str(root)), str(root.resolve()),
+                                   lambda paths: _worktree_lines(root, paths), tracked=False,
+                                   judged_by=needs.coverage_rules(policy))
+    inputs = judge.Inputs(changeset, trust.worktree(root), "local", covered, notes)
+    return judge.judge(inputs, policy, source, today)
+
+
+def _from_target(repo: GitRepo, found: Context, target: Target,
+                 options: CheckOptions, reports: gather.Reports,
+                 fetched: list[tuple[str, ...]], today: datetime.date | None) -> Verdict:
+    revisions = replace(context.resolve_target(repo, target),
+                        context=found.description, name=target.name)
+    wanted = options.policy_source or ("base" if found.review else "worktree")
+    # --base may narrow a PR's range; its policy still comes from the PR's own base.
+    trusted_at = context.policy_revisions(repo, target, revisions)
+    policy, source = resolver.resolve_in_repo(options.policy, repo, trusted_at, wanted)
+    # .gitattributes decide what counts, so they come from where the policy came from
+    changeset = collect.from_git(
+        repo, revisions, find_copies=options.find_copies, texts=_texts(policy),
+        attributes_from=trusted_at.base_sha if wanted == "base" else None)
+    if "notes" in policy.ai.detectors:  # the fetch and blame only notes can repay
+        if not fetched:  # once per run, after resolving: see fetch_notes
+            fetched.append(fetch_notes(repo, found))
+        changeset = gitnotes.collect(repo, changeset)
+    changeset = replace(changeset, meta=found.meta)
+    covered, notes = _coverage(reports, policy, changeset, repo, revisions, found.kind)
+    inputs = judge.Inputs(changeset, trust.in_repo(repo, trusted_at, wanted), found.kind,
+                          covered, notes + (fetched[0] if fetched else ()))
+    verdict = judge.judge(inputs, policy, source, today)
+    if policy.review.approvals.enforce:  # the API clients load only when used
+        from gatekeeper.evaluation.review import enforce
+
+        verdict = enforce.apply(verdict, found.api, policy.review.approvals)
+    return verdict
 
 
 def _texts(policy: ComposedPolicy) -> collect.Wants | None:
@@ -139,7 +143,8 @@ def _coverage(reports: gather.Reports, policy: ComposedPolicy, changeset: Change
         counts = repo.line_counts([prefix + p for p in paths])
         return {spec[len(prefix):]: n for spec, n in counts.items()}
 
-    return gather.gather(reports, policy, changeset, files, repo.root, lines, kind)
+    return gather.gather(reports, policy.coverage, changeset, files, repo.root, lines, kind,
+                         judged_by=needs.coverage_rules(policy))
 
 
 def _worktree_lines(root: Path, paths: Sequence[str]) -> dict[str, int]:
@@ -151,21 +156,6 @@ def _worktree_lines(root: Path, paths: Sequence[str]) -> dict[str, int]:
             continue
         counts[path] = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
     return counts
-
-
-def classifier_for(policy: ComposedPolicy, source: PolicySource) -> Classifier:
-    """The policy's classes, with the files the policy was read from in the ``policy`` class:
-    a change to a file the policy extends changes the policy as much as .gatekeeper.yml does."""
-    specs = dict(policy.class_specs())
-    own = tuple("/" + _escape(f) for f in source.files
-                if not f.startswith(BUILTIN_PREFIX) and not f.startswith(("/", "..")))
-    current = specs.get(POLICY, ClassSpec())
-    specs[POLICY] = ClassSpec((*own, *current.include), current.builtin)
-    return Classifier(specs)
-
-
-def _escape(path: str) -> str:
-    return "".join("\\" + ch if ch in "*?[]\\!" else ch for ch in path)
 
 
 def run_check(options: CheckOptions, today: datetime.date | None = None) -> Verdict:

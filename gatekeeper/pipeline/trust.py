@@ -46,6 +46,7 @@ def in_repo(repo: GitRepo, revisions: Revisions, wanted: str) -> Trusted:
 
 
 def worktree(root: Path) -> Trusted:
+    """The work tree under ``root``: reads at most ``MAX_BYTES`` + 1 bytes; None if unreadable."""
     def read(path: str) -> bytes | None:
         try:
             with (root / path).open("rb") as handle:

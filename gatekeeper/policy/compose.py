@@ -58,6 +58,7 @@ class _State:
 
 def builtin_packs() -> list[str]:
     # Test cases (name.test.yml) sit beside the packs but are not packs themselves.
+    """The names of the shipped packs, for ``extends: gatekeeper:<name>``."""
     return sorted(p.stem for p in builtin_policy_dir().glob("*.yml") if "." not in p.stem)
 
 
@@ -80,6 +81,7 @@ class _File:
 
     @property
     def identity(self) -> tuple[str, str]:
+        """What tells two files apart: the source they come from and their key in it."""
         return (self.source.label if self.source is not BUILTIN else "builtin", self.key)
 
 

@@ -102,6 +102,7 @@ class FileSpec(BaseModel):
 
     @property
     def has_text(self) -> bool:
+        """Whether the spec gives the added or removed lines' text, not only their counts."""
         return self.added_text is not None or self.removed_text is not None
 
     @model_validator(mode="after")

@@ -23,6 +23,8 @@ Location = tuple[int, int]
 
 @dataclass
 class Walk:
+    """One YAML read: its loader, and where each value and key was written, by path."""
+
     loader: yaml.SafeLoader
     filename: str
     values: dict[tuple[Any, ...], Location]
@@ -89,6 +91,7 @@ def read_yaml_bytes(raw: bytes, display: str, what: str = "policy") -> tuple[Any
 
 
 def parse_yaml(text: str, filename: str) -> tuple[Any, Walk]:
+    """Parse ``text`` into its data and the Walk of locations; every problem is a PolicyError."""
     loader: _Loader | None = None
     try:
         loader = _Loader(text, filename)

@@ -115,6 +115,7 @@ def _find(path: tuple[Any, ...], walk: Walk, *, key: bool) -> Location | None:
 
 
 def did_you_mean(word: str, choices: Iterable[str], fallback: str) -> str:
+    """A hint naming the choice closest to ``word``, or ``fallback`` when none is close."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else fallback
 

@@ -12,6 +12,7 @@ from gatekeeper.common.fields import ClassName, GlobPattern, RuleId, one_or_many
 from gatekeeper.facts.ai.settings import AiSettings
 from gatekeeper.facts.classify import ClassSpec
 from gatekeeper.facts.codeowners.settings import CodeOwnersSettings
+from gatekeeper.facts.coverage.settings import CoverageSettings as CoverageSettings
 from gatekeeper.facts.flags.settings import FlagSettings
 from gatekeeper.policy.review import ReviewSettings
 from gatekeeper.rules import RULE_KINDS
@@ -19,6 +20,8 @@ from gatekeeper.rules.base import RuleConfig
 
 
 class ClassificationSpec(BaseModel):
+    """A file class in long form: its globs, and whether the built-in detection still applies."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     include: list[GlobPattern] = Field(
@@ -28,31 +31,6 @@ class ClassificationSpec(BaseModel):
     builtin: bool = Field(
         True, description="Keep the built-in detection (attributes, names, banners) as well."
     )
-
-
-class CoverageSettings(BaseModel):
-    """How coverage reports are matched to repository paths, and what a misfit does."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    source_roots: Annotated[list[str], BeforeValidator(one_or_many)] = Field(
-        default_factory=list,
-        description="Repository directories that report paths are relative to, such as "
-        "src/main/java for JaCoCo or packages/web in a monorepo.")
-    strip_prefixes: Annotated[list[str], BeforeValidator(one_or_many)] = Field(
-        default_factory=list,
-        description="Prefixes to remove from report paths, such as /app/ for a report made "
-        "in a container.")
-    mismatch: Literal["error", "warn"] = Field(
-        "error", description="What a report that does not fit the change does (stale, or no "
-        "path matches the repository): error exits 3; warn reports it as a note.")
-    missing_report: Literal["error", "skip"] = Field(
-        "error", description="What happens when the policy has coverage rules but no report "
-        "was given: error exits 3; skip reports the rules as not applicable.")
-    allow_committed_reports: bool = Field(
-        False, description="Accept coverage reports that are tracked files of the commit "
-        "checked. Without it such a report stops the run (exit 2): a change could commit the "
-        "coverage it claims.")
 
 
 class PolicyException(BaseModel):
@@ -137,12 +115,14 @@ class Policy(BaseModel):
         return rules
 
     def class_specs(self) -> dict[str, ClassSpec]:
+        """The ``classification`` section as the classifier's ClassSpec for each class name."""
         return class_specs(self.classification)
 
 
 def class_specs(
     classification: dict[str, list[str] | ClassificationSpec],
 ) -> dict[str, ClassSpec]:
+    """Turn a classification section (globs, or the long form) into a ClassSpec per class name."""
     specs = {}
     for name, value in classification.items():
         if isinstance(value, ClassificationSpec):
@@ -172,7 +152,9 @@ class ComposedPolicy:
     """The policy has no rules on purpose: a run checks nothing and must say so."""
 
     def class_specs(self) -> dict[str, ClassSpec]:
+        """The composed classification, already a ClassSpec for each class name."""
         return self.classification
 
     def rule(self, rule_id: str) -> RuleConfig | None:
+        """The rule in force with id ``rule_id``, or None when the policy has none."""
         return next((r for r in self.rules if r.id == rule_id), None)

@@ -1,13 +1,19 @@
-"""Which optional facts a composed policy reads, so a run gathers only what it will judge."""
+"""Which optional facts a composed policy reads, so a run gathers only what it will judge.
+
+Each rule kind (``NEEDS`` in its module) and each condition key (``conditions.sources``)
+declares the facts it reads; ``needs`` adds up a policy's rules, their conditions and the
+review section, and is the one place that answers "does this policy read X?".
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gatekeeper.conditions import sources
 from gatekeeper.conditions.model import Condition
+from gatekeeper.facts.needs import Need
 from gatekeeper.policy.model import ComposedPolicy
-
-FLAG_KINDS = frozenset({"flag-guard"})
+from gatekeeper.rules import RULE_KINDS
 
 
 def _conditions(policy: ComposedPolicy) -> Iterator[Condition]:
@@ -36,15 +42,28 @@ def condition_keys(policy: ComposedPolicy) -> frozenset[str]:
     return frozenset(keys)
 
 
+def needs(policy: ComposedPolicy) -> frozenset[Need]:
+    """The optional facts the policy reads: its rule kinds', its conditions', its tiers'."""
+    found = {need for rule in policy.rules for need in RULE_KINDS[rule.kind].needs}
+    found |= sources.needs(condition_keys(policy))
+    if any(tier.code_owners for tier in policy.review.tiers):
+        found.add(Need.OWNERS)
+    if not policy.codeowners.enabled:  # switched off: nothing reads CODEOWNERS
+        found.discard(Need.OWNERS)
+    return frozenset(found)
+
+
+def coverage_rules(policy: ComposedPolicy) -> tuple[str, ...]:
+    """The ids of the rules whose kind judges coverage reports, which a run must be given."""
+    return tuple(rule.id for rule in policy.rules
+                 if Need.COVERAGE in RULE_KINDS[rule.kind].needs)
+
+
 def flags(policy: ComposedPolicy) -> bool:
     """The policy judges feature flags: a flag-guard rule or a flag_guarded condition."""
-    return (any(rule.kind in FLAG_KINDS for rule in policy.rules)
-            or "flag_guarded" in condition_keys(policy))
+    return Need.FLAGS in needs(policy)
 
 
 def owners(policy: ComposedPolicy) -> bool:
     """The policy reads code owners: a code_owners condition or a tier asking code owners."""
-    if not policy.codeowners.enabled:
-        return False
-    return (any(tier.code_owners for tier in policy.review.tiers)
-            or "code_owners" in condition_keys(policy))
+    return Need.OWNERS in needs(policy)

@@ -109,4 +109,5 @@ class ReviewSettings(BaseModel):
         return None
 
     def index(self, name: str) -> int:
+        """The position of tier ``name`` in ``tiers``, 0 for the lowest; ValueError if unknown."""
         return [t.name for t in self.tiers].index(name)

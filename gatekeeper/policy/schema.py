@@ -10,5 +10,6 @@ SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema"
 
 
 def policy_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a policy file, as a dict ready to dump."""
     schema = Policy.model_json_schema(by_alias=True)
     return {"$schema": SCHEMA_ID, **schema, "title": "gatekeeper policy"}

@@ -22,6 +22,7 @@ class FileSource:
     label = "worktree"
 
     def key(self, path: Path) -> str:
+        """The absolute, symlink-resolved path that names the policy file ``path``."""
         return str(path.resolve())
 
     def read(self, key: str) -> bytes | None:
@@ -37,6 +38,7 @@ class FileSource:
             raise
 
     def join(self, parent: str, entry: str) -> str | None:
+        """The key of ``entry`` relative to the folder of ``parent``; None if it cannot resolve."""
         try:
             return str((Path(parent).parent / entry).resolve())
         except (OSError, ValueError):
@@ -60,9 +62,11 @@ class TreeSource:
     """The git mode of a path in a commit (``100644``, ``120000``, ...), None if absent."""
 
     def key(self, path: Path) -> str:
+        """``path`` as a normalised repository-relative path: the file's key in the commit."""
         return posixpath.normpath(path.as_posix()).lstrip("/")
 
     def read(self, key: str) -> bytes | None:
+        """The blob of the file ``key`` names, symlinks followed; None when the commit lacks it."""
         path = self.resolve(key)
         return None if path is None else self.read_blob(self.rev, path)
 
@@ -107,6 +111,7 @@ class TreeSource:
                            "repository, or name that file itself")
 
     def join(self, parent: str, entry: str) -> str | None:
+        """The path of ``entry`` relative to ``parent``'s folder; None if it leaves the tree."""
         joined = posixpath.normpath(posixpath.join(posixpath.dirname(parent), entry))
         # A commit's tree has no outside: an extends that climbs out of it names nothing.
         if entry.startswith("/") or joined == ".." or joined.startswith("../"):
@@ -119,6 +124,8 @@ Source = FileSource | TreeSource
 
 @dataclass(frozen=True, slots=True)
 class PolicySource:
+    """Which policy a run used, as reports name it; ``path`` is None for the built-in default."""
+
     path: str | None
     builtin: bool
     description: str

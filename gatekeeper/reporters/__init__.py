@@ -4,11 +4,32 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
 from gatekeeper.common.escape import escape
 from gatekeeper.evaluation.verdict import Verdict
 
 Renderer = Callable[[Verdict], str]
+ManyRenderer = Callable[[Sequence[Verdict], str], str]
+
+
+@runtime_checkable
+class ReportFormat(Protocol):
+    """A report format: a module whose ``render`` turns one verdict into the report's text."""
+
+    def render(self, verdict: Verdict, /) -> str:
+        """The report of one verdict."""
+        ...
+
+
+@runtime_checkable
+class ManyReportFormat(ReportFormat, Protocol):
+    """A format that also writes several verdicts (one per pushed ref) as one document."""
+
+    def render_many(self, verdicts: Sequence[Verdict], context: str, /) -> str:
+        """The report of several verdicts, or of none, in ``context`` (a hook's push, say)."""
+        ...
+
 
 # Modules are imported on first use, so `--format console` never pays for the XML stack.
 FORMATS: dict[str, str] = {
@@ -21,22 +42,39 @@ FORMATS: dict[str, str] = {
     "github-output": "gatekeeper.reporters.github_output",
 }
 
+if TYPE_CHECKING:
+    # The type checker holds each format module to its protocol; at run time they load lazily.
+    from gatekeeper.reporters import (
+        console,
+        dotenv,
+        explain,
+        github_output,
+        json_report,
+        junit,
+        markdown,
+    )
+
+    _ONE: tuple[ReportFormat, ...] = (console, explain)
+    _MANY: tuple[ManyReportFormat, ...] = (json_report, junit, markdown, dotenv, github_output)
+
+
+def load(name: str) -> ReportFormat:
+    """The module of the format called ``name``."""
+    return cast(ReportFormat, importlib.import_module(FORMATS[name]))
+
 
 def renderer(name: str) -> Renderer:
-    module = importlib.import_module(FORMATS[name])
-    render: Renderer = module.render
-    return render
+    """The ``render`` function of the format called ``name``."""
+    return load(name).render
 
 
 def render_all(name: str, verdicts: Sequence[Verdict], context: str) -> str:
     """Render several verdicts (one per pushed ref) in one output, or say there were none."""
-    module = importlib.import_module(FORMATS[name])
+    module = load(name)
     if len(verdicts) == 1:
-        one: str = module.render(verdicts[0])
-        return one
-    many: Callable[[Sequence[Verdict], str], str] | None = getattr(module, "render_many", None)
-    if many is not None:
-        return many(verdicts, context)
+        return module.render(verdicts[0])
+    if isinstance(module, ManyReportFormat):
+        return module.render_many(verdicts, context)
     if not verdicts:
         return f"gatekeeper: PASS - nothing to check ({escape(context)}: no changes to check)\n"
     parts = []

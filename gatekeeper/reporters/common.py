@@ -6,12 +6,10 @@ import math
 from typing import TYPE_CHECKING
 
 from gatekeeper.common.escape import escape
-from gatekeeper.conditions.ai import describe as describe_evidence
-from gatekeeper.evaluation.verdict import RuleResult
+from gatekeeper.evaluation.verdict import RuleResult, TierDecision
 from gatekeeper.rules.findings import Status
 
 if TYPE_CHECKING:
-    from gatekeeper.evaluation.review.assign import TierDecision
     from gatekeeper.facts.ai.detect import Evidence
     from gatekeeper.facts.ai.provenance import AiFacts
     from gatekeeper.facts.coverage.patch import CoverageFacts
@@ -29,6 +27,7 @@ MARKS = {Status.PASS: "PASS", Status.FAIL: "FAIL", Status.WARN: "WARN", Status.S
 
 
 def mark(result: RuleResult) -> str:
+    """The status word a text report shows (PASS, FAIL, N/A...), noting a report-only rule."""
     text = MARKS[result.status]
     if not result.enforced and result.status in (Status.FAIL, Status.WARN):
         text += " (report-only)"
@@ -61,13 +60,14 @@ def notes_for(result: RuleResult) -> list[str]:
             lines.append(f"exception for {paths} until {note.expires} ({note.files} files "
                          f"set aside): {note.reason}")
     # A message that names the evidence already (ai-disclosure) need not name it twice.
-    unnamed = tuple(e for e in result.evidence if describe_evidence(e) not in result.message)
+    unnamed = tuple(e for e in result.evidence if e.describe() not in result.message)
     lines += [f"AI evidence: {line}" for line in evidence_lines(unnamed)]
     return lines
 
 
 def evidence_lines(evidence: tuple[Evidence, ...], limit: int = EVIDENCE_SHOWN) -> list[str]:
-    lines = [describe_evidence(e) for e in evidence[:limit]]
+    """One line per piece of AI evidence, up to ``limit``, then how many more there are."""
+    lines = [e.describe() for e in evidence[:limit]]
     if len(evidence) > limit:
         lines.append(f"... and {len(evidence) - limit} more (all in the JSON report)")
     return lines

@@ -74,6 +74,7 @@ def _result(result: RuleResult) -> list[str]:
 
 
 def render(verdict: Verdict) -> str:
+    """The console report of one verdict: headline, change, each rule, notes."""
     facts = verdict.facts
     lines = escape_lines([
         _headline(verdict),

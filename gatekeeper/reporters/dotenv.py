@@ -73,6 +73,7 @@ def variables(verdicts: Sequence[Verdict]) -> dict[str, str]:
 
 
 def render(verdict: Verdict) -> str:
+    """The dotenv lines of one verdict."""
     return _text(variables([verdict]))
 
 

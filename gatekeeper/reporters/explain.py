@@ -7,8 +7,6 @@ line.
 from __future__ import annotations
 
 from gatekeeper.common.escape import escape_lines
-from gatekeeper.conditions.ai import describe as describe_evidence
-from gatekeeper.conditions.model import authors
 from gatekeeper.evaluation.verdict import RuleResult, Verdict
 from gatekeeper.reporters.common import (
     ai_lines,
@@ -35,7 +33,7 @@ WHY = {
 def _change(verdict: Verdict) -> list[str]:
     facts = verdict.facts
     meta = facts.changeset.meta
-    people = ", ".join(who[0] for who in authors(facts)) or "unknown"
+    people = ", ".join(verdict.authors) or "unknown"
     lines = escape_lines([
         f"change:   {facts.changeset.revisions.describe()}",
         f"  files {facts.raw.files} (+{facts.raw.added} -{facts.raw.deleted}); effective "
@@ -50,7 +48,7 @@ def _change(verdict: Verdict) -> list[str]:
         *(f"ai: {line}" for line in ai_lines(facts.ai)),
         *(f"flags: {line}" for line in flag_lines(facts.flags)),
         *(f"review: {line}" for line in review_lines(verdict.review)),
-        *(f"  evidence: {describe_evidence(e)}" for e in (facts.ai.evidence if facts.ai else ())),
+        *(f"  evidence: {e.describe()}" for e in (facts.ai.evidence if facts.ai else ())),
     ])
 
 
@@ -76,6 +74,7 @@ def _rule(result: RuleResult) -> list[str]:
 
 
 def render(verdict: Verdict) -> str:
+    """The explain report of one verdict: the change, then every rule and why."""
     lines = _change(verdict)
     for result in verdict.results:
         lines += ["", *escape_lines(_rule(result))]

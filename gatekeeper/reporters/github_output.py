@@ -78,6 +78,7 @@ def outputs(verdicts: Sequence[Verdict]) -> dict[str, str]:
 
 
 def render(verdict: Verdict) -> str:
+    """The step outputs of one verdict."""
     return lines(outputs([verdict]))
 
 

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from gatekeeper import __version__
 from gatekeeper.changeset.model import Commit, Hunk
-from gatekeeper.evaluation.review.assign import TierDecision
-from gatekeeper.evaluation.verdict import RuleResult, Verdict
+from gatekeeper.evaluation.verdict import RuleResult, TierDecision, Verdict
 from gatekeeper.facts.ai.detect import Evidence
 from gatekeeper.facts.ai.provenance import AiFacts
 from gatekeeper.facts.coverage.patch import CoverageFacts, FilePatch, Tally
@@ -170,6 +169,7 @@ def _coverage(c: CoverageFacts | None) -> dict[str, Any] | None:
 
 
 def report(verdict: Verdict) -> dict[str, Any]:
+    """The JSON report document of one verdict, as a dict ready to dump (schema ``SCHEMA``)."""
     facts = verdict.facts
     rev = facts.changeset.revisions
     meta = facts.changeset.meta
@@ -219,6 +219,7 @@ def _dumps(document: object) -> str:
 
 
 def render(verdict: Verdict) -> str:
+    """The JSON report of one verdict, on one line."""
     # Compact: reports of large change sets list many hunks, and indenting makes the
     # encoder several times slower. Pipe through `jq .` to read it.
     return _dumps(report(verdict)) + "\n"

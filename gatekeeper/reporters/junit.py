@@ -122,6 +122,7 @@ def _suite(verdict: Verdict) -> ET.Element:
 
 
 def render_many(verdicts: Sequence[Verdict], context: str) -> str:
+    """The JUnit XML of several verdicts: one test suite each."""
     suites = [_suite(v) for v in verdicts]
     root = ET.Element("testsuites", {"name": SUITE, "time": "0"})
     for key in ("tests", "failures", "errors"):
@@ -132,4 +133,5 @@ def render_many(verdicts: Sequence[Verdict], context: str) -> str:
 
 
 def render(verdict: Verdict) -> str:
+    """The JUnit XML of one verdict."""
     return render_many([verdict], "")

@@ -5,25 +5,18 @@ names) is shown only inside code spans: the one Markdown construct in which no l
 mention, HTML or emphasis is recognised. Line breaks, control and format characters are escaped
 (``gatekeeper.common.escape``, as in every text report) so that nothing can end a table row or a
 list item early.
-
-``python -m gatekeeper.reporters.markdown REPORT.json`` renders a saved JSON report.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from gatekeeper.changeset.model import Revisions
 from gatekeeper.common.escape import escape
-from gatekeeper.errors import GatekeeperError, UsageError
-from gatekeeper.evaluation.verdict import ExceptionNote, RuleResult, Verdict, Waiver
+from gatekeeper.evaluation.verdict import RuleResult, Verdict
 from gatekeeper.reporters.common import details_for, mark, notes_for
-from gatekeeper.rules.findings import Detail, Severity, Status
+from gatekeeper.rules.findings import Status
 
 MAX_BYTES = 100_000
 """GitHub drops a step summary over 128 KiB; stay well below it."""
@@ -36,7 +29,7 @@ _BACKTICKS = re.compile(r"`+")
 
 @dataclass(frozen=True)
 class Summary:
-    """What the Markdown report shows of one verdict, from a Verdict or from a JSON report."""
+    """What the Markdown report shows of one verdict."""
 
     passed: bool
     nothing_to_check: bool
@@ -76,6 +69,7 @@ def _totals(files: int, added: int, deleted: int) -> str:
 
 
 def summary_of(verdict: Verdict) -> Summary:
+    """What the report shows of ``verdict``."""
     facts = verdict.facts
     change = (f"raw {_totals(facts.raw.files, facts.raw.added, facts.raw.deleted)}; effective "
               f"{_totals(facts.effective.files, facts.effective.added, facts.effective.deleted)}")
@@ -155,6 +149,7 @@ def _cap(lines: list[str]) -> str:
 
 
 def render_summaries(summaries: Sequence[Summary], context: str) -> str:
+    """One summary with its table, several under one headline, or none ("nothing to check")."""
     if not summaries:
         return _cap([f"### ✅ gatekeeper: PASS — nothing to check ({code(context)}: no changes "
                      "to check)"])
@@ -171,85 +166,11 @@ def render_summaries(summaries: Sequence[Summary], context: str) -> str:
 
 
 def render(verdict: Verdict) -> str:
+    """The Markdown summary of one verdict."""
     return render_summaries([summary_of(verdict)], "")
 
 
 def render_many(verdicts: Sequence[Verdict], context: str) -> str:
+    """The Markdown summary of several verdicts (one per pushed ref) under one headline."""
     return render_summaries([summary_of(v) for v in verdicts], context)
 
-
-# -- from a saved JSON report (docs/report-format.md) -------------------------------------------
-
-
-def _result(data: Mapping[str, Any]) -> RuleResult:
-    rule_id = str(data["rule_id"])
-    waivers = tuple(Waiver(rule_id, str(w["source"]), str(w["reason"]), bool(w["accepted"]),
-                           str(w["note"] or "")) for w in data["waivers"])
-    exceptions = tuple(ExceptionNote(str(e["reason"]), str(e["expires"]), bool(e["expired"]),
-                                     tuple(str(p) for p in e["paths"]), int(e["files"]))
-                       for e in data["exceptions"])
-    return RuleResult(rule_id, str(data["kind"]), Severity(data["severity"]),
-                      Status(data["status"]), str(data["message"]),
-                      None if data["remediation"] is None else str(data["remediation"]),
-                      enforced=bool(data["enforced"]), waivers=waivers, exceptions=exceptions,
-                      details=tuple(Detail(str(d["path"]), tuple((int(a), int(b))
-                                                                 for a, b in d["lines"]),
-                                           str(d["note"])) for d in data.get("details", ())))
-
-
-def summary_from_report(report: Mapping[str, Any]) -> Summary:
-    totals = report["changeset"]["totals"]
-    raw, effective = (_totals(int(t["files"]), int(t["added"]), int(t["deleted"]))
-                      for t in (totals["raw"], totals["effective"]))
-    change = f"raw {raw}; effective {effective}"
-    if totals["excluded"]:
-        change += " (left out: " + ", ".join(
-            f"{int(n)} {why}" for why, n in sorted(totals["excluded"].items())) + ")"
-    rev = report["revisions"]
-    revisions = Revisions(
-        mode=str(rev["mode"]), base_ref=rev.get("base_ref"), base_sha=rev.get("base_sha"),
-        base_reason=str(rev.get("base_reason") or ""), head_ref=rev.get("head_ref"),
-        head_sha=rev.get("head_sha"), merge_base=rev.get("merge_base"), source=rev.get("source"),
-        head_reason=str(rev.get("head_reason") or ""))
-    return Summary(report["verdict"] == "pass", bool(report["nothing_to_check"]),
-                   revisions.describe(), str(report["policy"]["description"]), change,
-                   tuple(_result(r) for r in report["results"]),
-                   tuple(str(n) for n in report["notes"]))
-
-
-def render_report(document: Mapping[str, Any]) -> str:
-    """Markdown for a JSON report, or for a list of them (several pushed refs)."""
-    try:
-        if document.get("schema") == "gatekeeper-report-list":
-            summaries = [summary_from_report(r) for r in document["reports"]]
-            return render_summaries(summaries, str(document.get("context", "")))
-        if document.get("schema") == "gatekeeper-report":
-            return render_summaries([summary_from_report(document)], "")
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise UsageError(f"not a complete gatekeeper JSON report ({type(exc).__name__}: {exc})",
-                         hint="pass a file written by gatekeeper check --json") from exc
-    raise UsageError("not a gatekeeper JSON report (no gatekeeper-report schema)",
-                     hint="pass a file written by gatekeeper check --json")
-
-
-def main(argv: Sequence[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python -m gatekeeper.reporters.markdown REPORT.json", file=sys.stderr)
-        return 2
-    try:
-        with open(argv[0], encoding="utf-8") as handle:
-            document = json.load(handle)
-        if not isinstance(document, dict):
-            raise UsageError("not a gatekeeper JSON report (not a JSON object)")
-        sys.stdout.write(render_report(document))
-    except (OSError, ValueError) as exc:
-        print(f"gatekeeper: error: cannot read {argv[0]}: {exc}", file=sys.stderr)
-        return 2
-    except GatekeeperError as exc:
-        print(exc.render(), file=sys.stderr)
-        return exc.exit_code
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main(sys.argv[1:]))

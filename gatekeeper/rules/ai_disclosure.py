@@ -36,16 +36,18 @@ from gatekeeper.conditions.ai import Source, describe
 from gatekeeper.facts.ai.detect import Evidence
 from gatekeeper.facts.ai.entries import Strength
 from gatekeeper.facts.model import Facts
-from gatekeeper.rules.base import Finding, RuleConfig, Value
+from gatekeeper.facts.needs import Need
+from gatekeeper.rules.base import Finding, RuleConfig, TrailerKey, Value
 from gatekeeper.rules.findings import Check, Detail
 
 KIND = "ai-disclosure"
+NEEDS = frozenset({Need.AI})
 SHOWN = 5
-
-TrailerKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")]
 
 
 class Config(RuleConfig):
+    """Requires AI evidence in the change to be declared by a commit trailer or a PR/MR label."""
+
     variables: ClassVar[dict[str, str]] = {
         "evidence": "pieces of AI evidence that need a declaration",
         "undeclared": "pieces of evidence without one",
@@ -147,6 +149,7 @@ def _remediation(missing: list[Evidence], config: Config) -> str:
 
 
 def evaluate(config: Config, facts: Facts) -> Finding:
+    """Judge whether each piece of AI evidence at least ``min_strength`` strong is declared."""
     gathered = facts.ai.evidence if facts.ai is not None else ()
     rank = config.min_strength.rank
     evidence = tuple(e for e in gathered if e.strength.rank <= rank

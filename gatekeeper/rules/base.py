@@ -7,7 +7,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+)
 
 from gatekeeper.common.fields import GlobPattern, Regex, RuleId, one_or_many
 from gatekeeper.conditions.model import Condition
@@ -23,6 +31,7 @@ __all__ = [
     "GlobPattern",
     "Regex",
     "RuleConfig",
+    "TrailerKey",
     "Value",
     "WaiverPolicy",
     "render_template",
@@ -36,6 +45,20 @@ COMMON_VARIABLES = {
     "paths": "the paths that drove the result, comma-separated",
 }
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+_TRAILER_KEY = r"^[A-Za-z0-9][A-Za-z0-9-]*$"
+
+
+def _trailer_key(key: str) -> str:
+    if not re.fullmatch(_TRAILER_KEY, key):
+        raise ValueError(f"trailer key {key!r} should match the pattern {_TRAILER_KEY}: "
+                         "letters, digits and dashes, without the colon, such as "
+                         "Security-Reviewed-by")
+    return key
+
+
+TrailerKey = Annotated[str, AfterValidator(_trailer_key),
+                       WithJsonSchema({"type": "string", "pattern": _TRAILER_KEY})]
+"""A commit trailer key as a policy names one (Signed-off-by), without the colon."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +80,7 @@ class Finding:
 
 
 def placeholders(template: str) -> list[str]:
+    """The names inside ``{...}`` in ``template``, in order; ``{{`` and ``}}`` are skipped."""
     return [m.group(1) for m in _PLACEHOLDER.finditer(template) if m.group(1) is not None]
 
 

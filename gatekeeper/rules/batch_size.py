@@ -48,16 +48,20 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gatekeeper.common.globs import PathSet
 from gatekeeper.facts.model import Facts, FileFacts
+from gatekeeper.facts.needs import Need
 from gatekeeper.rules import ceilings
 from gatekeeper.rules.base import Finding, GlobPattern, RuleConfig, shares
 from gatekeeper.rules.findings import Check
 from gatekeeper.rules.split_plan import split_plan
 
 KIND = "batch-size"
+NEEDS: frozenset[Need] = frozenset()
 TOP_FILES = 5
 
 
 class Group(BaseModel):
+    """A part of the tree, named by globs, with line and file limits of its own."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     paths: list[GlobPattern] = Field(min_length=1, description="Globs of the group's files.")
@@ -66,6 +70,8 @@ class Group(BaseModel):
 
 
 class Config(RuleConfig):
+    """Limits the size of a change: effective lines, files, commits, and ceilings on all files."""
+
     variables: ClassVar[dict[str, str]] = {
         "effective_lines": "effective changed lines counted (outside any group)",
         "files": "effective files counted (outside any group)",
@@ -108,52 +114,78 @@ def _size_checks(files: list[FileFacts], lines: int | None, count: int | None,
     return checks
 
 
-def evaluate(config: Config, facts: Facts) -> Finding:
-    excluded = PathSet(config.exclude)
-    counted = [f for f in facts.files if f.effective and not excluded.matches(f.path)]
+def _grouped(config: Config, counted: list[FileFacts]
+             ) -> tuple[list[list[FileFacts]], list[FileFacts]]:
+    """The counted files of each group (the first whose paths match), and those in none."""
     members: list[list[FileFacts]] = [[] for _ in config.groups]
     rest: list[FileFacts] = []
     matchers = [PathSet(g.paths) for g in config.groups]
     for f in counted:
         index = next((i for i, m in enumerate(matchers) if m.matches(f.path)), None)
         (rest if index is None else members[index]).append(f)
+    return members, rest
+
+
+def _checks(config: Config, members: list[list[FileFacts]], rest: list[FileFacts],
+            commits: int, measured: dict[str, int]) -> list[Check]:
+    """Every limit the rule sets, measured: sizes, each group's, commits, then ceilings."""
     checks = _size_checks(rest, config.max_effective_lines, config.max_files, "")
     for group, files in zip(config.groups, members, strict=True):
         where = f" in {', '.join(group.paths)}"
         checks += _size_checks(files, group.max_effective_lines, group.max_files, where)
-    commits = len(facts.changeset.commits)
     if config.max_commits is not None:
         checks.append(Check("commits", commits, config.max_commits, "commits"))
+    return checks + ceilings.checks(measured, config.max_raw_lines, config.max_generated_lines,
+                                    config.max_binary_bytes)
+
+
+def evaluate(config: Config, facts: Facts) -> Finding:
+    """Measure the change against every limit set; when one is exceeded, say how to split."""
+    excluded = PathSet(config.exclude)
+    counted = [f for f in facts.files if f.effective and not excluded.matches(f.path)]
+    members, rest = _grouped(config, counted)
+    commits = len(facts.changeset.commits)
     everything = [f for f in facts.files if not excluded.matches(f.path)]
     measured = ceilings.measure(everything)
-    checks += ceilings.checks(measured, config.max_raw_lines, config.max_generated_lines,
-                              config.max_binary_bytes)
+    checks = _checks(config, members, rest, commits, measured)
     failed = [c for c in checks if not c.passed]
-    lines = sum(f.change.changed for f in rest)
     exceeded = "; ".join(c.describe() for c in failed)
     message = _message(failed, exceeded, counted, _parts(config, members, rest), commits)
     drivers = _drivers(failed, counted, rest, config, members)
     if failed and all(c.name in ceilings.NAMES for c in failed):
         drivers = everything  # only a ceiling was exceeded: every file counts toward it
     top = sorted(drivers, key=lambda f: (-f.change.changed, f.path))[:TOP_FILES]
-    values = {"effective_lines": lines, "files": len(rest), "commits": commits, **measured,
-              "total_effective_lines": sum(f.change.changed for f in counted),
-              "total_files": len(counted),
-              "max_effective_lines": _text(config.max_effective_lines),
-              "max_files": _text(config.max_files), "max_commits": _text(config.max_commits),
-              "exceeded": exceeded}
     return Finding(
         passed=not failed,
         message=message,
-        remediation="; ".join(h for h in (_remediation(failed, drivers, counted),
-                                          *ceilings.hints(failed, everything)) if h)
-        if failed else None,
+        remediation=_fix(failed, drivers, counted, everything),
         checks=tuple(checks),
         files=shares(top),
-        values=values,
+        values=_values(config, counted, rest, commits, measured, exceeded),
         details=ceilings.details(everything)
         if any(c.name == ceilings.BINARY for c in failed) else (),
     )
+
+
+def _values(config: Config, counted: list[FileFacts], rest: list[FileFacts], commits: int,
+            measured: dict[str, int], exceeded: str) -> dict[str, int | str]:
+    """The template values: the sizes measured and the limits set."""
+    return {"effective_lines": sum(f.change.changed for f in rest), "files": len(rest),
+            "commits": commits, **measured,
+            "total_effective_lines": sum(f.change.changed for f in counted),
+            "total_files": len(counted),
+            "max_effective_lines": _text(config.max_effective_lines),
+            "max_files": _text(config.max_files), "max_commits": _text(config.max_commits),
+            "exceeded": exceeded}
+
+
+def _fix(failed: list[Check], drivers: list[FileFacts], counted: list[FileFacts],
+         everything: list[FileFacts]) -> str | None:
+    """How to get back under the exceeded limits; None when none was exceeded."""
+    if not failed:
+        return None
+    hints = (_remediation(failed, drivers, counted), *ceilings.hints(failed, everything))
+    return "; ".join(h for h in hints if h)
 
 
 def _size(files: list[FileFacts]) -> str:

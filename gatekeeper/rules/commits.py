@@ -39,20 +39,22 @@ from pydantic import BeforeValidator, Field, model_validator
 from gatekeeper.changeset.model import Commit, Revisions
 from gatekeeper.common.fields import one_or_many
 from gatekeeper.facts.model import Facts
-from gatekeeper.rules.base import Finding, Regex, RuleConfig
+from gatekeeper.facts.needs import Need
+from gatekeeper.rules.base import Finding, Regex, RuleConfig, TrailerKey
 from gatekeeper.rules.findings import Check
 
 KIND = "commits"
+NEEDS: frozenset[Need] = frozenset()
 SHOWN_COMMITS = 5
 SHOWN_SUBJECT = 60
 SIGN_OFF = "signed-off-by"
 MATCHED_SUBJECT = 1024
 """The longest subject matched against subject_pattern; a longer one does not match."""
 
-TrailerKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")]
-
 
 class Config(RuleConfig):
+    """Checks each commit's trailers and subject, and how many commits the change has."""
+
     variables: ClassVar[dict[str, str]] = {
         "commits": "commits in the change set",
         "bad_commits": "commits that fail a trailer or subject check",
@@ -75,6 +77,7 @@ class Config(RuleConfig):
 
     @property
     def checks_each_commit(self) -> bool:
+        """Whether any per-commit check (trailers, subject pattern or length) is set."""
         return bool(self.required_trailers or self.subject_pattern is not None
                     or self.max_subject_length is not None)
 
@@ -88,6 +91,8 @@ class Config(RuleConfig):
 
 @dataclass(frozen=True)
 class BadCommit:
+    """A checked commit that fails a trailer or subject check, with what is wrong."""
+
     commit: Commit
     missing: tuple[str, ...]
     """Required trailer keys the commit lacks, as the policy spells them."""
@@ -95,6 +100,7 @@ class BadCommit:
     """What is wrong with the subject, in words."""
 
     def describe(self) -> str:
+        """The commit for the message: short sha, clipped subject and its problems."""
         what = [f"no {key}" for key in self.missing] + list(self.subject)
         return f'{self.commit.sha[:7]} "{_clip(self.commit.subject)}" ({", ".join(what)})'
 
@@ -119,6 +125,7 @@ def _subject_problems(commit: Commit, config: Config) -> tuple[str, ...]:
 
 
 def inspect(commit: Commit, config: Config) -> BadCommit | None:
+    """What fails in ``commit`` under the per-commit checks; None when it passes them all."""
     # An empty `Signed-off-by:` line proves nothing, so only trailers with a value count.
     missing = tuple(key for key in config.required_trailers
                     if not any(v.strip() for v in commit.trailer_values(key)))
@@ -213,7 +220,18 @@ def _not_applicable(reason: str) -> Finding:
     return Finding(passed=True, message=reason, applicable=False)
 
 
+def _checks(config: Config, count: int, bad: list[BadCommit]) -> list[Check]:
+    """The commit count against max_commits, and the commits failing a per-commit check."""
+    checks = []
+    if config.max_commits is not None:
+        checks.append(Check("commits", count, config.max_commits, "commits"))
+    if config.checks_each_commit:
+        checks.append(Check("bad commits", len(bad), 0, "commits"))
+    return checks
+
+
 def evaluate(config: Config, facts: Facts) -> Finding:
+    """Judge the commit count and each checked commit; not applicable without commits."""
     changeset = facts.changeset
     commits = changeset.commits
     if not commits:
@@ -224,11 +242,7 @@ def evaluate(config: Config, facts: Facts) -> Finding:
         return _not_applicable("no commits to check: every commit is a merge, and merges are "
                                "skipped unless include_merges is true")
     bad = [b for b in (inspect(c, config) for c in checked) if b is not None]
-    checks = []
-    if config.max_commits is not None:
-        checks.append(Check("commits", len(commits), config.max_commits, "commits"))
-    if config.checks_each_commit:
-        checks.append(Check("bad commits", len(bad), 0, "commits"))
+    checks = _checks(config, len(commits), bad)
     failed = any(not c.passed for c in checks)
     problems = _problems(bad, len(commits), config.max_commits)
     return Finding(

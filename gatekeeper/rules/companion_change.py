@@ -54,13 +54,17 @@ from pydantic import Field
 from gatekeeper.changeset.model import FileStatus
 from gatekeeper.common.globs import PathSet
 from gatekeeper.facts.model import Facts, FileFacts
+from gatekeeper.facts.needs import Need
 from gatekeeper.rules.base import Finding, RuleConfig, shares
-from gatekeeper.rules.forbidden_paths import Globs, hits, listed, sample
+from gatekeeper.rules.paths import Globs, hits, listed, sample
 
 KIND = "companion-change"
+NEEDS: frozenset[Need] = frozenset()
 
 
 class Config(RuleConfig):
+    """When a path matching paths changes, requires a path matching require to change too."""
+
     variables: ClassVar[dict[str, str]] = {
         "triggered": "the paths that triggered the rule, comma-separated",
         "required": "the require globs, comma-separated",
@@ -103,6 +107,7 @@ def _companions(files: Iterable[FileFacts],
 
 
 def evaluate(config: Config, facts: Facts) -> Finding:
+    """Pass when no trigger path changed or a companion changed with it; else name them."""
     trigger, excluded = PathSet(config.paths), PathSet(config.exclude)
     companion = PathSet(config.require)
 

@@ -36,16 +36,21 @@ from pydantic import Field, model_validator
 
 from gatekeeper.common.globs import PathSet
 from gatekeeper.facts.model import Facts
+from gatekeeper.facts.needs import Need
 from gatekeeper.rules.base import Finding, RuleConfig
 from gatekeeper.rules.findings import Check
-from gatekeeper.rules.forbidden_paths import Globs
 from gatekeeper.rules.patch_coverage import NO_REPORT, shown
+from gatekeeper.rules.paths import Globs
 
 KIND = "coverage-delta"
-NEEDS_COVERAGE = True
+NEEDS = frozenset({Need.COVERAGE})
+NO_BASE = ("no base coverage report was given (pass --coverage-base FILE), so the change in "
+           "total coverage is unknown")
 
 
 class Config(RuleConfig):
+    """Limits how far total coverage may drop from the base, and how low the head's may be."""
+
     variables: ClassVar[dict[str, str]] = {
         "head": "total coverage of the head, in percent",
         "base": "total coverage of the base, in percent (empty when unknown)",
@@ -73,6 +78,7 @@ def _round(value: float) -> float:
 
 
 def evaluate(config: Config, facts: Facts) -> Finding:
+    """Judge the head's total coverage against min_total and its drop from the base."""
     coverage = facts.coverage
     if coverage is None:
         return Finding(False, NO_REPORT, applicable=False)
@@ -83,10 +89,7 @@ def evaluate(config: Config, facts: Facts) -> Finding:
         return Finding(False, "the head's coverage reports measure no line", applicable=False)
     base_percent = base.percent if base is not None else None
     delta = None if base_percent is None else head.percent - base_percent
-    values: dict[str, int | float | str] = {
-        "head": shown(head.percent), "base": "" if base_percent is None else shown(base_percent),
-        "delta": "" if delta is None else _round(delta),
-        "drop": "" if delta is None else _round(-delta)}
+    values = _values(head.percent, base_percent, delta)
     summary = f"total coverage {shown(head.percent):g}%"
     if base_percent is not None and delta is not None:
         summary += f" ({_round(delta):+g} points from {shown(base_percent):g}%)"
@@ -97,12 +100,24 @@ def evaluate(config: Config, facts: Facts) -> Finding:
     if config.max_drop is not None:
         if delta is None:
             if not checks:
-                return Finding(False, "no base coverage report was given (pass "
-                               "--coverage-base FILE), so the change in total coverage is "
-                               "unknown", values=values, applicable=False)
+                return Finding(False, NO_BASE, values=values, applicable=False)
             summary += "; no base report, so the drop is unknown"
         else:
             checks.append(Check("coverage drop", _round(-delta), config.max_drop, "points"))
+    return _judged(summary, checks, values)
+
+
+def _values(head: float, base: float | None, delta: float | None
+            ) -> dict[str, int | float | str]:
+    """The template values; those that need a base are empty without one."""
+    return {"head": shown(head), "base": "" if base is None else shown(base),
+            "delta": "" if delta is None else _round(delta),
+            "drop": "" if delta is None else _round(-delta)}
+
+
+def _judged(summary: str, checks: list[Check], values: dict[str, int | float | str]
+            ) -> Finding:
+    """The finding of the measured checks: passed, or why not and how to fix it."""
     failed = [c for c in checks if not c.passed]
     if not failed:
         return Finding(True, summary, checks=tuple(checks), values=values)

@@ -8,12 +8,16 @@ from dataclasses import dataclass
 
 
 class Severity(str, enum.Enum):
+    """How much a rule's failure counts: error fails the check; warning and notice only report."""
+
     ERROR = "error"
     WARNING = "warning"
     NOTICE = "notice"
 
 
 class Status(str, enum.Enum):
+    """A rule's outcome in the verdict, once severity, waivers and exceptions are applied."""
+
     PASS = "pass"
     FAIL = "fail"
     WARN = "warn"
@@ -47,9 +51,11 @@ class Check:
 
     @property
     def passed(self) -> bool:
+        """Whether ``measured`` is within ``limit``: at least it for a floor, else at most it."""
         return self.measured >= self.limit if self.floor else self.measured <= self.limit
 
     def describe(self) -> str:
+        """The check in words with the operator it met or broke, such as ``files 25 > 20``."""
         ops = (">=", "<") if self.floor else ("<=", ">")
         op = ops[0] if self.passed else ops[1]
         return f"{self.name} {_number(self.measured)} {op} {_number(self.limit)}"

@@ -48,15 +48,17 @@ from pydantic import Field
 from gatekeeper.changeset.model import FileStatus, fold_ranges
 from gatekeeper.common.globs import PathSet
 from gatekeeper.facts.model import Facts, FileFacts
+from gatekeeper.facts.needs import Need
 from gatekeeper.rules.base import Finding, RuleConfig, Value, shares
 from gatekeeper.rules.findings import Check, Detail
-from gatekeeper.rules.forbidden_paths import Globs
+from gatekeeper.rules.paths import Globs
 
 if TYPE_CHECKING:
     from gatekeeper.facts.flags.facts import FlagFacts
     from gatekeeper.facts.flags.registry import UnknownKey
 
 KIND = "flag-guard"
+NEEDS = frozenset({Need.FLAGS})
 SHOWN = 5
 NOT_SCANNED = ("feature flags were not scanned, so no file could be checked for a flag "
                "reference")
@@ -66,6 +68,8 @@ Failure = tuple[FileFacts, str]
 
 
 class Config(RuleConfig):
+    """Requires new code in matching files to reference a feature flag, per file or change."""
+
     variables: ClassVar[dict[str, str]] = {
         "unguarded": "the files that need a flag and do not reference one, comma-separated",
         "unknown_keys": "referenced flag keys the registry does not list, comma-separated",
@@ -228,24 +232,36 @@ def _details(judge: _Judge, failing: list[Failure]) -> tuple[Detail, ...]:
     return tuple(details)
 
 
+def _values(judge: _Judge, failing: list[Failure]) -> dict[str, Value]:
+    """The template values of the files judged and the keys found."""
+    flags = judge.flags
+    return {
+        "unguarded": ", ".join(f.path for f, _ in failing),
+        "unknown_keys": ", ".join(u.key for u in judge.unknown),
+        "cleanups": ", ".join(flags.cleanups), "added": judge.added,
+        "added_over": judge.config.added_over, "registry": flags.registry or ""}
+
+
+def _checks(judge: _Judge, failing: list[Failure]) -> tuple[Check, ...]:
+    """The scope's check and, with a registry that fails unknown keys, the keys' check."""
+    config = judge.config
+    checks = [Check("files without a flag", len(failing), 0, "files")
+              if config.scope == "file" else
+              Check("added lines without a flag", judge.added if failing else 0,
+                    config.added_over, "lines")]
+    if judge.flags.registry and config.unknown_keys == "fail":
+        checks.append(Check("unknown flag keys", len(judge.unknown), 0, "keys"))
+    return tuple(checks)
+
+
 def evaluate(config: Config, facts: Facts) -> Finding:
+    """Judge the flag references in added lines; not applicable when flags were not scanned."""
     flags = facts.flags
     if flags is None:
         return Finding(False, NOT_SCANNED, applicable=False)
     judge = _Judge(config, flags, facts)
     drivers, failing = judge.per_file() if config.scope == "file" else judge.per_change()
     cleanups = list(flags.cleanups)
-    values: dict[str, Value] = {
-        "unguarded": ", ".join(f.path for f, _ in failing),
-        "unknown_keys": ", ".join(u.key for u in judge.unknown),
-        "cleanups": ", ".join(cleanups), "added": judge.added,
-        "added_over": config.added_over, "registry": flags.registry or ""}
-    checks = [Check("files without a flag", len(failing), 0, "files")
-              if config.scope == "file" else
-              Check("added lines without a flag", judge.added if failing else 0,
-                    config.added_over, "lines")]
-    if flags.registry and config.unknown_keys == "fail":
-        checks.append(Check("unknown flag keys", len(judge.unknown), 0, "keys"))
     passed = not failing and not judge.unknown
     message = _passed(judge, drivers) if passed else _failed(judge, failing)
     if cleanups:
@@ -253,6 +269,6 @@ def evaluate(config: Config, facts: Facts) -> Finding:
     return Finding(
         passed=passed, message=message,
         remediation=None if passed else _remediation(judge, failing),
-        checks=tuple(checks),
+        checks=_checks(judge, failing),
         files=shares(f for f, _ in failing) if failing else shares(drivers),
-        values=values, details=_details(judge, failing))
+        values=_values(judge, failing), details=_details(judge, failing))

@@ -27,28 +27,26 @@ the old path of a file renamed out of a forbidden folder) and `{count}` (how man
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable, Iterable
-from typing import Annotated, ClassVar, Literal
+from typing import ClassVar, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 
 from gatekeeper.changeset.model import FileStatus
-from gatekeeper.common.fields import one_or_many
 from gatekeeper.common.globs import PathSet
-from gatekeeper.facts.model import Facts, FileFacts
-from gatekeeper.rules.base import Finding, GlobPattern, RuleConfig, shares
+from gatekeeper.facts.model import Facts
+from gatekeeper.facts.needs import Need
+from gatekeeper.rules.base import Finding, RuleConfig, shares
 from gatekeeper.rules.findings import Check
+from gatekeeper.rules.paths import SHOWN, Globs, Hit, hits, listed
 
 KIND = "forbidden-paths"
-SHOWN = 5
+NEEDS: frozenset[Need] = frozenset()
 TAKE_OUT = "take these files out of the change"
-
-Globs = Annotated[list[GlobPattern], BeforeValidator(one_or_many)]
-Hit = tuple[FileFacts, str]
-"""A touched file and the path of it (new, else old) that matched."""
 
 
 class Config(RuleConfig):
+    """Fails a change touching a path that matches paths; deleting one counts with deletions."""
+
     variables: ClassVar[dict[str, str]] = {
         "matched": "the offending paths, comma-separated",
         "count": "how many files touch a forbidden path",
@@ -63,37 +61,8 @@ class Config(RuleConfig):
         "deletion is allowed, since it removes what should not be there).")
 
 
-def hits(files: Iterable[FileFacts], wanted: Callable[[str], bool]) -> list[Hit]:
-    """Each file with a touched path ``wanted`` accepts, with that path (the new one first)."""
-    found = []
-    for f in files:
-        path = next((p for p in f.touched if wanted(p)), None)
-        if path is not None:
-            found.append((f, path))
-    return found
-
-
-def shown(f: FileFacts) -> str:
-    """A file as a reader should see it: where it came from, if it moved or was copied."""
-    old = f.change.old_path
-    if not old or old == f.path:
-        return f.path
-    verb = "copied" if f.change.status is FileStatus.COPIED else "renamed"
-    return f"{f.path} ({verb} from {old})"
-
-
-def sample(items: list[str]) -> str:
-    """The first few items, and how many more there are; the file list has them all."""
-    text = ", ".join(items[:SHOWN])
-    return text + (f" and {len(items) - SHOWN} more" if len(items) > SHOWN else "")
-
-
-def listed(found: list[Hit]) -> tuple[str, str]:
-    """The hits for a message (sampled, showing renames) and for a template (every path)."""
-    return sample([shown(f) for f, _ in found]), ", ".join(path for _, path in found)
-
-
 def evaluate(config: Config, facts: Facts) -> Finding:
+    """Fail when a touched path is forbidden, naming the files and how to take them out."""
     forbidden = PathSet(config.paths)
     files = [f for f in facts.files
              if config.deletions or f.change.status is not FileStatus.DELETED]

@@ -33,15 +33,19 @@ from pydantic import Field
 
 from gatekeeper.common.globs import Glob, PathSet, compile_glob
 from gatekeeper.facts.model import Facts, FileFacts
+from gatekeeper.facts.needs import Need
 from gatekeeper.rules.base import Finding, GlobPattern, RuleConfig, shares
 from gatekeeper.rules.findings import Check
 
 KIND = "max-areas"
+NEEDS: frozenset[Need] = frozenset()
 SHOWN_AREAS = 8
 SHOWN_FILES = 10
 
 
 class Config(RuleConfig):
+    """Limits how many distinct areas (path prefixes named by globs) one change may touch."""
+
     variables: ClassVar[dict[str, str]] = {
         "areas": "how many distinct areas the change touches",
         "max": "the area limit",
@@ -60,10 +64,13 @@ class Config(RuleConfig):
 
 @dataclass(frozen=True)
 class Area:
+    """One touched area: its name (the matching path prefix) and the change's files in it."""
+
     name: str
     files: tuple[FileFacts, ...]
 
     def describe(self) -> str:
+        """The area for the message: its name and file count, such as ``api (3 files)``."""
         count = len(self.files)
         return f"{self.name} ({count} file{'' if count == 1 else 's'})"
 
@@ -76,6 +83,7 @@ class AreaFinder:
         self._seen: dict[tuple[str, bool], bool] = {}
 
     def area_of(self, path: str) -> str | None:
+        """The shortest leading part of ``path`` that is an area; None when it lies in none."""
         parts = path.split("/")
         for depth in range(1, len(parts) + 1):
             prefix = "/".join(parts[:depth])
@@ -160,6 +168,7 @@ def _remediation(areas: list[Area], limit: int) -> str:
 
 
 def evaluate(config: Config, facts: Facts) -> Finding:
+    """Count the touched areas against max; when over, name the smallest ones to split out."""
     areas, outside = group_areas(facts.files, config)
     failed = len(areas) > config.max
     # The files to move out, smallest area first, each once even when a rename spans two.

@@ -49,17 +49,20 @@ from pydantic import Field, model_validator
 from gatekeeper.common.globs import PathSet
 from gatekeeper.facts.coverage.patch import FilePatch, Tally
 from gatekeeper.facts.model import Facts
+from gatekeeper.facts.needs import Need
 from gatekeeper.rules.base import Finding, RuleConfig, shares
 from gatekeeper.rules.findings import Check, Detail
-from gatekeeper.rules.forbidden_paths import Globs, sample
+from gatekeeper.rules.paths import Globs, sample
 
 KIND = "patch-coverage"
-NEEDS_COVERAGE = True
+NEEDS = frozenset({Need.COVERAGE})
 Percent = float
 NO_REPORT = "no coverage report was given (pass --coverage FILE)"
 
 
 class Config(RuleConfig):
+    """Sets floors for the test coverage of changed lines: overall, per file and of branches."""
+
     variables: ClassVar[dict[str, str]] = {
         "percent": "patch coverage, in percent",
         "covered": "changed lines covered",
@@ -103,6 +106,7 @@ def selected(config_exclude: list[str], facts: Facts) -> list[FilePatch]:
 
 
 def details(files: list[FilePatch]) -> tuple[Detail, ...]:
+    """The uncovered changed lines of each file that has some, noted with its coverage."""
     return tuple(Detail(f.path, f.uncovered, _note(f)) for f in files if f.uncovered)
 
 
@@ -113,6 +117,7 @@ def _note(f: FilePatch) -> str:
 
 
 def not_measured(files: list[FilePatch]) -> str:
+    """Why nothing was measured: the changed lines and files, and those not in the report."""
     lines = sum(f.changed_lines for f in files)
     missing = [f.path for f in files if not f.in_report]
     text = f"no changed line is coverable ({lines} changed lines in {len(files)} files"
@@ -122,6 +127,7 @@ def not_measured(files: list[FilePatch]) -> str:
 
 
 def evaluate(config: Config, facts: Facts) -> Finding:
+    """Judge the coverage of changed lines against the floors; not applicable if unmeasured."""
     if facts.coverage is None:
         return Finding(False, NO_REPORT, applicable=False)
     files = selected(config.exclude, facts)
@@ -133,27 +139,17 @@ def evaluate(config: Config, facts: Facts) -> Finding:
         return Finding(False, "the report has no branch data for the changed lines",
                        applicable=False)
     uncovered = details(files)
-    values: dict[str, int | float | str] = {
-        "percent": shown(tally.percent), "covered": tally.covered,
-        "coverable": tally.coverable, "min": config.min if config.min is not None else "",
-        "uncovered": "; ".join(d.describe(limit=1000) for d in uncovered),
-        "failing_files": ", ".join(f.path for f in failing)}
+    values = _values(config, tally.percent, tally, uncovered, failing)
     summary = (f"patch coverage {shown(tally.percent):g}% ({tally.covered} of {tally.coverable} "
-               f"changed lines in {sum(1 for f in files if f.tally.coverable)} files)")
+               f"changed lines in {_measured(files)} files)")
     failed = [c for c in checks if not c.passed]
     if not failed:
         return Finding(True, summary, checks=tuple(checks), values=values, details=uncovered)
-    reasons = [f"{c.name} {c.measured:g}% is below {c.limit:g}%" for c in failed
-               if c.name != "file coverage"]
-    if failing:
-        reasons.append(f"{len(failing)} files below {config.min_file:g}%: "
-                       + sample([f"{f.path} {shown(f.percent or 0):g}%" for f in failing]))
     drivers = {f.path for f in (failing or files) if f.uncovered}
     return Finding(
         passed=False,
-        message=f"{summary}: " + "; ".join(reasons),
-        remediation="add tests that run the uncovered changed lines"
-        + (f", starting with {uncovered[0].describe(limit=4)}" if uncovered else ""),
+        message=f"{summary}: " + "; ".join(_reasons(config, failed, failing)),
+        remediation=_remediation(uncovered),
         checks=tuple(checks),
         files=shares(f for f in facts.files if f.path in drivers),
         values=values,
@@ -161,19 +157,48 @@ def evaluate(config: Config, facts: Facts) -> Finding:
     )
 
 
+def _measured(files: list[FilePatch]) -> int:
+    """How many of the files have a changed coverable line."""
+    return sum(1 for f in files if f.tally.coverable)
+
+
+def _values(config: Config, percent: float, tally: Tally, uncovered: tuple[Detail, ...],
+            failing: list[FilePatch]) -> dict[str, int | float | str]:
+    """The template values of a measured patch coverage."""
+    return {
+        "percent": shown(percent), "covered": tally.covered,
+        "coverable": tally.coverable, "min": config.min if config.min is not None else "",
+        "uncovered": "; ".join(d.describe(limit=1000) for d in uncovered),
+        "failing_files": ", ".join(f.path for f in failing)}
+
+
+def _remediation(uncovered: tuple[Detail, ...]) -> str:
+    """Add tests, starting with the first uncovered lines."""
+    return ("add tests that run the uncovered changed lines"
+            + (f", starting with {uncovered[0].describe(limit=4)}" if uncovered else ""))
+
+
+def _reasons(config: Config, failed: list[Check], failing: list[FilePatch]) -> list[str]:
+    """Why the rule failed: each floor missed, the file floor with the files below it."""
+    reasons = [f"{c.name} {c.measured:g}% is below {c.limit:g}%" for c in failed
+               if c.name != "file coverage"]
+    if failing:
+        reasons.append(f"{len(failing)} files below {config.min_file:g}%: "
+                       + sample([f"{f.path} {shown(f.percent or 0):g}%" for f in failing]))
+    return reasons
+
+
 def _checks(config: Config, files: list[FilePatch], tally: Tally
             ) -> tuple[list[Check] | None, list[FilePatch]]:
+    """The floors' checks and the files below min_file; None when branch coverage is the only
+    floor set and the report has no branch data."""
     checks: list[Check] = []
     assert tally.percent is not None
     if config.min is not None:
         checks.append(Check("patch coverage", shown(tally.percent), config.min, "%", floor=True))
     failing: list[FilePatch] = []
     if config.min_file is not None:
-        judged = [f for f in files if f.tally.coverable >= config.min_file_lines]
-        failing = [f for f in judged if (f.percent or 0) < config.min_file]
-        lowest = min((f.percent or 0 for f in judged), default=100.0)
-        if judged:
-            checks.append(Check("file coverage", shown(lowest), config.min_file, "%", floor=True))
+        failing = _file_floor(config, config.min_file, files, checks)
     if config.min_branches is not None:
         if tally.branch_percent is None:
             if not checks:
@@ -182,3 +207,13 @@ def _checks(config: Config, files: list[FilePatch], tally: Tally
             checks.append(Check("branch coverage", shown(tally.branch_percent),
                                 config.min_branches, "%", floor=True))
     return checks, failing
+
+
+def _file_floor(config: Config, floor: Percent, files: list[FilePatch],
+                checks: list[Check]) -> list[FilePatch]:
+    """The files judged on their own that fall below ``floor``; adds the lowest's check."""
+    judged = [f for f in files if f.tally.coverable >= config.min_file_lines]
+    lowest = min((f.percent or 0 for f in judged), default=100.0)
+    if judged:
+        checks.append(Check("file coverage", shown(lowest), floor, "%", floor=True))
+    return [f for f in judged if (f.percent or 0) < floor]

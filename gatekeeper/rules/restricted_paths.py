@@ -35,34 +35,26 @@ many files), `{labels}` and `{trailers}` (the allowing labels and trailer keys, 
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from gatekeeper.common.fields import one_or_many
 from gatekeeper.common.globs import PathSet
 from gatekeeper.facts.model import Facts
-from gatekeeper.rules.base import Finding, RuleConfig, shares
+from gatekeeper.facts.needs import Need
+from gatekeeper.rules.base import Finding, RuleConfig, TrailerKey, shares
 from gatekeeper.rules.findings import Check
-from gatekeeper.rules.forbidden_paths import Globs, Hit, hits, listed
+from gatekeeper.rules.paths import Globs, Hit, hits, listed
 
 KIND = "restricted-paths"
-_TRAILER_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
-
-
-def _trailer_key(key: str) -> str:
-    if not _TRAILER_KEY.fullmatch(key):
-        raise ValueError(f"trailer key {key!r} should be letters, digits and dashes, without "
-                         "the colon, such as Security-Reviewed-by")
-    return key
-
-
+NEEDS: frozenset[Need] = frozenset()
 Label = Annotated[str, Field(min_length=1)]
-TrailerKey = Annotated[str, AfterValidator(_trailer_key)]
 
 
 class Config(RuleConfig):
+    """Lets restricted paths change only with an approving PR/MR label or commit trailer."""
+
     variables: ClassVar[dict[str, str]] = {
         "matched": "the restricted paths touched, comma-separated",
         "count": "how many files touch a restricted path",
@@ -91,6 +83,7 @@ class Config(RuleConfig):
 
 
 def evaluate(config: Config, facts: Facts) -> Finding:
+    """Pass when no restricted path is touched or a label or trailer approves; else fail."""
     found = hits(facts.files, PathSet(config.paths).matches)
     text, matched = listed(found)
     values: dict[str, int | str] = {

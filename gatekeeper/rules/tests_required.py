@@ -51,16 +51,20 @@ from gatekeeper.facts.classify import (
     VENDORED,
 )
 from gatekeeper.facts.model import Facts, FileFacts
+from gatekeeper.facts.needs import Need
 from gatekeeper.rules.base import Finding, RuleConfig, shares
 from gatekeeper.rules.findings import Check
-from gatekeeper.rules.forbidden_paths import Globs, sample
+from gatekeeper.rules.paths import Globs, sample
 
 KIND = "tests-required"
+NEEDS: frozenset[Need] = frozenset()
 NOT_SOURCE = [TEST, DOCS, GENERATED, LOCKFILE, VENDORED, POLICY, CI_CONFIG, GITATTRIBUTES,
               CODEOWNERS]
 
 
 class Config(RuleConfig):
+    """Requires a change to source files of at least min_lines to change a test file too."""
+
     variables: ClassVar[dict[str, str]] = {
         "sources": "the source files, comma-separated",
         "count": "how many source files changed",
@@ -85,11 +89,18 @@ def _edited(f: FileFacts) -> bool:
                                                        or change.status is FileStatus.ADDED)
 
 
-def evaluate(config: Config, facts: Facts) -> Finding:
+def _sources(config: Config, facts: Facts) -> list[FileFacts]:
+    """The edited files that count as source: in ``source``, of no ``not_source`` class."""
     wanted, excluded = PathSet(config.source), PathSet(config.exclude)
-    not_source, tests = set(config.not_source), set(config.tests)
-    sources = [f for f in facts.files if _edited(f) and not f.classes & not_source
-               and (not config.source or wanted.matches(f.path)) and not excluded.matches(f.path)]
+    not_source = set(config.not_source)
+    return [f for f in facts.files if _edited(f) and not f.classes & not_source
+            and (not config.source or wanted.matches(f.path)) and not excluded.matches(f.path)]
+
+
+def evaluate(config: Config, facts: Facts) -> Finding:
+    """Fail when source files change by min_lines or more and no file of a tests class does."""
+    tests = set(config.tests)
+    sources = _sources(config, facts)
     lines = sum(f.change.changed for f in sources)
     values: dict[str, int | str] = {"sources": ", ".join(f.path for f in sources),
                                     "count": len(sources), "lines": lines}

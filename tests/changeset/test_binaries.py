@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from gatekeeper import context
-from gatekeeper.changeset import binaries, collect
+from gatekeeper.changeset import binaries
 from gatekeeper.changeset.binaries import Decision
 from gatekeeper.changeset.model import ChangeSet
+from gatekeeper.gitread import collect
 from gatekeeper.gitread.gitio import GitRepo
 from tests.conftest import Repo, by_path, numbered, run_cli
 

@@ -49,6 +49,7 @@ main(sys.argv[1:])
 
 
 def run(*args: str) -> tuple[int, str]:
+    """Exit code and stderr of PROGRAM run in a fresh interpreter with ``args``."""
     result = subprocess.run([sys.executable, "-c", PROGRAM, *args], capture_output=True,
                             text=True)
     return result.returncode, result.stderr

@@ -40,6 +40,7 @@ def work(tmp_path: Path) -> Repo:
 
 
 def push(work: Repo, *args: str, env: dict[str, str] | None = None) -> Pushed:
+    """Pushes ``work`` to origin with ``args``, through its installed hooks."""
     result = subprocess.run(["git", "push", "origin", *args], cwd=work.path, text=True,
                             capture_output=True, env={**os.environ, **GIT_ENV, **(env or {})},
                             check=False)
@@ -47,14 +48,17 @@ def push(work: Repo, *args: str, env: dict[str, str] | None = None) -> Pushed:
 
 
 def remote_sha(work: Repo, ref: str) -> str:
+    """The commit ``ref`` points at on origin."""
     return work.git("ls-remote", "origin", ref).split("\t")[0]
 
 
 def lines(count: int) -> str:
+    """Python source of ``count`` lines."""
     return "".join(f"v{i} = {i}\n" for i in range(count))
 
 
 def install(work: Repo, *args: str) -> str:
+    """Runs ``gatekeeper install-hook`` in ``work``, which must succeed; its stdout."""
     result = run_cli("install-hook", *args, cwd=work.path)
     assert result.code == 0, result.stderr
     return result.stdout

@@ -77,6 +77,7 @@ cases:
 
 
 def write(folder: Path, name: str, text: str) -> Path:
+    """Writes ``text`` to ``folder/name``, creating parent folders; the path."""
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -84,10 +85,12 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 def one_case(body: str, *, name: str = "a case") -> str:
+    """A policy test file with one case named ``name`` whose body is ``body``."""
     return f"cases:\n  - name: {name}\n{body}"
 
 
 def run_bad(tmp_path: Path, text: str, *, policy: str = POLICY) -> RunResult:
+    """Runs ``gatekeeper test`` on the case file ``text``, which must be refused (exit 2)."""
     write(tmp_path, "team.yml", policy)
     write(tmp_path, "team.test.yml", text)
     result = run_cli("test", "team.test.yml", cwd=tmp_path)
@@ -305,6 +308,7 @@ REGISTRY = """\
 
 
 def flag_case(name: str, text: str, expect: str, *, extra: str = "") -> str:
+    """A case adding ``text`` to a checkout file, expecting ``expect`` of checkout-flag."""
     return f"""\
   - name: {name}
     change:

@@ -82,6 +82,7 @@ def test_what_is_refused_is_really_slow(pattern: str, text: str) -> None:
 
 
 def validate(tmp_path: Path, policy: str) -> tuple[int, str]:
+    """Exit code and stderr of ``gatekeeper validate`` on ``policy`` in a new repository."""
     repo = make_repo(tmp_path / "repo")
     repo.write(".gatekeeper.yml", textwrap.dedent(policy))
     result = run_cli("validate", cwd=repo.path)
@@ -124,6 +125,7 @@ def test_validate_refuses_a_slow_policy_pattern_with_its_place(tmp_path: Path, p
 
 
 def subject(text: str) -> Commit:
+    """A commit whose message is ``text``."""
     return Commit("a" * 40, (), "Ada", "ada@example.com", "Ada", "ada@example.com", text, "")
 
 

@@ -17,6 +17,7 @@ ASSISTED = {"Assisted-by": "Gemini:gemini-2.5-pro"}
 
 
 def change_with(*trailers: dict[str, str], plain: int = 0, **settings: Any) -> Facts:
+    """Facts of a change whose commits carry ``trailers``, and ``plain`` ones without."""
     commits = [commit(n, trailers=t) for n, t in enumerate(trailers)]
     commits += [commit(100 + n) for n in range(plain)]
     return with_ai(facts_of(change("src/app.py", 40), commits=commits), head="ab" * 20,
@@ -24,6 +25,7 @@ def change_with(*trailers: dict[str, str], plain: int = 0, **settings: Any) -> F
 
 
 def check(condition: dict[str, Any], facts: Facts) -> tuple[bool, str]:
+    """Whether ``condition`` holds on ``facts``, and why."""
     return holds(Condition.model_validate(condition), facts)
 
 

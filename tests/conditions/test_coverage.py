@@ -15,6 +15,7 @@ from tests.builders import edited, facts_of, measured, with_coverage
 
 
 def bound(**values: Any) -> CoverageCondition:
+    """A coverage condition of ``values``, validated."""
     return CoverageCondition.model_validate(values)
 
 

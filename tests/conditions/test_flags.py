@@ -17,6 +17,7 @@ from tests.facts.flags.test_facts import LD, changeset, edit
 
 def facts(*edits: tuple[FileChange, FileText], unscanned: tuple[str, ...] = (),
           scanned: bool = True) -> Facts:
+    """Facts of the ``edits``, with their flags scanned when ``scanned``."""
     change: ChangeSet = changeset(*edits, unscanned=unscanned)
     flags = gather(change, FlagSettings.model_validate({}), None) if scanned else None
     return derive(change, Classifier(), flags=flags)

@@ -14,10 +14,12 @@ from tests.builders import change, commit, facts_of
 
 
 def cond(data: dict[str, Any]) -> Condition:
+    """The condition ``data``, validated."""
     return Condition.model_validate(data)
 
 
 def check(data: dict[str, Any], facts: Facts) -> bool:
+    """Whether the condition ``data`` holds on ``facts``."""
     return holds(cond(data), facts)[0]
 
 

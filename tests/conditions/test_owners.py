@@ -24,6 +24,7 @@ docs/       @anna
 
 
 def facts(*paths: str, text: str | None = CODEOWNERS) -> Facts:
+    """Facts of a change to ``paths``, with code owners read from the CODEOWNERS ``text``."""
     files = {".github/CODEOWNERS": text.encode()} if text is not None else {}
     owners = gather(CodeOwnersSettings.model_validate({}), "github", files.get,
                     "the base commit abc", paths)

@@ -43,10 +43,12 @@ class Origin:
 
     @property
     def url(self) -> str:
+        """The file:// address of the origin."""
         return self.path.as_uri()
 
 
 def make_origin(root: Path) -> Origin:
+    """A bare origin with #7 (big, loosening the policy) and #8 (tiny) on both forges."""
     seed = make_repo(root / "seed")
     seed.write(".gatekeeper.yml", STRICT)
     seed.write("app.py", "version = 1\n")
@@ -82,6 +84,7 @@ def make_origin(root: Path) -> Origin:
 
 @pytest.fixture(scope="module")
 def origin(tmp_path_factory: pytest.TempPathFactory) -> Origin:
+    """The origin, built once for the module."""
     return make_origin(tmp_path_factory.mktemp("agree-origin"))
 
 
@@ -114,6 +117,7 @@ def pr_job(origin: Origin, where: Path, payload: dict[str, Any], *, event: str =
 
 
 def check(work: Repo, env: dict[str, str], *args: str) -> RunResult:
+    """Runs ``gatekeeper check`` with ``args`` in ``work`` under the CI variables ``env``."""
     return run_cli("check", *args, cwd=work.path, env=env)
 
 
@@ -270,6 +274,7 @@ def mr_job(origin: Origin, where: Path, ref: str, **variables: str) -> tuple[Rep
 
 
 def merged_results(origin: Origin, where: Path, **variables: str) -> tuple[Repo, dict[str, str]]:
+    """A GitLab merged-results pipeline job for !7, checked out in ``where``."""
     return mr_job(origin, where, "refs/merge-requests/7/merge", **{
         "CI_MERGE_REQUEST_EVENT_TYPE": "merged_result",
         "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA": origin.big,

@@ -23,6 +23,7 @@ GITLAB = {"CI_API_V4_URL": "https://gitlab.com/api/v4", "CI_PROJECT_ID": "278964
 
 
 def target(kind: str, env: dict[str, str], meta: ChangeMeta = PR) -> ApiTarget:
+    """The API target of ``kind`` from ``env`` and ``meta``; there must be one."""
     found = api_target(kind, env, meta)
     assert found is not None
     return found
@@ -107,6 +108,7 @@ def test_the_token_never_shows_in_a_target_or_a_context() -> None:
 
 
 def detect(tmp_path: Path, env: dict[str, str]) -> context.Context:
+    """The context detected in a new repository under the CI variables ``env``."""
     repo = GitRepo.discover(str(make_repo(tmp_path / "work").path))
     try:
         return context.detect(repo, context.Request(), env)

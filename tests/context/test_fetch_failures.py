@@ -31,6 +31,7 @@ SECRET = "glpat-S3cretJobToken0123456789"
 
 @pytest.fixture(scope="module")
 def origin(tmp_path_factory: pytest.TempPathFactory) -> Origin:
+    """The origin, built once for the module."""
     return make_origin(tmp_path_factory.mktemp("fetch-origin"))
 
 
@@ -71,6 +72,7 @@ def needs_deepening(origin: Origin, where: Path) -> tuple[Repo, dict[str, str]]:
 
 
 def failure(work: Repo, env: dict[str, str]) -> ChangeSetError:
+    """The one-line change set error detecting and resolving in ``work`` raises."""
     with pytest.raises(ChangeSetError) as caught:
         detect_and_resolve(work, env)
     assert caught.value.exit_code == EXIT_CHANGESET

@@ -47,6 +47,7 @@ class Rebased:
 
     @property
     def url(self) -> str:
+        """The file:// address of the origin."""
         return self.origin.as_uri()
 
 

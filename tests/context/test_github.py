@@ -43,10 +43,12 @@ class Origin:
 
     @property
     def url(self) -> str:
+        """The file:// address of the origin."""
         return self.path.as_uri()
 
 
 def make_origin(root: Path) -> Origin:
+    """A bare origin with feature, feature2, topic and release branches and PR refs."""
     seed = make_repo(root / "seed")
     for i in range(3):
         seed.write("app.py", f"version = {i}\n")
@@ -92,6 +94,7 @@ def make_origin(root: Path) -> Origin:
 
 @pytest.fixture(scope="module")
 def origin(tmp_path_factory: pytest.TempPathFactory) -> Origin:
+    """The origin, built once for the module."""
     return make_origin(tmp_path_factory.mktemp("github-origin"))
 
 
@@ -135,6 +138,7 @@ def opened(origin: Origin, **fields: Any) -> dict[str, Any]:
 
 
 def push_payload(ref: str, before: str, after: str, *, deleted: bool = False) -> dict[str, Any]:
+    """A GitHub push event payload moving ``ref`` from ``before`` to ``after``."""
     return {"ref": ref, "before": before, "after": after, "created": before == ZERO,
             "deleted": deleted, "forced": False, "base_ref": None, "commits": [],
             "head_commit": None if deleted else {"id": after, "message": "change"},
@@ -183,6 +187,7 @@ def runner_variables(event: str, payload: object) -> dict[str, str]:
 
 def detect_and_resolve(work: Repo, env: dict[str, str],
                        request: Request | None = None) -> tuple[Context, list[Revisions]]:
+    """The context detected in ``work`` under ``env``, and each target resolved."""
     repo = GitRepo.discover(str(work.path))
     try:
         found = context.detect(repo, request or Request(), env)

@@ -37,11 +37,13 @@ class Origin:
 
     @property
     def url(self) -> str:
+        """The file:// address of the origin."""
         return self.path.as_uri()
 
 
 @pytest.fixture(scope="module")
 def origin(tmp_path_factory: pytest.TempPathFactory) -> Origin:
+    """A bare origin with feature branches and merge request refs, built once."""
     root = tmp_path_factory.mktemp("gitlab-origin")
     seed = make_repo(root / "seed")
     for i in range(3):
@@ -102,6 +104,7 @@ def mr_env(origin: Origin, **extra: str) -> dict[str, str]:
 
 def detect(work: Repo, env: dict[str, str],
            request: context.Request | None = None) -> tuple[context.Context, Revisions]:
+    """The context detected in ``work`` under ``env``, and its first target resolved."""
     repo = GitRepo.discover(str(work.path))
     try:
         found = context.detect(repo, request or context.Request(), env)

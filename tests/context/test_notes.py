@@ -7,6 +7,7 @@ import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -43,10 +44,12 @@ class Origin:
     noted: tuple[str, ...]
 
     def url(self, notes: bool = True) -> str:
+        """The file:// address of the origin with its notes, or of the one without."""
         return (self.with_notes if notes else self.without_notes).as_uri()
 
 
 def make_origin(root: Path) -> Origin:
+    """Two bare origins of a feature branch, one with its AI notes and one without."""
     seed = make_repo(root / "seed")
     for i in range(3):
         seed.write("app.py", f"version = {i}\n")
@@ -82,16 +85,19 @@ def make_origin(root: Path) -> Origin:
 
 @pytest.fixture(scope="module")
 def origin(tmp_path_factory: pytest.TempPathFactory) -> Origin:
+    """The origins, built once for the module."""
     return make_origin(tmp_path_factory.mktemp("notes-origin"))
 
 
 def pull_request(origin: Origin, where: Path, *, notes: bool = True) -> tuple[Repo, dict[str, str]]:
+    """A pull_request run of #7, checked out in ``where``; the work tree and env."""
     work = checkout(origin.url(notes), where / "work", origin.merge, "refs/remotes/pull/7/merge")
     payload = pr_payload(origin.feature, origin.main, title="Add a.py")
     return work, github_env(where, "pull_request", payload)
 
 
 def only(outcome: Outcome) -> Verdict:
+    """The one verdict of ``outcome``."""
     [verdict] = outcome.verdicts
     return verdict
 
@@ -225,8 +231,8 @@ def test_the_cli_reports_note_evidence_in_every_format(origin: Origin, tmp_path:
     assert rule["status"] == "fail"
     assert {e["path"] for e in rule["evidence"]} == {SPACED, "src/a.py"}
     assert "note on commit" in rule["message"] and "src/a.py:1,3-4" in rule["message"]
-    properties = {p.get("name"): p.get("value")
-                  for p in ET.parse(junit).getroot().iter("property")}
+    properties = cast("dict[str, str]", {p.get("name"): p.get("value")
+                                         for p in ET.parse(junit).getroot().iter("property")})
     assert properties["ai.assisted"] == "true"
     assert properties["ai.tools"] == "claude, cursor"
     assert any("src/a.py:1,3-4" in v for k, v in properties.items() if k.startswith("ai.evid"))

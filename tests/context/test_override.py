@@ -19,6 +19,7 @@ pytestmark = pytest.mark.usefixtures("hermetic_git")
 
 @pytest.fixture(scope="module")
 def origin(tmp_path_factory: pytest.TempPathFactory) -> Origin:
+    """The origin, built once for the module."""
     return make_origin(tmp_path_factory.mktemp("override-origin"))
 
 

@@ -29,6 +29,7 @@ def work(tmp_path: Path, hermetic_git: None) -> Repo:
 
 def detect(work: Repo, env: dict[str, str], ci: str | None = None, base: str | None = None,
            head: str | None = None) -> Context:
+    """The context detected in ``work`` under ``env`` for ``ci``, ``base`` and ``head``."""
     repo = GitRepo.discover(str(work.path))
     try:
         return context.detect(repo, Request(base=base, head=head, ci=ci), env)

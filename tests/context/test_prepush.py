@@ -27,6 +27,7 @@ def cloned(tmp_path: Path) -> tuple[Repo, Path]:
 
 
 def sha256_work(tmp_path: Path) -> Repo:
+    """A sha256 repository with one commit, pushed to a sha256 bare origin."""
     origin = tmp_path / "origin.git"
     Repo(tmp_path).git("init", "-q", "--bare", "--object-format=sha256", str(origin))
     path = tmp_path / "work"
@@ -41,6 +42,7 @@ def sha256_work(tmp_path: Path) -> Repo:
 
 
 def line(local_ref: str, local_sha: str, remote_ref: str, remote_sha: str) -> str:
+    """One line of a pre-push hook's stdin."""
     return f"{local_ref} {local_sha} {remote_ref} {remote_sha}\n"
 
 
@@ -51,6 +53,7 @@ covers judging a branch from the remote's default branch, the default)."""
 
 def detect(work: Repo, stdin: str, remote: str | None = "origin",
            env: dict[str, str] | None = None) -> Context:
+    """The pre-push context detected in ``work`` from the hook's ``stdin``."""
     repo = GitRepo.discover(str(work.path))
     try:
         return context.detect(repo, Request(ci="pre-push", remote=remote),
@@ -60,6 +63,7 @@ def detect(work: Repo, stdin: str, remote: str | None = "origin",
 
 
 def resolved(work: Repo, found: Context) -> list[Revisions]:
+    """The revisions of each target of ``found``."""
     repo = GitRepo.discover(str(work.path))
     try:
         return [context.resolve_target(repo, target) for target in found.targets]
@@ -68,6 +72,7 @@ def resolved(work: Repo, found: Context) -> list[Revisions]:
 
 
 def changed_paths(work: Repo, revisions: Revisions) -> set[str]:
+    """The paths ``revisions`` change in ``work``."""
     repo = GitRepo.discover(str(work.path))
     try:
         return {f.path for f in collect.from_git(repo, revisions).files}

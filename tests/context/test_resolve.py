@@ -34,6 +34,7 @@ def origin_with_long_main(tmp_path: Path, main_commits: int = 120) -> Path:
 
 
 def shallow_clone(tmp_path: Path, origin: Path) -> Repo:
+    """A depth-1 clone of ``origin`` with feature checked out."""
     Repo(tmp_path).git("clone", "-q", "--depth", "1", "--no-single-branch", origin.as_uri(),
                        "work")
     work = Repo(tmp_path / "work")

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
+from typing import Any, cast
 
 import pytest
 from pydantic import ValidationError
 
-from gatekeeper.rules.base import render_template
+from gatekeeper.facts.model import Facts
+from gatekeeper.rules import RULE_KINDS
+from gatekeeper.rules.base import Finding, render_template
 from gatekeeper.rules.findings import Status
-from tests.builders import change, compose, facts_of, judge, verdict
+from tests.builders import change, commit, compose, facts_of, judge, verdict
 
 SMALL = {"kind": "batch-size", "max_effective_lines": 100}
 BIG = facts_of(change("src/app.py", 150), change("legacy/old.py", 300))
@@ -30,7 +34,8 @@ def test_when_and_unless_skip_with_the_reason() -> None:
     unless = judge({**SMALL, "unless": {"labels": "large-change-approved"}}, labelled)
     assert unless.status is Status.SKIP and "large-change-approved" in unless.message
     applies = judge({**SMALL, "when": {"paths": "src/**"}}, BIG)
-    assert applies.status is Status.FAIL and applies.condition.startswith("when: paths")
+    assert applies.status is Status.FAIL and cast(str, applies.condition).startswith(
+        "when: paths")
 
 
 @pytest.mark.parametrize(("severity", "status", "blocking"), [
@@ -73,6 +78,7 @@ def test_render_template_formats_floats_and_keeps_escaped_braces() -> None:
 
 
 def exception(expires: str, paths: list[str] | None = None) -> dict[str, object]:
+    """A policy exception to ``rule`` for ``paths``, expiring on ``expires``."""
     return {"rule": "rule", "paths": paths or [], "reason": "rewrite tracked in #12",
             "expires": expires}
 
@@ -109,3 +115,33 @@ def test_exception_needs_a_reason_and_a_date() -> None:
                                                       "expires": "2027-01-01"}])
     with pytest.raises(ValidationError):
         compose({"id": "rule", **SMALL}, exceptions=[{"rule": "rule", "reason": "x"}])
+
+
+@pytest.mark.parametrize(("limit", "paths", "seen", "status"), [
+    (200, None, [2], Status.FAIL),  # no exception: judged once, on the whole change
+    (200, ["legacy/**"], [1, 2], Status.EXCEPTED),  # passes only without legacy/: judged twice
+    (100, ["legacy/**"], [1], Status.FAIL),  # fails even without legacy/: once
+    (200, ["web/**"], [2], Status.FAIL),  # sets nothing aside: once
+    (1000, ["legacy/**"], [1, 2], Status.PASS),  # passes either way: the whole change tells
+])
+def test_a_rule_is_judged_again_only_when_an_exception_set_files_aside(
+        monkeypatch: pytest.MonkeyPatch, limit: int, paths: list[str] | None, seen: list[int],
+        status: Status) -> None:
+    kind = RULE_KINDS["batch-size"]
+    judged: list[int] = []
+
+    def counting(config: Any, facts: Facts) -> Finding:
+        judged.append(len(facts.files))
+        return kind.evaluate(config, facts)
+
+    monkeypatch.setitem(RULE_KINDS, "batch-size", replace(kind, evaluate=counting))
+    found = [exception("2027-01-01", paths)] if paths else []
+    result = judge({**SMALL, "max_effective_lines": limit}, BIG, today=TODAY, exceptions=found)
+    assert (judged, result.status) == (seen, status)
+
+
+def test_the_verdict_names_the_authors_for_the_reports() -> None:
+    people = facts_of(change("a.py"), commits=[commit(1, author="Bo"), commit(2, author="Al")])
+    assert verdict(compose({"id": "rule", **SMALL}), people).authors == ("Al", "Bo")
+    assert verdict(compose({"id": "rule", **SMALL}),
+                   facts_of(change("a.py"), author="octocat")).authors == ("octocat",)

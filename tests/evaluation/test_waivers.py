@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from gatekeeper.changeset.model import ChangeSet
+from gatekeeper.changeset.model import ChangeSet, Commit
 from gatekeeper.evaluation.waivers import requests
 from gatekeeper.reporters import renderer
 from gatekeeper.rules.findings import Status
@@ -15,7 +13,8 @@ BY_LABEL = {**RULE, "waivers": {"labels": ["large-change-approved"]}}
 BY_TRAILER = {**RULE, "waivers": {"trailer": True}}
 
 
-def waive(value: str, n: int = 1) -> Any:
+def waive(value: str, n: int = 1) -> Commit:
+    """Commit number ``n`` with a Gatekeeper-Waive trailer of ``value``."""
     return commit(n, trailers={"Gatekeeper-Waive": value})
 
 

@@ -11,6 +11,7 @@ from tests.conftest import Repo
 
 
 def derive(repo: Repo, base: str, classifier: Classifier | None = None) -> facts.Facts:
+    """The facts of the change in ``repo`` from ``base``."""
     git = GitRepo.discover(str(repo.path))
     revisions = context.resolve(git, context.Request(base=base))
     return facts.derive(collect.from_git(git, revisions), classifier or Classifier())

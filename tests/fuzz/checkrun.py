@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 
 from gatekeeper import pipeline, reporters
 from gatekeeper.errors import EXIT_CHANGESET, EXIT_PASS
-from gatekeeper.policy import loader
+from gatekeeper.policy import resolver
 from gatekeeper.policy.model import ComposedPolicy
 from gatekeeper.policy.sources import PolicySource
 
@@ -59,7 +59,7 @@ def workspace(root: Path) -> None:
     (root / "flags.yml").write_text(FLAGS)
 
 
-_REAL_RESOLVE = loader.resolve
+_REAL_RESOLVE = resolver.resolve
 _COMPOSED: dict[tuple[str | None, str, bytes], tuple[ComposedPolicy, PolicySource]] = {}
 
 
@@ -74,11 +74,11 @@ def _resolve_once(explicit: str | None, root: Path) -> tuple[ComposedPolicy, Pol
 def policy_composed_once() -> Iterator[None]:
     """Compose a policy file once per content, for targets that fuzz the diff and not the
     policy: composing the built-in packs costs ten times the rest of the check."""
-    loader.resolve = _resolve_once
+    resolver.resolve = _resolve_once
     try:
         yield
     finally:
-        loader.resolve = _REAL_RESOLVE
+        resolver.resolve = _REAL_RESOLVE
 
 
 def check_diff_file(root: Path, diff: Path, policy: Path) -> str:

@@ -90,6 +90,7 @@ def _save(stats: Stats, out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Fuzzes the chosen targets, saves the crashes found; 1 when there were any."""
     parser = argparse.ArgumentParser(prog="python -m tests.fuzz.run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=1_000_000)

@@ -78,6 +78,7 @@ SEEDS = (note({"src/calc.py": {SESSIONS[0]: "1-6", SESSIONS[1]: "9-10"}}),
 
 
 def generate(rng: random.Random) -> bytes:
+    """A random git-ai note, with odd paths and tool names among ordinary ones."""
     ranges = ",".join(f"{a}-{a + rng.randint(0, 5)}" for a in sorted(rng.sample(range(1, 60), 3)))
     path = rng.choice(("src/calc.py", "lib/old.py", "x y.py", "src/calc.py\t"))
     return note({path: {rng.choice(SESSIONS): ranges}}, tool=rng.choice(("cursor", "", "a\x00b")))

@@ -67,18 +67,23 @@ class EmptyRepo:
     other use of it ends the case as "needs git"."""
 
     def resolve_commit(self, _rev: str) -> str | None:
+        """No revision resolves."""
         return None
 
     def upstream(self) -> str | None:
+        """No upstream branch."""
         return None
 
     def symbolic_ref(self, _ref: str, *, short: bool = True) -> str | None:
+        """No symbolic reference."""
         return None
 
     def remotes(self) -> list[str]:
+        """No remotes."""
         return []
 
     def is_shallow(self) -> bool:
+        """A complete clone."""
         return False
 
     def __getattr__(self, name: str) -> Any:

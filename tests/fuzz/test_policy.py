@@ -40,6 +40,7 @@ KEYS = tuple(t.decode().strip(" :\n-{[") for t in TOKENS[:60] if t.rstrip().ends
 
 
 def seeds() -> list[bytes]:
+    """The rich policy and every example policy, as seeds for the fuzzer."""
     found = sorted(p for p in POLICIES.rglob("*.yml") if not p.name.endswith(".test.yml"))
     return [RICH_POLICY.encode(), *(p.read_bytes() for p in found)]
 

@@ -6,6 +6,7 @@ import itertools
 import os
 import subprocess
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -375,7 +376,7 @@ def test_unknown_revision(repo: Repo) -> None:
     repo.commit("one")
     for kwargs in ({"base": "no-such-branch"}, {"base": "HEAD", "head": "no-such-branch"}):
         with pytest.raises(ChangeSetError, match="no-such-branch") as info:
-            changeset(repo, **kwargs)
+            changeset(repo, **cast("dict[str, Any]", kwargs))
         assert info.value.exit_code == 3
 
 
@@ -455,6 +456,7 @@ HOSTILE_CONFIG = {
 
 
 def hostile_git_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sets, through the environment, every git setting that could change a diff."""
     monkeypatch.setenv("GIT_CONFIG_COUNT", str(len(HOSTILE_CONFIG)))
     for i, (key, value) in enumerate(HOSTILE_CONFIG.items()):
         monkeypatch.setenv(f"GIT_CONFIG_KEY_{i}", key)

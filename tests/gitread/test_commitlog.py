@@ -15,6 +15,7 @@ pytestmark = pytest.mark.usefixtures("hermetic_git")
 
 @pytest.fixture
 def git_repo(repo: Repo) -> Iterator[GitRepo]:
+    """The repository, with one commit, opened for gatekeeper's git reader."""
     repo.write("a.txt", "a\n")
     repo.commit("base")
     opened = GitRepo.discover(str(repo.path))

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from gatekeeper.changeset.model import ChangeSet, FileStatus
 from gatekeeper.errors import DiffInputError
-from gatekeeper.gitread import collect, diffparse
+from gatekeeper.gitread import collect, difffile, diffparse
 from tests.conftest import (
     GIT_ENV,
     Repo,
@@ -37,11 +37,13 @@ pytestmark = pytest.mark.usefixtures("hermetic_git")
 
 
 def git_bytes(repo: Repo, *args: str) -> bytes:
+    """The raw stdout of git ``args`` in ``repo``."""
     return subprocess.run(["git", *args], cwd=repo.path, capture_output=True, check=True,
                           env={**os.environ, **GIT_ENV}).stdout
 
 
 def parse(tmp_path: Path, data: bytes) -> ChangeSet:
+    """The change set read from ``data`` as a diff file."""
     target = tmp_path / "input.diff"
     target.write_bytes(data)
     return collect.from_diff_file(str(target))
@@ -132,6 +134,7 @@ def awkward_repo(repo: Repo) -> str:
 
 
 def summary(cs: ChangeSet) -> dict[str, tuple[object, ...]]:
+    """Each file's path to its status, counts, hunks and (unless a pure rename) modes."""
     return {f.path: (f.old_path, f.status, f.binary, f.added, f.deleted, f.hunks,
                      None if f.is_pure_rename else (f.old_mode, f.new_mode)) for f in cs.files}
 
@@ -200,6 +203,7 @@ def test_type_change_in_a_diff_file_is_one_entry(repo: Repo, tmp_path: Path) -> 
 
 
 def tiny_diff(tmp_path: Path, lines: int) -> bytes:
+    """A git diff adding ``lines`` lines to a one-line file."""
     repo = make_repo(tmp_path / "src")
     repo.write("app.py", "x = 0\n")
     base = repo.commit("base")
@@ -412,8 +416,8 @@ def test_hostile_diffs_raise_only_our_error(lines: list[bytes]) -> None:
     try:
         budget = diffparse.CommentBudget(5)
         patches = list(diffparse.parse_patch(data.splitlines(keepends=True), comments=budget))
-        for patch in collect._merge_type_changes(patches):
-            change = collect._from_patch(patch)
+        for patch in difffile.merge_type_changes(patches):
+            change = difffile.from_patch(patch)
             added = set(change.added_lines())
             assert all(line in added and text for line, text in patch.comments)
         assert sum(len(p.comments) for p in patches) == 5 - budget.left
@@ -434,17 +438,20 @@ def test_hostile_raw_records_raise_only_our_error(fields: list[bytes]) -> None:
 
 
 def everything(path: str) -> bool:
+    """Every path's text is wanted."""
     return True
 
 
 def parse_texts(tmp_path: Path, data: bytes, wants: collect.Wants | None = everything
                 ) -> ChangeSet:
+    """The change set read from ``data`` as a diff file, with the texts ``wants``."""
     target = tmp_path / "texts.diff"
     target.write_bytes(data)
     return collect.from_diff_file(str(target), texts=wants)
 
 
 def git_texts(repo: Repo, base: str) -> ChangeSet:
+    """The change set from ``base`` to HEAD read from git, with every text."""
     from gatekeeper import context
     from gatekeeper.gitread.gitio import GitRepo
 

@@ -17,6 +17,7 @@ from tests.conftest import GIT_ENV, Repo, RunResult, make_repo, run_cli
 
 
 def assert_one_line(result: RunResult, code: int = EXIT_CHANGESET) -> str:
+    """Asserts ``result`` exited with ``code`` and one line of error; that line."""
     assert result.code == code, (result.code, result.stderr)
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     assert result.stderr.count("\n") == 1, result.stderr
@@ -24,11 +25,13 @@ def assert_one_line(result: RunResult, code: int = EXIT_CHANGESET) -> str:
 
 
 def committed(repo: Repo) -> str:
+    """Commits one file; the commit's sha."""
     repo.write("a.txt", "one\n")
     return repo.commit("one")
 
 
 def loose_object(repo: Repo, oid: str) -> Path:
+    """The file of the loose object ``oid``."""
     return repo.path / ".git" / "objects" / oid[:2] / oid[2:]
 
 

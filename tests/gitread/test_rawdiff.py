@@ -15,6 +15,7 @@ pytestmark = pytest.mark.usefixtures("hermetic_git")
 
 
 def raw_z(repo: Repo, *args: str) -> bytes:
+    """The output of ``git diff --raw -z`` with ``args`` in ``repo``."""
     return subprocess.run(["git", "diff", "--raw", "-z", "--no-abbrev", *args], cwd=repo.path,
                           capture_output=True, check=True, env={**os.environ, **GIT_ENV}).stdout
 

@@ -62,6 +62,7 @@ LANGUAGES: dict[str, tuple[str, str, str | None, tuple[str, str] | None]] = {
 
 
 def keys(*lines: str, path: str = "src/file") -> list[str | None]:
+    """The flag keys found in ``lines`` of ``path``, numbered from 1."""
     refs: tuple[FlagRef, ...] = scan([(path, n, text) for n, text in enumerate(lines, 1)])
     return [r.key for r in refs]
 
@@ -197,6 +198,7 @@ FRAGMENTS = ("//", "#", "/*", "*/", "<!--", "-->", "{#", "#}", "{% comment %}",
 
 
 def random_file(rng: random.Random, ext: str, lines: int) -> list[tuple[str, int, str]]:
+    """``lines`` random added lines of an ``.ext`` file, with gaps as hunks leave."""
     number, found = 0, []
     for _ in range(lines):
         number += 1 if rng.random() < 0.85 else rng.randint(2, 5)  # gaps, as hunks leave

@@ -87,6 +87,7 @@ def test_a_large_work_tree_file_is_read_only_so_far(tmp_path: Path) -> None:
 
 
 def policy_file(tmp_path: Path, text: str) -> ComposedPolicy:
+    """The policy ``text``, written to a file and composed."""
     path = tmp_path / "policy.yml"
     path.write_text(text, encoding="utf-8")
     return compose(path, "policy.yml")
@@ -102,6 +103,7 @@ review:
 
 
 def changeset_of(opened: GitRepo, revisions: Revisions, policy: ComposedPolicy) -> ChangeSet:
+    """The change set of ``revisions``, with the texts ``policy``'s flag rules want."""
     return collect.from_git(opened, revisions, texts=policy.flags.wants)
 
 

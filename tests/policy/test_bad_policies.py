@@ -31,6 +31,7 @@ class Case:
 
     @property
     def main(self) -> str:
+        """The file given to the command."""
         return next(iter(self.files))
 
 
@@ -120,6 +121,7 @@ CASES = {
 
 
 def assert_one_line_error(result: RunResult, expected: str) -> None:
+    """Asserts ``result`` is a usage error whose one line is ``expected``."""
     assert result.code == EXIT_USAGE, (result.code, result.stderr)
     assert result.stdout == ""
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
@@ -132,6 +134,7 @@ def assert_one_line_error(result: RunResult, expected: str) -> None:
 
 
 def write_case(root: Path, case: Case) -> None:
+    """Writes the files of ``case`` under ``root``."""
     for name, text in case.files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,13 +9,14 @@ import pytest
 
 from gatekeeper.errors import EXIT_USAGE, PolicyError
 from gatekeeper.policy import compose as composer
-from gatekeeper.policy import loader
+from gatekeeper.policy import loader, resolver
 from gatekeeper.policy.compose import compose
 from gatekeeper.policy.model import ComposedPolicy
 from gatekeeper.rules.batch_size import Config as BatchSize
 
 
 def put(root: Path, name: str, text: str) -> Path:
+    """Writes ``text`` to ``root/name``, creating parent folders; the path."""
     path = root / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -23,16 +24,19 @@ def put(root: Path, name: str, text: str) -> Path:
 
 
 def ids(policy: ComposedPolicy) -> list[str]:
+    """The ids of ``policy``'s rules, in order."""
     return [rule.id for rule in policy.rules]
 
 
 def batch(policy: ComposedPolicy, rule_id: str) -> BatchSize:
+    """The batch-size rule ``rule_id`` of ``policy``."""
     rule = policy.rule(rule_id)
     assert isinstance(rule, BatchSize), rule
     return rule
 
 
 def compose_error(path: Path, display: str) -> PolicyError:
+    """The usage error composing the policy at ``path`` raises."""
     with pytest.raises(PolicyError) as info:
         compose(path, display)
     assert info.value.exit_code == EXIT_USAGE
@@ -339,17 +343,17 @@ exceptions:
 
 
 def test_policy_source_lists_every_file_inherited_first(tmp_path: Path) -> None:
-    policy, source = loader.resolve(None, tmp_path)
+    policy, source = resolver.resolve(None, tmp_path)
     assert source.files == policy.files == ("gatekeeper:default",)
 
     put(tmp_path, "ci/base.yml", "extends: gatekeeper:default\n")
     put(tmp_path, loader.POLICY_FILENAME, "extends: ci/base.yml\n")
-    policy, source = loader.resolve(None, tmp_path)
+    policy, source = resolver.resolve(None, tmp_path)
     assert source.files == policy.files == ("gatekeeper:default", "ci/base.yml",
                                             ".gatekeeper.yml")
 
     other = put(tmp_path, "other/policy.yml", "extends: ../ci/base.yml\n")
-    policy, source = loader.resolve(str(other), tmp_path)
+    policy, source = resolver.resolve(str(other), tmp_path)
     assert source.path == str(other)
     assert source.files == policy.files
     assert policy.files[:2] == ("gatekeeper:default", str(tmp_path / "ci" / "base.yml"))

@@ -13,12 +13,14 @@ from gatekeeper.policy import casechange, described
 
 
 def load(tmp_path: Path, text: str) -> described.CaseFile:
+    """The first case file read from ``text``."""
     path = tmp_path / "p.test.yml"
     path.write_text(text, encoding="utf-8")
     return described.load(path, "p.test.yml")[0]
 
 
 def error(tmp_path: Path, text: str) -> PolicyError:
+    """The usage error reading the case file ``text`` raises."""
     with pytest.raises(PolicyError) as info:
         load(tmp_path, text)
     assert info.value.exit_code == EXIT_USAGE
@@ -26,6 +28,7 @@ def error(tmp_path: Path, text: str) -> PolicyError:
 
 
 def case(change: str, extra: str = "    verdict: pass\n") -> str:
+    """A case file with one case of ``change``, then ``extra``."""
     return f"cases:\n  - name: c\n    change:\n{change}{extra}"
 
 

@@ -24,6 +24,7 @@ TWO = ("rules:\n  - {id: a, kind: batch-size, max_files: 1}\n"
 
 
 def error_of(tmp_path: Path, text: str, **others: str) -> PolicyError:
+    """The usage error composing ``text``, next to the files ``others``, raises."""
     for name, body in others.items():
         (tmp_path / name).write_text(body, encoding="utf-8")
     (tmp_path / "policy.yml").write_text(text, encoding="utf-8")
@@ -115,6 +116,7 @@ def test_every_built_in_pack_has_rules() -> None:
 
 
 def small_change(repo: Repo, policy: str) -> None:
+    """Commits ``policy`` on main and a one-file change on a feature branch."""
     repo.write(".gatekeeper.yml", policy)
     repo.write("README.md", "hi\n")
     repo.commit("base")
@@ -124,6 +126,7 @@ def small_change(repo: Repo, policy: str) -> None:
 
 
 def assert_refused(result_code: int, stderr: str, where: str) -> None:
+    """Asserts the policy at ``where`` was refused for having no rules."""
     assert result_code == EXIT_USAGE, stderr
     assert stderr.splitlines() == [
         f"{where}: the policy has no rules, so it would check nothing {HINT}"]

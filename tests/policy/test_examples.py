@@ -34,6 +34,7 @@ def start(repo: Repo, files: dict[str, str] | None = None) -> None:
 
 
 def change(repo: Repo, files: dict[str, str], message: str = "feat: change") -> None:
+    """Writes ``files`` and commits them with ``message``."""
     for path, text in files.items():
         repo.write(path, text)
     repo.commit(message)
@@ -53,6 +54,7 @@ def check(repo: Repo, policy: str | Path, *labels: str) -> tuple[int, Report]:
 
 
 def rule(report: Report, rule_id: str) -> dict[str, Any]:
+    """The one result of rule ``rule_id`` in ``report``."""
     found = [r for r in report["results"] if r["rule_id"] == rule_id]
     assert len(found) == 1, report["results"]
     result: dict[str, Any] = found[0]
@@ -60,6 +62,7 @@ def rule(report: Report, rule_id: str) -> dict[str, Any]:
 
 
 def statuses(report: Report) -> dict[str, str]:
+    """Each rule's id to its status in ``report``."""
     return {r["rule_id"]: r["status"] for r in report["results"]}
 
 

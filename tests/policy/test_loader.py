@@ -7,17 +7,19 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.errors import EXIT_USAGE, PolicyError
-from gatekeeper.policy import loader
+from gatekeeper.policy import loader, resolver
 from gatekeeper.rules.batch_size import Config as BatchSize
 
 
 def write(tmp_path: Path, text: str) -> Path:
+    """Writes ``text`` as .gatekeeper.yml; its path."""
     path = tmp_path / ".gatekeeper.yml"
     path.write_text(text, encoding="utf-8")
     return path
 
 
 def load_error(tmp_path: Path, text: str) -> PolicyError:
+    """The usage error loading the policy ``text`` raises."""
     with pytest.raises(PolicyError) as info:
         loader.load_file(write(tmp_path, text), ".gatekeeper.yml")
     assert info.value.exit_code == EXIT_USAGE
@@ -121,21 +123,21 @@ def test_empty_file_is_an_empty_policy(tmp_path: Path) -> None:
 
 
 def test_resolve_prefers_explicit_then_repo_file_then_default(tmp_path: Path) -> None:
-    policy, source = loader.resolve(None, tmp_path)
+    policy, source = resolver.resolve(None, tmp_path)
     assert source.builtin and "built-in default" in source.description
     assert [r.id for r in policy.rules] == ["batch-size"]
     write(tmp_path, "rules: []\nallow_no_rules: true\n")
-    policy, source = loader.resolve(None, tmp_path)
+    policy, source = resolver.resolve(None, tmp_path)
     assert not source.builtin and source.path == ".gatekeeper.yml" and policy.rules == ()
     other = tmp_path / "other.yml"
     other.write_text("rules:\n  - {id: x, kind: batch-size, max_files: 1}\n", encoding="utf-8")
-    policy, source = loader.resolve(str(other), tmp_path)
+    policy, source = resolver.resolve(str(other), tmp_path)
     assert source.path == str(other) and policy.rules[0].id == "x"
 
 
 def test_missing_explicit_policy_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as info:
-        loader.resolve(str(tmp_path / "nope.yml"), tmp_path)
+        resolver.resolve(str(tmp_path / "nope.yml"), tmp_path)
     assert "cannot read policy" in info.value.message
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from gatekeeper.facts.needs import Need
 from gatekeeper.policy import needs
 from gatekeeper.policy.compose import compose
 from gatekeeper.policy.model import ComposedPolicy
@@ -102,3 +103,26 @@ def test_a_code_owners_condition_reads_them_unless_switched_off(tmp_path: Path) 
     assert needs.owners(composed(tmp_path, rules))
     assert not needs.owners(composed(tmp_path, rules + "codeowners: {enabled: false}\n"))
     assert not needs.owners(composed(tmp_path, TIERS_ONLY))  # tiers without code_owners
+
+
+def test_coverage_rules_are_those_whose_kind_reads_the_reports(tmp_path: Path) -> None:
+    policy = composed(tmp_path, """\
+rules:
+  - {id: size, kind: batch-size, max_files: 5, unless: {coverage: {patch_below: 50}}}
+  - {id: patch, kind: patch-coverage, min: 80}
+  - {id: drop, kind: coverage-delta, max_drop: 1}
+""")
+    assert needs.coverage_rules(policy) == ("patch", "drop")
+    assert Need.COVERAGE in needs.needs(policy)
+
+
+def test_a_coverage_condition_reads_coverage_but_judges_no_rule_by_it(tmp_path: Path) -> None:
+    policy = composed(tmp_path, "rules:\n  - {id: size, kind: batch-size, max_files: 5,\n"
+                      "     when: {coverage: {delta_below: -1}}}\n")
+    assert needs.needs(policy) == {Need.COVERAGE} and needs.coverage_rules(policy) == ()
+
+
+def test_every_rule_kind_declares_the_facts_it_reads() -> None:
+    reading = {name: kind.needs for name, kind in RULE_KINDS.items() if kind.needs}
+    assert reading == {"patch-coverage": {Need.COVERAGE}, "coverage-delta": {Need.COVERAGE},
+                       "flag-guard": {Need.FLAGS}, "ai-disclosure": {Need.AI}}

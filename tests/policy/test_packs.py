@@ -47,6 +47,7 @@ def strict_repo(repo: Repo) -> None:
 
 
 def check(repo: Repo, *labels: str) -> tuple[int, dict[str, Any]]:
+    """Exit code and JSON report of ``gatekeeper check`` against main with ``labels``."""
     args = ["check", "--base", "main", "--format", "json"]
     for label in labels:
         args += ["--label", label]
@@ -57,6 +58,7 @@ def check(repo: Repo, *labels: str) -> tuple[int, dict[str, Any]]:
 
 
 def statuses(report: dict[str, Any]) -> dict[str, str]:
+    """Each rule's id to its status in ``report``."""
     return {r["rule_id"]: r["status"] for r in report["results"]}
 
 

@@ -31,6 +31,7 @@ def weakening_branch(repo: Repo) -> None:
 
 
 def check(repo: Repo, *args: str) -> tuple[int, dict[str, Any]]:
+    """Exit code and JSON report of ``gatekeeper check`` against main with ``args``."""
     result = run_cli("check", "--base", "main", "--format", "json", *args, cwd=repo.path)
     assert result.code in (0, 1), result.stderr
     return result.code, json.loads(result.stdout)

@@ -32,6 +32,7 @@ def base_with_policy(repo: Repo, policy_at: str = "ci/gatekeeper.yml") -> None:
 
 
 def symlink(repo: Repo, name: str, target: str) -> None:
+    """Makes ``name`` a symbolic link to ``target``, replacing what was there."""
     path = repo.path / name
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_symlink() or path.exists():
@@ -121,6 +122,7 @@ def test_a_symlink_the_base_commit_records_is_followed_in_that_commit(repo: Repo
 
 
 def tree_of(repo: Repo) -> TreeSource:
+    """The policy source of ``repo``'s HEAD tree."""
     git = GitRepo.discover(str(repo.path))
     return TreeSource("base", repo.head(), git.read_blob, git.entry_mode)
 

@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from gatekeeper.evaluation.review.assign import TierDecision
-from gatekeeper.evaluation.verdict import Verdict
+from gatekeeper.evaluation.verdict import TierDecision, Verdict
 from gatekeeper.policy.review import ReviewSettings, Tier
 from gatekeeper.reporters import render_all, renderer
 from gatekeeper.reporters.dotenv import LIMIT, NAME_LIMIT
@@ -50,12 +49,14 @@ def parse(text: str) -> dict[str, str]:
 
 def judged(lines: int = 40, review: dict[str, Any] | None = None, *, limit: int = 100,
            **facts: Any) -> Verdict:
+    """The verdict of a size limit of ``limit`` lines on a change of ``lines`` lines."""
     policy = replace(compose({"id": "size", **SIZE, "max_effective_lines": limit}),
                      review=ReviewSettings.model_validate(review or {}))
     return verdict(policy, facts_of(change("src/app.py", lines), **facts))
 
 
 def with_decision(base: Verdict, tier: Tier, request: tuple[str, ...] = ()) -> Verdict:
+    """``base`` with a tier 2 decision of ``tier``, requesting ``request``."""
     return replace(base, review=TierDecision(2, tier, (), request=request))
 
 

@@ -1,21 +1,17 @@
-"""The Markdown report: real verdicts, the same text from a saved JSON report, and escaping."""
+"""The Markdown report: real verdicts, the same text from `check --markdown`, and escaping."""
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from gatekeeper.context import Request
-from gatekeeper.errors import UsageError
 from gatekeeper.evaluation.verdict import Verdict
 from gatekeeper.pipeline import CheckOptions, run_check
 from gatekeeper.reporters import markdown, render_all, renderer
-from tests.conftest import Repo
+from tests.conftest import Repo, run_cli
 
 POLICY = """
 rules:
@@ -30,6 +26,7 @@ HOSTILE_PATH = "src/a|b `c` <img src=x> [l](https://evil.example) @octo #1.py"
 
 
 def checked(repo: Repo, policy: str = POLICY, path: str = HOSTILE_PATH) -> Verdict:
+    """The verdict of ``policy`` on a change adding ``path`` and legacy/old.py."""
     repo.write("README.md", "hello\n")
     base = repo.commit("base")
     repo.write(path, "".join(f"x{i} = {i}\n" for i in range(12)))
@@ -70,21 +67,13 @@ def test_text_from_the_change_cannot_become_markup(repo: Repo) -> None:
         assert len(re.findall(r"(?<!\\)\|", row)) == 4, row  # three cells, no more
 
 
-def test_the_saved_json_report_renders_the_same(repo: Repo, tmp_path: Path) -> None:
+def test_check_writes_the_same_summary_with_markdown(repo: Repo, tmp_path: Path) -> None:
     verdict = checked(repo)
-    saved = tmp_path / "report.json"
-    saved.write_text(renderer("json")(verdict), encoding="utf-8")
-    from_json = markdown.render_report(json.loads(saved.read_text(encoding="utf-8")))
-    direct = markdown.render(verdict)
-
-    # The JSON report has no head_reason, so only the line that describes the revisions differs.
-    def without_compared(text: str) -> list[str]:
-        return [line for line in text.splitlines() if not line.startswith("**Compared:**")]
-
-    assert without_compared(from_json) == without_compared(direct)
-    done = subprocess.run([sys.executable, "-m", "gatekeeper.reporters.markdown", str(saved)],
-                          capture_output=True, text=True)
-    assert done.returncode == 0 and done.stdout == from_json
+    summary = tmp_path / "summary.md"
+    run = run_cli("check", "--base", repo.git("rev-parse", "HEAD~1"), "--markdown", str(summary),
+                  cwd=repo.path)
+    assert run.code == 1, run.stderr
+    assert summary.read_text(encoding="utf-8") == markdown.render(verdict)
 
 
 def test_several_verdicts_and_none(repo: Repo) -> None:
@@ -128,15 +117,3 @@ def test_the_summary_fits_in_a_step_summary() -> None:
     text = markdown._cap(lines)
     assert len(text.encode("utf-8")) <= markdown.MAX_BYTES + 100
     assert text.rstrip().endswith("_The summary was cut short; the JSON report has everything._")
-
-
-def test_something_that_is_not_a_report_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="not a gatekeeper JSON report"):
-        markdown.render_report({"schema": "other"})
-    with pytest.raises(UsageError, match="not a complete gatekeeper JSON report"):
-        markdown.render_report({"schema": "gatekeeper-report", "verdict": "pass"})
-    bad = tmp_path / "bad.json"
-    bad.write_text("[]", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "gatekeeper.reporters.markdown", str(bad)],
-                          capture_output=True, text=True)
-    assert done.returncode == 2 and done.stderr.count("\n") == 1

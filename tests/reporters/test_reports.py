@@ -6,14 +6,16 @@ import json
 import subprocess
 import sys
 import tarfile
+from dataclasses import replace
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
 from gatekeeper.context import Request
 from gatekeeper.evaluation.verdict import Verdict
 from gatekeeper.pipeline import CheckOptions, run_check
-from gatekeeper.reporters import FORMATS, renderer
+from gatekeeper.reporters import FORMATS, ManyReportFormat, ReportFormat, load, renderer
 from tests.conftest import Repo
 
 
@@ -40,6 +42,7 @@ def junit_xsd(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def verdict_for(repo: Repo, policy: str | None = None) -> Verdict:
+    """The verdict of ``policy`` on a change of awkward files and a signed commit."""
     repo.write("README.md", "hello\n")
     base = repo.commit("base")
     repo.write("src/api/a.py", "".join(f"x{i} = {i}\n" for i in range(30)))
@@ -102,7 +105,7 @@ def test_junit_validates_against_the_schema(repo: Repo, junit_xsd: Path) -> None
     xml = renderer("junit")(verdict_for(repo, FAILING))
     schema = xmlschema.XMLSchema(str(junit_xsd))
     schema.validate(xml)
-    tree = schema.to_dict(xml)
+    tree = cast("dict[str, Any]", schema.to_dict(xml))
     suite = tree["testsuite"][0]
     assert (suite["@tests"], suite["@failures"]) == ("3", "1")
     cases = {c["@name"]: c for c in suite["testcase"]}
@@ -129,3 +132,17 @@ def test_every_registered_format_renders(repo: Repo) -> None:
     verdict = verdict_for(repo)
     for name in FORMATS:
         assert renderer(name)(verdict).strip()
+
+
+def test_every_registered_format_has_the_shape_of_a_report_format() -> None:
+    many = {name for name in FORMATS if isinstance(load(name), ManyReportFormat)}
+    assert all(isinstance(load(name), ReportFormat) for name in FORMATS)
+    assert many == {"json", "junit", "markdown", "dotenv", "github-output"}
+
+
+def test_explain_names_the_authors_the_verdict_carries(repo: Repo) -> None:
+    verdict = verdict_for(repo)
+    assert verdict.authors
+    line = f"author: {', '.join(verdict.authors)}"
+    assert line in renderer("explain")(verdict)
+    assert "author: unknown" in renderer("explain")(replace(verdict, authors=()))

@@ -23,17 +23,20 @@ COPILOT_AGENT = "198982749+Copilot@users.noreply.github.com"
 
 
 def rule(**fields: Any) -> dict[str, Any]:
+    """An ai-disclosure rule asking for Assisted-by, with ``fields``."""
     return {"kind": "ai-disclosure", "trailers": ["Assisted-by"], **fields}
 
 
 def facts(*commits: Commit, labels: tuple[str, ...] = (),
           comments: tuple[AddedComment, ...] = ()) -> Facts:
+    """Facts of a change of ``commits``, ``labels`` and added ``comments``, AI detected."""
     made = facts_of(change("src/app.py", 12), commits=list(commits), labels=labels)
     made = replace(made, changeset=replace(made.changeset, comments=comments))
     return with_ai(made)
 
 
 def run(config: dict[str, Any], found: Facts) -> RuleResult:
+    """The result of ``config`` on ``found``."""
     return judge(config, found)
 
 

@@ -16,10 +16,12 @@ from tests.conftest import make_repo, numbered, run_cli
 
 
 def rule(**limits: object) -> dict[str, Any]:
+    """A batch-size rule with ``limits``."""
     return {"id": "size", "kind": "batch-size", **limits}
 
 
 def evaluate(config: dict[str, Any], facts: Facts) -> RuleResult:
+    """The result of ``config`` on ``facts``."""
     return judge(config, facts)
 
 

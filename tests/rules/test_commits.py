@@ -30,15 +30,18 @@ def made(n: int, subject: str, **fields: Any) -> Commit:
 
 
 def rule(**fields: object) -> dict[str, Any]:
+    """A commits rule with ``fields``."""
     return {"id": "hygiene", "kind": "commits", **fields}
 
 
 def with_revisions(facts: Facts, **fields: Any) -> Facts:
+    """``facts`` with ``fields`` of its revisions replaced."""
     cs = facts.changeset
     return replace(facts, changeset=replace(cs, revisions=replace(cs.revisions, **fields)))
 
 
 def run(config: dict[str, Any], *commits: Commit, head: str | None = None) -> RuleResult:
+    """The result of ``config`` on a change of ``commits`` against main, head ``head``."""
     facts = facts_of(change("a.py"), commits=list(commits))
     return judge(config, with_revisions(facts, base_ref="main", merge_base=MERGE_BASE,
                                         head_sha=head))
@@ -189,6 +192,7 @@ def test_invalid_regex_error_names_the_pattern() -> None:
 
 
 def signed_commit(repo: Repo, message: str) -> str:
+    """Commits everything with a Signed-off-by line; the new commit's sha."""
     repo.git("add", "-A")
     repo.git("commit", "-q", "-s", "-m", message)
     return repo.head()

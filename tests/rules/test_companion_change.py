@@ -15,6 +15,7 @@ from tests.conftest import make_repo, run_cli
 
 
 def rule(**extra: object) -> dict[str, Any]:
+    """A companion-change rule: migrations need tests, with ``extra``."""
     return {"id": "migrations-need-tests", "kind": "companion-change",
             "paths": ["migrations/**"], "require": ["tests/**"], **extra}
 

@@ -7,15 +7,18 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from gatekeeper.facts.model import Facts
 from gatekeeper.rules.findings import Status
 from tests.builders import change, edited, facts_of, judge, measured, with_coverage
 
 
 def rule(**extra: object) -> dict[str, Any]:
+    """A coverage-delta rule with ``extra``."""
     return {"id": "no-drop", "kind": "coverage-delta", **extra}
 
 
-def facts(head_covered: int, base_covered: int | None, lines: int = 100) -> Any:
+def facts(head_covered: int, base_covered: int | None, lines: int = 100) -> Facts:
+    """Facts of a ``lines``-line file covered to ``head_covered``, and ``base_covered`` before."""
     head = [measured("src/a.py", covered=range(1, head_covered + 1),
                      missed=range(head_covered + 1, lines + 1))]
     base = None if base_covered is None else [

@@ -24,17 +24,20 @@ REGISTRY = Registry("flags.yml", frozenset({"new-checkout", "dark-mode"}))
 
 
 def rule(**fields: Any) -> dict[str, Any]:
+    """A flag-guard rule on src/**, with ``fields``."""
     return {"kind": "flag-guard", "paths": ["src/**"], **fields}
 
 
 def facts(*edits: Edit, registry: Registry | None = None, unscanned: tuple[str, ...] = (),
           scanned: bool = True) -> Facts:
+    """Facts of the ``edits``, with their flags scanned when ``scanned``."""
     change = changeset(*edits, unscanned=unscanned)
     flags = gather(change, FlagSettings.model_validate({}), registry) if scanned else None
     return derive(change, Classifier(), flags=flags)
 
 
 def lines(count: int, first: str = "work()") -> list[str]:
+    """``count`` lines of code, the first ``first``."""
     return [first] + [f"step{n}()" for n in range(1, count)]
 
 
@@ -44,10 +47,12 @@ def flagged(path: str, count: int, key: str = "new-checkout", start: int = 1) ->
 
 
 def plain(path: str, count: int, start: int = 1) -> Edit:
+    """An edit of ``count`` unguarded lines of ``path`` from line ``start``."""
     return edit(path, {start: lines(count)})
 
 
 def run(config: dict[str, Any], found: Facts) -> RuleResult:
+    """The result of ``config`` on ``found``."""
     return judge(config, found)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from pydantic import ValidationError
@@ -15,6 +15,7 @@ from tests.builders import change, facts_of, judge
 
 
 def rule(*paths: str, **extra: object) -> dict[str, Any]:
+    """A forbidden-paths rule on ``paths``, with ``extra``."""
     return {"id": "forbidden", "kind": "forbidden-paths", "paths": list(paths), **extra}
 
 
@@ -106,10 +107,11 @@ def test_long_lists_are_sampled_in_the_message_but_all_files_are_listed() -> Non
     result = judge(rule("secrets/**"), facts)
     assert result.message.endswith("secrets/4.env and 3 more")
     assert len(result.files) == 8
-    assert dict(result.values)["matched"].count(",") == 7
+    assert cast(str, dict(result.values)["matched"]).count(",") == 7
 
 
 def with_revisions(facts: Facts, revisions: Revisions) -> Facts:
+    """``facts`` with its change set's revisions replaced by ``revisions``."""
     return replace(facts, changeset=replace(facts.changeset, revisions=revisions))
 
 

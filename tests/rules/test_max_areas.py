@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from gatekeeper.changeset.model import FileStatus
+from gatekeeper.evaluation.verdict import RuleResult
 from gatekeeper.rules.findings import Status
 from gatekeeper.rules.max_areas import Config
 from tests.builders import change, facts_of, judge
@@ -16,10 +17,12 @@ AREAS = ["services/*", "libs/*", "apps/*/src"]
 
 
 def rule(**fields: object) -> dict[str, Any]:
+    """A max-areas rule over AREAS, with ``fields``."""
     return {"id": "areas", "kind": "max-areas", "areas": AREAS, **fields}
 
 
-def values(result: Any) -> dict[str, object]:
+def values(result: RuleResult) -> dict[str, object]:
+    """The values of ``result``, by name."""
     return dict(result.values)
 
 

@@ -8,15 +8,18 @@ import pytest
 from pydantic import ValidationError
 
 from gatekeeper.changeset.model import FileStatus
+from gatekeeper.facts.model import Facts
 from gatekeeper.rules.findings import Status
 from tests.builders import change, edited, facts_of, judge, measured, with_coverage
 
 
 def rule(**extra: object) -> dict[str, Any]:
+    """A patch-coverage rule with ``extra``."""
     return {"id": "tested", "kind": "patch-coverage", **extra}
 
 
-def well_tested_and_untested() -> Any:
+def well_tested_and_untested() -> Facts:
+    """Facts of a fully covered file and a new one no test runs."""
     facts = facts_of(edited("src/big.py", (1, 20)), edited("src/new.py", (1, 4)))
     return with_coverage(facts, [measured("src/big.py", covered=range(1, 21)),
                                  measured("src/new.py", missed=range(1, 5))])

@@ -13,6 +13,7 @@ from tests.builders import change, commit, facts_of, judge
 
 
 def rule(**extra: object) -> dict[str, Any]:
+    """A restricted-paths rule on infra/**, with ``extra``."""
     return {"id": "infra", "kind": "restricted-paths", "paths": ["infra/**"], **extra}
 
 

@@ -15,6 +15,7 @@ MIB = 1 << 20
 
 def binary(path: str, size: int, status: FileStatus = FileStatus.ADDED,
            old_path: str | None = None, similarity: int | None = None) -> FileChange:
+    """A binary file change of ``size`` bytes."""
     return replace(change(path, 0, status=status, old_path=old_path), binary=True, size=size,
                    similarity=similarity)
 

@@ -11,6 +11,7 @@ from tests.builders import change, facts_of, judge
 
 
 def rule(**extra: object) -> dict[str, Any]:
+    """A tests-required rule with ``extra``."""
     return {"id": "tests", "kind": "tests-required", **extra}
 
 

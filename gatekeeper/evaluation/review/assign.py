@@ -3,58 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gatekeeper.conditions import model as conditions
+from gatekeeper.evaluation.verdict import TierDecision, TierReason
 from gatekeeper.facts.model import Facts
 from gatekeeper.policy.review import ReviewSettings, Tier
 
 if TYPE_CHECKING:
     from gatekeeper.facts.ai.detect import Evidence
     from gatekeeper.facts.codeowners.model import RequiredApproval
-
-
-@dataclass(frozen=True, slots=True)
-class TierReason:
-    """One rule or lowering that held, and why."""
-
-    id: str
-    tier: str
-    """The tier the rule raises to, or the tier a lowering lowered to."""
-    why: str
-
-
-@dataclass(frozen=True, slots=True)
-class TierDecision:
-    number: int
-    """1 for the lowest tier."""
-    tier: Tier
-    raised_by: tuple[TierReason, ...]
-    """Every rule that held, highest tier first; the first decided the tier."""
-    lowered_by: tuple[TierReason, ...] = ()
-    before_lowering: str | None = None
-    """The tier the rules gave, when a lowering then changed it."""
-    evidence: tuple[Evidence, ...] = ()
-    """The AI evidence behind rules and lowerings that read it."""
-    request: tuple[str, ...] = ()
-    """Whom to ask for review: the tier's owners, then (for a tier with ``code_owners``) the
-    code owners of the touched files, each once."""
-    owner_groups: tuple[RequiredApproval, ...] = ()
-    """For a tier with ``code_owners``: the approvals each group of code owners must give
-    (CODEOWNERS required sections), and for which paths."""
-    codeowners: str | None = None
-    """The CODEOWNERS file the code owners came from; None when none was read."""
-
-    @property
-    def name(self) -> str:
-        return self.tier.name
-
-    def reasons(self) -> list[str]:
-        """Every reason, in words, in the order they were applied."""
-        found = [f"{r.id}: raises to {r.tier} ({r.why})" for r in self.raised_by]
-        found += [f"{r.id}: lowers to {r.tier} ({r.why})" for r in self.lowered_by]
-        return found or [f"no rule raised the change: {self.name} is the default tier"]
 
 
 def _reason(text: str | None, why: str) -> str:

@@ -12,8 +12,7 @@ from dataclasses import dataclass, replace
 
 from gatekeeper.context.api import PLATFORM_TOKENS, TOKEN_VARIABLE, ApiTarget
 from gatekeeper.errors import ChangeSetError
-from gatekeeper.evaluation.review.assign import TierDecision
-from gatekeeper.evaluation.verdict import RuleResult, Verdict
+from gatekeeper.evaluation.verdict import RuleResult, TierDecision, Verdict
 from gatekeeper.facts.approvals.github import GitHubClient
 from gatekeeper.facts.approvals.gitlab import GitLabClient
 from gatekeeper.facts.approvals.http import DEFAULT_TIMEOUT, ApprovalsError
@@ -64,6 +63,7 @@ class Wanted:
 
     @property
     def empty(self) -> bool:
+        """Whether the tier asks for no approval at all, so there is nothing to check."""
         return not (self.count or self.owners or self.unmatched or self.groups)
 
     def describe(self) -> str:

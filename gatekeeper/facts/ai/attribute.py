@@ -32,6 +32,7 @@ class NoteFile:
 
     @property
     def ai(self) -> int:
+        """How many of the file's added lines the notes attribute to AI."""
         return sum(last - first + 1 for first, last in self.ai_lines)
 
     @property
@@ -42,6 +43,8 @@ class NoteFile:
 
 @dataclass(frozen=True, slots=True)
 class NoteFacts:
+    """What the Git AI notes say of a change: AI lines per file, evidence, unusable notes."""
+
     files: tuple[NoteFile, ...] = ()
     """The changed files whose added lines were traced, in the change set's order."""
     evidence: tuple[Evidence, ...] = ()
@@ -70,6 +73,7 @@ class _Group:
 
 
 def attribute(changeset: ChangeSet) -> NoteFacts:
+    """Trace added lines to the notes of the commits they come from; LocatedError for a bad note."""
     logs, problems = _parse_notes(changeset)
     hits = _hits(changeset, logs)
     order = {sha: i for i, sha in enumerate(logs)}

@@ -125,6 +125,7 @@ class Catalogue:
 
     @property
     def ids(self) -> frozenset[str]:
+        """The id of every entry in force, built-in or added by the policy."""
         return frozenset(entry.id for entry in self.entries)
 
     @property
@@ -155,6 +156,7 @@ class Catalogue:
         return [e for e in self._index.suffixes[role] if text.endswith(str(e.suffix))]
 
     def match_subject(self, subject: str) -> list[MarkerEntry]:
+        """Entries whose prefix starts the commit subject ``subject``."""
         return [e for e in self._index.prefixes if subject.startswith(str(e.prefix))]
 
     def match_trailer(self, key: str, value: str) -> list[MarkerEntry]:

@@ -69,6 +69,10 @@ class Evidence:
                     "pr-author": "PR/MR author"}[self.source]
         return f"commit {self.commit[:12]} {self.source}"
 
+    def describe(self) -> str:
+        """The evidence in words, as every report and the ``ai`` condition word it."""
+        return f"{self.where()}: {self.text} ({self.tool}, {self.strength.value})"
+
 
 def short(text: str) -> str:
     """``text`` on one line, cut to TEXT_LIMIT characters."""

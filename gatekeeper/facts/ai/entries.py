@@ -25,6 +25,8 @@ class Strength(str, enum.Enum):
 
 
 class Kind(str, enum.Enum):
+    """Where a marker is sought: an identity, the subject, a trailer, a label, or a line of text."""
+
     AUTHOR_EMAIL = "author-email"
     COMMITTER_EMAIL = "committer-email"
     COAUTHOR_EMAIL = "coauthor-email"

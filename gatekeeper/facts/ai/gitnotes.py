@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from gatekeeper.changeset.model import NOTES_REF, ChangeSet, FileChange, FileStatus, LineOrigin
+from gatekeeper.facts.ai.blame import parse_porcelain
 from gatekeeper.facts.ai.notes import MAX_NOTE_BYTES
 
 if TYPE_CHECKING:
@@ -41,11 +42,12 @@ def _trace(repo: GitRepo, head: str, since: str | None,
     if not ranges:
         return ()
     if len(ranges) <= MAX_RANGES:
-        return tuple(repo.blame(head, change.path, ranges, since))
+        return tuple(parse_porcelain(repo.blame(head, change.path, ranges, since)))
     # One range from the first added line to the last keeps the command line short.
     wanted = set(change.added_lines())
     span = [(ranges[0][0], ranges[-1][1])]
-    return tuple(o for o in repo.blame(head, change.path, span, since) if o.line in wanted)
+    return tuple(o for o in parse_porcelain(repo.blame(head, change.path, span, since))
+                 if o.line in wanted)
 
 
 def _traceable(change: FileChange) -> bool:

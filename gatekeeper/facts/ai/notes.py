@@ -39,6 +39,8 @@ class NoteError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Agent:
+    """The AI behind a session, from the metadata's ``agent_id``: tool, model and agent id."""
+
     tool: str
     model: str = ""
     session: str = ""
@@ -53,17 +55,21 @@ class Attribution:
     lines: tuple[LineRange, ...]
 
     def count(self) -> int:
+        """How many lines of the file the session wrote."""
         return sum(last - first + 1 for first, last in self.lines)
 
 
 @dataclass(frozen=True)
 class AuthorshipLog:
+    """One parsed note: the lines each session wrote, and the agent behind each session."""
+
     attributions: tuple[Attribution, ...]
     agents: Mapping[str, Agent] = field(default_factory=dict)
     """Session hash to the agent behind it; a hash the metadata lacks maps to no agent."""
     schema: str = ""
 
     def agent(self, session: str) -> Agent | None:
+        """The agent behind ``session``; None when the metadata does not name one."""
         return self.agents.get(session)
 
     def lines_of(self, path: str) -> set[int]:
@@ -77,6 +83,7 @@ class AuthorshipLog:
 
     @property
     def tools(self) -> tuple[str, ...]:
+        """The named tools of the sessions that wrote lines, sorted."""
         used = {e.session for e in self.attributions}
         return tuple(sorted({a.tool for s, a in self.agents.items() if s in used and a.tool}))
 

@@ -16,6 +16,8 @@ from gatekeeper.facts.ai.spotcheck import SpotCheck, spot_check
 
 @dataclass(frozen=True, slots=True)
 class AiFacts:
+    """The AI evidence of a change, with commit counts, per-file note lines and the spot check."""
+
     evidence: tuple[Evidence, ...]
     commits: int
     """Commits in the change (merges included)."""
@@ -28,14 +30,17 @@ class AiFacts:
 
     @property
     def assisted(self) -> bool:
+        """Whether any detector found AI evidence in the change."""
         return bool(self.evidence)
 
     @property
     def tools(self) -> tuple[str, ...]:
+        """The tools the evidence names, sorted, each once."""
         return tuple(sorted({e.tool for e in self.evidence}))
 
     @property
     def strength(self) -> Strength | None:
+        """The strongest strength among the evidence; None when there is none."""
         return strongest(self.evidence)
 
     @property
@@ -46,6 +51,7 @@ class AiFacts:
         return 100.0 * self.commits_with_evidence / self.commits
 
     def at_least(self, strength: Strength) -> tuple[Evidence, ...]:
+        """The evidence as strong as ``strength`` or stronger."""
         return tuple(e for e in self.evidence if e.strength.rank <= strength.rank)
 
 

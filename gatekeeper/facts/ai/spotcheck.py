@@ -45,6 +45,8 @@ class SpotCheck:
 
 @dataclass(frozen=True, slots=True)
 class Key:
+    """What the spot-check draw is keyed on: the text hashed and how the report describes it."""
+
     text: str
     """What is hashed."""
     words: str

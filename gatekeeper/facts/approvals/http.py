@@ -54,6 +54,8 @@ class Call:
 
 @dataclass(frozen=True)
 class Listing(Generic[T]):
+    """The items kept from a paged list; ``complete`` is False when ``max_pages`` cut it short."""
+
     items: tuple[T, ...]
     pages: int
     complete: bool

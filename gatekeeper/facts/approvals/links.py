@@ -51,6 +51,7 @@ def opener(base_url: str) -> OpenerDirector:
 
 
 def origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, lowercased host and port (the default filled in, -1 when invalid) of ``url``."""
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
@@ -76,6 +77,7 @@ def show(url: str) -> str:
 
 
 def with_page(url: str, page: str) -> str:
+    """``url`` with its ``page`` query parameter set to ``page``, for GitLab's x-next-page."""
     from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
     parts = urlsplit(url)

@@ -64,18 +64,23 @@ class AnyOf:
 
 @dataclass(frozen=True)
 class Assessment:
+    """Each review requirement with whether the approvals meet it."""
+
     requirements: tuple[Requirement, ...]
 
     @property
     def met(self) -> tuple[Requirement, ...]:
+        """The requirements the approvals meet."""
         return tuple(r for r in self.requirements if r.met)
 
     @property
     def unmet(self) -> tuple[Requirement, ...]:
+        """The requirements the approvals do not meet."""
         return tuple(r for r in self.requirements if not r.met)
 
     @property
     def satisfied(self) -> bool:
+        """Whether every requirement is met."""
         return all(r.met for r in self.requirements)
 
 
@@ -154,18 +159,33 @@ def _group(approvals: Approvals, owner: str, group: Membership) -> Requirement:
 
 
 def _any_of(approvals: Approvals, want: AnyOf, groups: Mapping[str, Membership]) -> Requirement:
-    users = {o[1:].casefold() for o in want.owners if o.casefold() not in groups}
     teams = [groups[o.casefold()] for o in want.owners if o.casefold() in groups]
-    members = {m.casefold() for team in teams for m in team.members}
-    approving = [login for login in approvals.approvers
-                 if login.casefold() in users or login.casefold() in members]
-    listed = ", ".join((*want.owners, *want.unmatched)) or "nobody"
-    noun = "approval" if want.approvals == 1 else "approvals"
-    label = f"{want.name}: {want.approvals} {noun} from {listed}"
-    met = len(approving) >= want.approvals
-    if met:
+    approving = _approving_any(approvals, want, groups, teams)
+    label = _any_of_label(want)
+    if len(approving) >= want.approvals:
         given = f"approved by {_names(approving)}" if approving else "none required"
         return Requirement(label, True, f"{label}: {given}")
+    return Requirement(label, False, _any_of_shortfall(label, want, teams, approving))
+
+
+def _approving_any(approvals: Approvals, want: AnyOf, groups: Mapping[str, Membership],
+                   teams: list[Membership]) -> list[str]:
+    """The approvers who count towards ``want``: named users and members of its teams."""
+    users = {o[1:].casefold() for o in want.owners if o.casefold() not in groups}
+    members = {m.casefold() for team in teams for m in team.members}
+    return [login for login in approvals.approvers
+            if login.casefold() in users or login.casefold() in members]
+
+
+def _any_of_label(want: AnyOf) -> str:
+    listed = ", ".join((*want.owners, *want.unmatched)) or "nobody"
+    noun = "approval" if want.approvals == 1 else "approvals"
+    return f"{want.name}: {want.approvals} {noun} from {listed}"
+
+
+def _any_of_shortfall(label: str, want: AnyOf, teams: list[Membership],
+                      approving: list[str]) -> str:
+    """Why ``want`` is not met, naming owners that cannot count and cut member lists."""
     who = f" ({_names(approving)})" if approving else ""
     why = f"{label}: {len(approving)} given{who}"
     if want.unmatched:
@@ -173,7 +193,7 @@ def _any_of(approvals: Approvals, want: AnyOf, groups: Mapping[str, Membership])
                 "owners as @login to count them)")
     if any(not team.complete for team in teams):
         why += " (a member list was cut at the page limit, so this is not certain)"
-    return Requirement(label, False, why)
+    return why
 
 
 def _names(logins: Iterable[str]) -> str:

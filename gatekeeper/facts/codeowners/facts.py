@@ -26,6 +26,7 @@ class OwnerFacts:
     problems: tuple[Problem, ...]
 
     def owners_of(self, path: str) -> tuple[str, ...]:
+        """Every owner the file gives ``path``; empty for a path unowned or not in the change."""
         return next((p.owners for p in self.summary.paths if p.path == path), ())
 
 

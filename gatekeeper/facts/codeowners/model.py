@@ -47,6 +47,7 @@ class Rule:
     matcher: Matcher = field(repr=False, compare=False)
 
     def matches(self, path: str) -> bool:
+        """Whether the rule's pattern matches ``path`` (a leading slash is ignored)."""
         return self.matcher.matches(_parts(path))
 
 
@@ -64,11 +65,14 @@ class SectionOwners:
 
 @dataclass(frozen=True, slots=True)
 class PathOwners:
+    """One path, and the owners each section that owns it gives it."""
+
     path: str
     sections: tuple[SectionOwners, ...]
 
     @property
     def owners(self) -> tuple[str, ...]:
+        """The path's owners over all its sections, in first-seen order, each once."""
         return _union(s.owners for s in self.sections)
 
 
@@ -84,6 +88,8 @@ class RequiredApproval:
 
 @dataclass(frozen=True, slots=True)
 class OwnerSummary:
+    """The owners of a change's paths: per path, in all, the approvals required, the unowned."""
+
     paths: tuple[PathOwners, ...]
     owners: tuple[str, ...]
     """Every owner of any path, optional sections included: the reviewers to request."""

@@ -13,8 +13,7 @@ from gatekeeper.facts.coverage.merge import merge
 from gatekeeper.facts.coverage.model import Report
 from gatekeeper.facts.coverage.patch import CoverageFacts, build
 from gatekeeper.facts.coverage.paths import PathMapper
-from gatekeeper.policy.model import ComposedPolicy
-from gatekeeper.rules import RULE_KINDS
+from gatekeeper.facts.coverage.settings import CoverageSettings
 
 HOOKS = ("pre-push", "pre-commit")
 """Contexts that run on a developer's machine at every push or commit, with no reports."""
@@ -33,6 +32,7 @@ class Reports:
 
     @property
     def given(self) -> bool:
+        """Whether head reports were given; without them there is nothing to measure."""
         return bool(self.head)
 
 
@@ -51,10 +51,6 @@ def read(head: Sequence[str], base: Sequence[str]) -> Reports:
                    (*head, *base))
 
 
-def coverage_rules(policy: ComposedPolicy) -> list[str]:
-    return [rule.id for rule in policy.rules if RULE_KINDS[rule.kind].needs_coverage]
-
-
 def worktree_files(root: str) -> list[str]:
     """Every file under ``root`` but version-control folders, for a diff read from a file."""
     found = []
@@ -65,30 +61,29 @@ def worktree_files(root: str) -> list[str]:
     return found
 
 
-def gather(reports: Reports, policy: ComposedPolicy, changeset: ChangeSet,
+def gather(reports: Reports, settings: CoverageSettings, changeset: ChangeSet,
            repo_files: Iterable[str], repo_root: str | None,
-           line_counts: LineCounter, context: str = "local", *, tracked: bool = True
-           ) -> tuple[CoverageFacts | None, tuple[str, ...]]:
+           line_counts: LineCounter, context: str = "local", *, tracked: bool = True,
+           judged_by: Sequence[str] = ()) -> tuple[CoverageFacts | None, tuple[str, ...]]:
     """The coverage facts of the change (None without reports), and notes for the verdict.
 
-    Raises ``CoverageMismatchError`` (exit 3) when the policy judges coverage but has no
-    report, or when the reports do not fit the change, unless the policy lets that pass.
-    A hook has no reports to give, so there a missing report leaves the coverage rules
-    not applicable (which they report) instead of blocking every push.
+    ``judged_by`` are the ids of the policy's rules that judge coverage reports. Raises
+    ``CoverageMismatchError`` (exit 3) when there are such rules but no report, or when the
+    reports do not fit the change, unless ``settings`` let that pass. A hook has no reports
+    to give, so there a missing report leaves the coverage rules not applicable (which they
+    report) instead of blocking every push.
 
     ``repo_files`` are the files of the commit checked (``tracked``), and a report among them
-    is refused (exit 2) unless the policy allows committed reports; for a diff read from a
+    is refused (exit 2) unless the settings allow committed reports; for a diff read from a
     file they are every file on disk, which tells nothing about what is committed.
     """
-    settings = policy.coverage
     if not reports.given:
         if context not in HOOKS:
-            _missing(policy, changeset)
+            _missing(settings, judged_by, changeset)
         return None, ()
     head_files = set(repo_files)
     if tracked and repo_root is not None and not settings.allow_committed_reports:
-        staged = (c.path for c in changeset.files if c.status is not FileStatus.DELETED)
-        committed.refuse(reports.paths, repo_root, {*head_files, *staged})
+        _refuse_committed(reports, repo_root, head_files, changeset)
     files = {*head_files, *(c.path for c in changeset.files)}
     mapper = PathMapper(files, repo_root=repo_root, source_roots=settings.source_roots,
                         strip_prefixes=settings.strip_prefixes)
@@ -96,20 +91,32 @@ def gather(reports: Reports, policy: ComposedPolicy, changeset: ChangeSet,
     base = merge(reports.base, mapper) if reports.base else None
     changed = [c.path for c in changeset.files if c.path in head.files]
     facts = build(changeset, head, base, line_counts(changed) if changed else {})
+    return facts, _fit(facts, settings, changeset)
+
+
+def _refuse_committed(reports: Reports, repo_root: str, head_files: set[str],
+                      changeset: ChangeSet) -> None:
+    # A staged report is as much the change's own as a committed one.
+    staged = (c.path for c in changeset.files if c.status is not FileStatus.DELETED)
+    committed.refuse(reports.paths, repo_root, {*head_files, *staged})
+
+
+def _fit(facts: CoverageFacts, settings: CoverageSettings, changeset: ChangeSet
+         ) -> tuple[str, ...]:
+    """The notes of reports that do not fit the change; an error unless the settings warn."""
     if facts.problems and settings.mismatch == "error" and not changeset.empty:
         raise CoverageMismatchError(
             "coverage reports do not fit the change: " + "; ".join(facts.problems),
             hint=_hint())
-    return facts, tuple(f"coverage: {p}" for p in facts.problems)
+    return tuple(f"coverage: {p}" for p in facts.problems)
 
 
-def _missing(policy: ComposedPolicy, changeset: ChangeSet) -> None:
-    rules = coverage_rules(policy)
-    if rules and policy.coverage.missing_report == "error" and not changeset.empty:
+def _missing(settings: CoverageSettings, judged_by: Sequence[str], changeset: ChangeSet) -> None:
+    if judged_by and settings.missing_report == "error" and not changeset.empty:
         raise CoverageMismatchError(
-            f"the policy judges coverage ({', '.join(rules)}) but no coverage report was given",
-            hint="pass the report with --coverage FILE (the action's coverage-files input), "
-            "or set coverage.missing_report: skip in the policy")
+            f"the policy judges coverage ({', '.join(judged_by)}) but no coverage report was "
+            "given", hint="pass the report with --coverage FILE (the action's coverage-files "
+            "input), or set coverage.missing_report: skip in the policy")
 
 
 def _hint() -> str:

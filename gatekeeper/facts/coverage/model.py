@@ -28,10 +28,12 @@ class FileCoverage:
 
     @property
     def coverable(self) -> int:
+        """How many lines the report counts as executable (missed or covered)."""
         return self.lines.count(MISSED) + self.lines.count(COVERED)
 
     @property
     def covered(self) -> int:
+        """How many lines ran at least once."""
         return self.lines.count(COVERED)
 
     @property
@@ -41,9 +43,11 @@ class FileCoverage:
         return len(stripped) - 1 if stripped else 0
 
     def state(self, line: int) -> int:
+        """The state of ``line``: ``MISSED``, ``COVERED``, or ``NOT_COVERABLE`` when unmeasured."""
         return self.lines[line] if 0 < line < len(self.lines) else NOT_COVERABLE
 
     def branch_triples(self) -> Iterator[tuple[int, int, int]]:
+        """The ``(line, covered, total)`` branch counts, in stored order."""
         data = self.branches
         for i in range(0, len(data), 3):
             yield data[i], data[i + 1], data[i + 2]

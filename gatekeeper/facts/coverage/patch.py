@@ -29,6 +29,8 @@ ranges = fold_ranges
 
 @dataclass(frozen=True, slots=True)
 class Tally:
+    """Coverable and covered counts of lines and of branches; tallies add up with ``+``."""
+
     coverable: int = 0
     covered: int = 0
     branches: int = 0
@@ -36,10 +38,12 @@ class Tally:
 
     @property
     def percent(self) -> float | None:
+        """Covered lines in percent of coverable ones; None when none is coverable."""
         return percent(self.covered, self.coverable)
 
     @property
     def branch_percent(self) -> float | None:
+        """Covered branches in percent of all branches; None when there are none."""
         return percent(self.branches_covered, self.branches)
 
     def __add__(self, other: Tally) -> Tally:
@@ -63,6 +67,7 @@ class FilePatch:
 
     @property
     def percent(self) -> float | None:
+        """Share of the file's coverable changed lines that ran, in percent; None without any."""
         return self.tally.percent
 
 
@@ -77,6 +82,8 @@ class FileTotal:
 
 @dataclass(frozen=True, slots=True)
 class ReportInfo:
+    """One report read: its file, format, role, how many files it names and how many mapped."""
+
     source: str
     format: str
     role: str
@@ -87,6 +94,8 @@ class ReportInfo:
 
 @dataclass(frozen=True)
 class CoverageFacts:
+    """Coverage of a change: changed lines per file, report-wide totals, reports and problems."""
+
     files: tuple[FilePatch, ...]
     """Every changed file with added lines, in change-set order."""
     head: tuple[FileTotal, ...]
@@ -145,6 +154,7 @@ def _branches(data: FileCoverage | None, lines: set[int]) -> tuple[int, int]:
 
 
 def file_patch(change: FileChange, data: FileCoverage | None) -> FilePatch:
+    """Sort the change's added lines into covered and missed by ``data`` (None: unmeasured)."""
     changed = list(change.added_lines())
     covered, missed = [], []
     if data is not None:
@@ -169,12 +179,14 @@ def _whole(data: FileCoverage) -> Tally:
 
 
 def totals(merged: Merged) -> tuple[FileTotal, ...]:
+    """A whole-file tally of every file the reports measure, mapped ones then unmapped ones."""
     found = [FileTotal(path, True, _whole(data)) for path, data in merged.files.items()]
     found += [FileTotal(data.path, False, _whole(data)) for data in merged.unmapped_files]
     return tuple(found)
 
 
 def infos(merged: Merged, role: str) -> tuple[ReportInfo, ...]:
+    """Per report merged as ``role`` (head or base): how many files it names and how many mapped."""
     unmapped: dict[str, int] = {}
     for miss in merged.unmapped:
         unmapped[miss.report] = unmapped.get(miss.report, 0) + 1

@@ -103,6 +103,7 @@ class PathMapper:
         self._cache: dict[tuple[str, tuple[str, ...]], Mapped] = {}
 
     def map(self, report_path: str, report_roots: Sequence[str] = ()) -> Mapped:
+        """Where ``report_path`` lands in the repository, given the report's own roots; cached."""
         key = (report_path, tuple(report_roots))
         found = self._cache.get(key)
         if found is None:

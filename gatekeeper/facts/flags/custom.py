@@ -79,11 +79,14 @@ class CustomPattern:
 
     @functools.cached_property
     def regex(self) -> re.Pattern[str]:
+        """The pattern compiled, once per instance."""
         return re.compile(self.pattern)
 
     @functools.cached_property
     def groups(self) -> tuple[str, ...]:
+        """The groups that hold keys: ``key`` first, then the others in the order written."""
         return ("key", *(g for g in key_groups(self.regex) if g != "key"))
 
     def applies_to(self, extension: str) -> bool:
+        """Whether the pattern scans files with ``extension`` (all files when none are listed)."""
         return not self.extensions or extension in self.extensions

@@ -41,9 +41,11 @@ class FlagFacts:
 
     @property
     def guarded_paths(self) -> tuple[str, ...]:
+        """The paths whose added lines reference a flag, sorted."""
         return tuple(f.path for f in self.files if f.guarded)
 
     def of(self, path: str) -> FileFlags | None:
+        """The flag references of ``path``; None when no changed line of it references a flag."""
         return self._by_path.get(path)
 
     @functools.cached_property

@@ -85,11 +85,14 @@ class Preset:
     languages: tuple[LanguageRules, ...]
 
     def rules_for(self, extension: str) -> LanguageRules | None:
+        """The preset's call forms for files with ``extension``; None when it has none for them."""
         return next((r for r in self.languages if extension in r.extensions), None)
 
 
 @dataclass(frozen=True)
 class Builtin:
+    """The shipped catalogue compiled: presets, languages' extensions, extension to language."""
+
     presets: tuple[Preset, ...]
     languages: Mapping[str, frozenset[str]]
     by_extension: Mapping[str, str]
@@ -156,10 +159,12 @@ def builtin() -> Builtin:
 
 
 def builtin_presets() -> tuple[Preset, ...]:
+    """Every shipped preset, in catalogue order."""
     return builtin().presets
 
 
 def preset_ids() -> tuple[str, ...]:
+    """The ids of the shipped presets, in catalogue order, to check the ids a policy names."""
     return tuple(p.id for p in builtin().presets)
 
 

@@ -92,6 +92,8 @@ class _Table:
         self.finder = re.compile(f"(?=({trie}))") if trie else None
 
     def wanted(self, text: str) -> list[_Rule]:
+        """The rules that may match in ``text``: those with no keyword and those whose keywords
+        occur in it, in the table's order."""
         if self.finder is None or self.prefilter is None or not self.prefilter.search(text):
             return [self.rules[i] for i in self.always]
         indices = set(self.always)
@@ -190,13 +192,18 @@ class Scanner:
                             for key in _keys_of(match, rule.groups)]
                     unknown = all(ref.key is None for ref in refs)
                     candidates.append((unknown, order, start, end, refs))
-        # One reference per call site: where matches overlap, a known key beats an unknown
-        # one, then the earlier rule (custom patterns, then presets in the order given) wins.
-        taken: list[tuple[int, int, list[FlagRef]]] = []
-        for _, _, start, end, refs in sorted(candidates, key=lambda c: (c[0], c[1])):
-            if not any(s < end and start < e for s, e, _ in taken):
-                taken.append((start, end, refs))
-        return [ref for _, _, refs in sorted(taken, key=lambda t: t[0]) for ref in refs]
+        return _one_per_site(candidates)
+
+
+def _one_per_site(candidates: list[tuple[bool, int, int, int, list[FlagRef]]]) -> list[FlagRef]:
+    """The references of the matches that win their call site, in the order of the line."""
+    # One reference per call site: where matches overlap, a known key beats an unknown
+    # one, then the earlier rule (custom patterns, then presets in the order given) wins.
+    taken: list[tuple[int, int, list[FlagRef]]] = []
+    for _, _, start, end, refs in sorted(candidates, key=lambda c: (c[0], c[1])):
+        if not any(s < end and start < e for s, e, _ in taken):
+            taken.append((start, end, refs))
+    return [ref for _, _, refs in sorted(taken, key=lambda t: t[0]) for ref in refs]
 
 
 def _window(items: Sequence[Line], code: list[Lexed | None], index: int) -> tuple[str, int]:

@@ -68,6 +68,7 @@ class PatternSpec(BaseModel):
         "empty: every file.")
 
     def compiled(self) -> CustomPattern:
+        """The spec as the ``CustomPattern`` a scanner runs."""
         return CustomPattern(self.regex, tuple(self.extensions), self.name)
 
 

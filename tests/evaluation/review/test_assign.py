@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from gatekeeper.evaluation.review.assign import TierDecision, assign
+from gatekeeper.evaluation.review.assign import assign
+from gatekeeper.evaluation.verdict import TierDecision
 from gatekeeper.facts.codeowners.facts import gather
 from gatekeeper.facts.codeowners.settings import CodeOwnersSettings
 from gatekeeper.facts.model import Facts
@@ -35,10 +36,12 @@ CLAUDE = {"Co-authored-by": "Claude <noreply@anthropic.com>"}
 
 
 def settings(**extra: Any) -> ReviewSettings:
+    """The review settings of TIERS and RULES, with ``extra`` settings."""
     return ReviewSettings.model_validate({"tiers": TIERS, "rules": RULES, **extra})
 
 
 def decide(facts: Facts, **extra: Any) -> TierDecision:
+    """The tier decision of those settings on ``facts``; there must be one."""
     decision = assign(settings(**extra), facts)
     assert decision is not None
     return decision

@@ -74,6 +74,7 @@ def checkout(user):
 
 
 def project(path: Path) -> tuple[Repo, str]:
+    """A repository with the policy, CODEOWNERS and a flag registry, on a feature branch."""
     repo = make_repo(path)
     repo.write(".gatekeeper.yml", POLICY)
     repo.write(".github/CODEOWNERS", CODEOWNERS)
@@ -87,6 +88,7 @@ def project(path: Path) -> tuple[Repo, str]:
 
 def check(repo: Repo, base: str, *extra: str, env: dict[str, str] | None = None
           ) -> tuple[int, dict[str, Any]]:
+    """Exit code and JSON report of ``gatekeeper check`` from ``base`` in ``repo``."""
     result = run_cli("check", "--base", base, "--format", "json", *extra, cwd=repo.path,
                      env=env)
     assert result.code in (0, 1), result.stderr
@@ -94,6 +96,7 @@ def check(repo: Repo, base: str, *extra: str, env: dict[str, str] | None = None
 
 
 def result_of(report: dict[str, Any], rule_id: str) -> dict[str, Any]:
+    """The result of rule ``rule_id`` in ``report``."""
     return next(r for r in report["results"] if r["rule_id"] == rule_id)
 
 

@@ -64,29 +64,35 @@ def verdict_for(*paths: str, tiers: list[dict[str, Any]] | None = None,
 
 
 def github(api: FakeApi, token: str | None = TOKEN) -> ApiTarget:
+    """The GitHub pull request 12 of octo/app on ``api``, read with ``token``."""
     return ApiTarget("github", api.url, "octo/app", 12, Secret(token) if token else None,
                      "GATEKEEPER_TOKEN")
 
 
 def gitlab(api: FakeApi) -> ApiTarget:
+    """The GitLab merge request 12 of project 278964 on ``api``."""
     return ApiTarget("gitlab", f"{api.url}/api/v4", "278964", 12, Secret(TOKEN), "GITLAB_TOKEN")
 
 
 def serve_team(api: FakeApi, path: str, *logins: str) -> None:
+    """Serves the members ``logins`` of a GitHub team at ``path``."""
     api.route(path, Reply([github_user(login, i) for i, login in enumerate(logins, 1)]))
 
 
 def only(verdict: Verdict) -> RuleResult:
+    """The review-approvals result of ``verdict``; there must be exactly one."""
     [result] = [r for r in verdict.results if r.rule_id == "review-approvals"]
     assert result.kind == "review-approvals"
     return result
 
 
 def fast(target: ApiTarget) -> enforce.Client:
+    """A client for ``target`` that gives up after 0.3 s."""
     return client_for(target, timeout=0.3)
 
 
 def free_port() -> int:
+    """A local port nothing listens on."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -405,10 +411,12 @@ def test_an_answer_of_the_wrong_shape_is_an_api_error(api: FakeApi) -> None:
 
 
 def everything_rendered(verdict: Verdict) -> str:
+    """``verdict`` rendered in every report format."""
     return "\n".join(renderer(name)(verdict) for name in FORMATS)
 
 
 def echo(status: int) -> Reply:
+    """A reply with ``status`` that echoes the token in its body, reason and headers."""
     return Reply({"message": f"Bad credentials {TOKEN}"}, status, reason=f"No {TOKEN}",
                  headers={"X-Echo": TOKEN})
 

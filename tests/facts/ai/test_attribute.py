@@ -49,6 +49,7 @@ class History:
 
 
 def make_history(root: Path) -> History:
+    """A repository at ``root`` whose feature branch carries git-ai notes to attribute."""
     repo = make_repo(root)
     repo.write("app.py", "".join(f"base {i}\n" for i in range(1, 6)))
     base = repo.commit("base")
@@ -84,11 +85,13 @@ def make_history(root: Path) -> History:
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> History:
+    """The noted history, built once for the module."""
     return make_history(tmp_path_factory.mktemp("notes") / "repo")
 
 
 @pytest.fixture(scope="module")
 def facts(history: History) -> tuple[ChangeSet, NoteFacts]:
+    """The change set of the history and the note facts read from it."""
     with pytest.MonkeyPatch.context() as patch:  # hermetic_git, for a module-scoped fixture
         for key, value in GIT_ENV.items():
             patch.setenv(key, value)
@@ -102,6 +105,7 @@ def facts(history: History) -> tuple[ChangeSet, NoteFacts]:
 
 def note(history: History, sha: str, tool: str, text: str, path: str,
          lines: tuple[tuple[int, int], ...]) -> Evidence:
+    """The evidence a git-ai note of ``tool`` on ``sha`` gives for ``lines`` of ``path``."""
     return Evidence("note", sha, "git-ai-note", tool, Strength.CO_AUTHORED, text, path, lines)
 
 
@@ -168,17 +172,20 @@ def test_a_later_rewrite_takes_the_lines_away(history: History,
 
 
 def commit(n: int) -> Commit:
+    """Commit number ``n``, with a made-up sha."""
     return Commit(f"{n + 1:x}" * 40, (), "Ada", "ada@example.com", "Ada", "ada@example.com",
                   f"change {n}", "")
 
 
 def edited(path: str, added: int) -> FileChange:
+    """An added file whose first ``added`` lines are new."""
     hunks = (Hunk(1, 0, 1, added, ((1, added),), ()),) if added else ()
     return FileChange(path, None, FileStatus.ADDED, added, 0, hunks=hunks)
 
 
 def built(notes: dict[str, bytes], origins: dict[str, tuple[LineOrigin, ...]],
           *files: tuple[str, int]) -> ChangeSet:
+    """A change set of three commits and the ``files``, with ``notes`` and line ``origins``."""
     commits = tuple(commit(n) for n in range(3))
     changes = tuple(edited(path, added) for path, added in files)
     return ChangeSet(Revisions(mode="range"), changes, commits, notes=notes, origins=origins)

@@ -18,6 +18,7 @@ BUILTIN = builtin_entries()
 
 
 def entry(**fields: Any) -> dict[str, Any]:
+    """A valid catalogue entry, with ``fields`` replacing its defaults."""
     base = {"id": "team-agent", "tool": "team-bot", "kind": "trailer", "key": "AI-Agent",
             "strength": "agent-authored", "source": "https://wiki.example.com/ai"}
     return {**base, **fields}

@@ -19,6 +19,7 @@ CATALOGUE = load()
 
 
 def markers(line: str) -> set[str]:
+    """The ids of the catalogue entries that match the comment ``line``."""
     return {e.id for e in CATALOGUE.match_comment(line)}
 
 

@@ -30,6 +30,7 @@ def _split(ident: str) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> Repo:
+    """A repository with one commit, shared by the module."""
     repo = make_repo(tmp_path_factory.mktemp("ai") / "repo")
     repo.commit("base")
     return repo
@@ -52,6 +53,7 @@ def commit(repo: Repo, message: str, author: str = ADA, committer: str = ADA) ->
 
 @pytest.fixture
 def detect(history: Repo) -> Detect:
+    """Detects the AI evidence of a new commit with a message, author and committer."""
     catalogue = load()
 
     def run(message: str, author: str = ADA, committer: str = ADA,
@@ -62,6 +64,7 @@ def detect(history: Repo) -> Detect:
 
 
 def markers(evidence: tuple[Evidence, ...]) -> set[str]:
+    """The markers of ``evidence``."""
     return {e.marker for e in evidence}
 
 

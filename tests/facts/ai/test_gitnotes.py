@@ -10,6 +10,7 @@ import pytest
 
 from gatekeeper.changeset.model import NOTES_REF, ChangeSet, LineOrigin
 from gatekeeper.facts.ai import gitnotes
+from gatekeeper.facts.ai.blame import parse_porcelain
 from gatekeeper.facts.ai.notes import MAX_NOTE_BYTES
 from gatekeeper.gitread import collect
 from gatekeeper.gitread.gitio import GitRepo
@@ -53,10 +54,12 @@ def add_note(repo: Repo, commit: str, text: str | bytes) -> None:
 
 
 def show_note(repo: Repo, commit: str) -> bytes:
+    """The raw refs/notes/ai note on ``commit``, as git stores it."""
     return repo.git("notes", "--ref=ai", "show", commit).encode("utf-8") + b"\n"
 
 
 def with_git(repo: Repo) -> GitRepo:
+    """``repo`` opened for gatekeeper's git reader."""
     return GitRepo.discover(str(repo.path))
 
 
@@ -108,12 +111,13 @@ def test_blame_gives_commit_path_and_line_of_each_line(repo: Repo) -> None:
     repo.write(odd, b"one\r\nTWO\r\n\tthree\r\nfour\nfive\n")
     second = repo.commit("edit")
     git = with_git(repo)
-    assert git.blame(second, odd, [(1, 5)], base) == [
+    assert list(parse_porcelain(git.blame(second, odd, [(1, 5)], base))) == [
         LineOrigin(1, first, odd, 1), LineOrigin(2, second, odd, 2),
         LineOrigin(3, first, odd, 3), LineOrigin(4, first, odd, 4),
         LineOrigin(5, second, odd, 5)]
     # only the lines asked for, even with ranges out of order and overlapping
-    assert [o.line for o in git.blame(second, odd, [(5, 5), (1, 2), (2, 2)], base)] == [1, 2, 5]
+    assert [o.line for o in parse_porcelain(git.blame(second, odd, [(5, 5), (1, 2), (2, 2)],
+                                                     base))] == [1, 2, 5]
 
 
 def test_blame_follows_a_rename_and_leaves_out_lines_older_than_the_base(repo: Repo) -> None:
@@ -126,11 +130,11 @@ def test_blame_follows_a_rename_and_leaves_out_lines_older_than_the_base(repo: R
     repo.write("lib/nëw name.py", numbered(3) + "added 4\nadded 5\nadded 6\n")
     moved = repo.commit("rename and add a line")
     git = with_git(repo)
-    assert git.blame(moved, "lib/nëw name.py", [(1, 6)], base) == [
+    assert list(parse_porcelain(git.blame(moved, "lib/nëw name.py", [(1, 6)], base))) == [
         LineOrigin(4, added, "src/old name.py", 4), LineOrigin(5, added, "src/old name.py", 5),
         LineOrigin(6, moved, "lib/nëw name.py", 6)]
     # without a base the whole history counts, the root commit included
-    assert git.blame(moved, "lib/nëw name.py", [(1, 1)]) == [
+    assert list(parse_porcelain(git.blame(moved, "lib/nëw name.py", [(1, 1)]))) == [
         LineOrigin(1, base, "src/old name.py", 1)]
 
 
@@ -142,7 +146,7 @@ def test_a_commit_seen_again_keeps_its_path(repo: Repo) -> None:
     first = repo.commit("three lines")
     repo.write("f.txt", "a\nB\nc\n")
     second = repo.commit("middle line")
-    origins = with_git(repo).blame(second, "f.txt", [(1, 3)], base)
+    origins = list(parse_porcelain(with_git(repo).blame(second, "f.txt", [(1, 3)], base)))
     assert origins == [LineOrigin(1, first, "f.txt", 1), LineOrigin(2, second, "f.txt", 2),
                        LineOrigin(3, first, "f.txt", 3)]
 
@@ -151,6 +155,7 @@ def test_a_commit_seen_again_keeps_its_path(repo: Repo) -> None:
 
 
 def collected(repo: Repo, base: str) -> ChangeSet:
+    """The change set from ``base`` to HEAD with its AI notes collected."""
     git = with_git(repo)
     try:
         return gitnotes.collect(git, changeset(repo, base))

@@ -38,6 +38,7 @@ class Keys:
 
 
 def old_address(value: str) -> str | None:
+    """The e-mail address in ``value``, as the former regular expressions read it."""
     found = OLD_ADDRESS.search(value)
     if found:
         return found.group(1)
@@ -46,6 +47,7 @@ def old_address(value: str) -> str | None:
 
 
 def old_trailer(line: str) -> tuple[str, str] | None:
+    """The wanted trailer in ``line``, as the former regular expression read it."""
     shaped = OLD_TRAILER.fullmatch(line)
     if shaped is None:
         return None
@@ -55,6 +57,7 @@ def old_trailer(line: str) -> tuple[str, str] | None:
 
 
 def old_waiver(value: str) -> tuple[str, str] | None:
+    """The waiver in ``value``, as the former regular expression read it."""
     match = OLD_WAIVER.fullmatch(value)
     return None if match is None else (match.group(1).lower(), (match.group(2) or "").strip())
 

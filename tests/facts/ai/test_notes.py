@@ -22,6 +22,7 @@ META = {
 
 
 def note(attestation: str, meta: object = META) -> bytes:
+    """A git-ai note: the ``attestation`` lines, then ``meta`` as JSON."""
     return (attestation + "---\n" + json.dumps(meta, indent=2) + "\n").encode("utf-8")
 
 

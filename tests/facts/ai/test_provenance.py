@@ -16,6 +16,7 @@ HEAD = "9f" * 20
 
 
 def ai_change(number: int | None = 7, *, evidence: bool = True, **settings: object) -> Facts:
+    """Facts of a one-file change, with AI evidence when ``evidence``, under ``settings``."""
     trailers = CLAUDE if evidence else None
     facts = facts_of(change("a.py"), commits=[commit(1, trailers=trailers), commit(2)],
                      number=number)

@@ -17,11 +17,13 @@ SUMMARY = "## Summary\n- retry the fetch on timeouts\n\n## Testing\n- `pytest -q
 
 def review(*, labels: tuple[str, ...] = (), description: str | None = None,
            author: str | None = None) -> tuple[Evidence, ...]:
+    """The AI evidence detected in a request's labels, description and author."""
     return detect_review(ChangeMeta(labels=labels, author=author, description=description),
                          CATALOGUE)
 
 
 def entry(marker: str) -> MarkerEntry:
+    """The built-in catalogue entry ``marker``."""
     return next(e for e in builtin_entries() if e.id == marker)
 
 

@@ -50,6 +50,7 @@ def test_the_default_runs_every_detector(tmp_path: Path) -> None:
 
 
 def error(path: Path) -> PolicyError:
+    """The usage error composing the policy at ``path`` raises."""
     with pytest.raises(PolicyError) as info:
         compose(path, path.name)
     assert info.value.exit_code == EXIT_USAGE

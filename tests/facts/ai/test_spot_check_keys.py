@@ -47,6 +47,7 @@ def feature_branch(tmp_path: Path) -> Repo:
 
 
 def spot(work: Repo, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """The ai.spot_check object of ``gatekeeper check --format json`` in ``work``."""
     result = run_cli("check", "--base", "main", "--format", "json", *args, cwd=work.path,
                      env=env)
     assert result.code in (0, 1), result.stderr

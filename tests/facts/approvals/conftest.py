@@ -34,6 +34,7 @@ class Reply:
     """Send Content-Length; without it the body ends when the connection closes."""
 
     def encoded(self) -> bytes:
+        """The body as sent: bytes as they are, anything else as JSON."""
         return self.body if isinstance(self.body, bytes) else json.dumps(self.body).encode()
 
 
@@ -95,9 +96,11 @@ class FakeApi:
         self.thread.start()
 
     def route(self, path: str, reply: Route) -> None:
+        """Answers requests for ``path`` with ``reply``."""
         self.routes[path] = reply
 
     def stop(self) -> None:
+        """Stops the server and closes its socket."""
         self.server.shutdown()
         self.server.server_close()
 
@@ -112,6 +115,7 @@ def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def api() -> Iterator[FakeApi]:
+    """A fake API server, stopped after the test."""
     server = FakeApi()
     yield server
     server.stop()
@@ -129,6 +133,7 @@ def elsewhere() -> Iterator[FakeApi]:
 
 
 def github_user(login: str, uid: int = 1) -> dict[str, Any]:
+    """A GitHub user object, as the REST API documents it."""
     return {"login": login, "id": uid, "node_id": f"MDQ6VXNlcj{uid}",
             "avatar_url": f"https://github.com/images/{login}.gif", "gravatar_id": "",
             "url": f"https://api.github.com/users/{login}",
@@ -136,6 +141,7 @@ def github_user(login: str, uid: int = 1) -> dict[str, Any]:
 
 
 def github_review(rid: int, login: str | None, state: str) -> dict[str, Any]:
+    """A GitHub pull request review by ``login`` in ``state``, as documented."""
     review: dict[str, Any] = {
         "id": rid, "node_id": f"MDE3OlB1bGxSZXF1ZXN0UmV2aWV3{rid}",
         "user": github_user(login, rid) if login is not None else None,
@@ -153,12 +159,14 @@ def github_review(rid: int, login: str | None, state: str) -> dict[str, Any]:
 
 
 def gitlab_user(username: str, uid: int = 1) -> dict[str, Any]:
+    """A GitLab user object, as the REST API documents it."""
     return {"id": uid, "name": username.title(), "username": username, "state": "active",
             "avatar_url": "https://www.gravatar.com/avatar/0?s=80&d=identicon",
             "web_url": f"http://localhost/{username}"}
 
 
 def gitlab_approvals(*usernames: str, required: int = 2) -> dict[str, Any]:
+    """A GitLab merge request approvals object, approved by ``usernames``."""
     return {"id": 5, "iid": 5, "project_id": 1, "title": "Approvals API", "description": "Test",
             "state": "opened", "created_at": "2016-06-08T00:19:52.638Z",
             "updated_at": "2016-06-08T21:20:42.470Z", "merge_status": "cannot_be_merged",
@@ -168,8 +176,10 @@ def gitlab_approvals(*usernames: str, required: int = 2) -> dict[str, Any]:
 
 
 def gitlab_member(username: str, uid: int = 1, access_level: int = 30) -> dict[str, Any]:
+    """A GitLab project member object, with ``access_level``."""
     return {**gitlab_user(username, uid), "expires_at": None, "access_level": access_level}
 
 
 def link_next(url: str) -> dict[str, str]:
+    """A Link header pointing to ``url`` as the next and last page."""
     return {"Link": f'<{url}>; rel="next", <{url}>; rel="last"'}

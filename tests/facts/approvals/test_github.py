@@ -24,6 +24,7 @@ REVIEWS = "/repos/octo/app/pulls/12/reviews"
 
 
 def client(api: FakeApi, **options: object) -> GitHubClient:
+    """A GitHub client for ``api`` with ``options``."""
     return GitHubClient(Secret(TOKEN), api_url=api.url, **options)  # type: ignore[arg-type]
 
 

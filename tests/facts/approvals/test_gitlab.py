@@ -20,6 +20,7 @@ APPROVALS = "/api/v4/projects/group%2Fsub%2Fapp/merge_requests/7/approvals"
 
 
 def client(api: FakeApi, **options: object) -> GitLabClient:
+    """A GitLab client for ``api`` with ``options``."""
     return GitLabClient(Secret(TOKEN), api_url=f"{api.url}/api/v4", **options)  # type: ignore[arg-type]
 
 

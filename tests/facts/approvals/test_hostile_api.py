@@ -78,10 +78,12 @@ Setup = Callable[[FakeApi, FakeApi], None]
 
 
 def refused(api: FakeApi, elsewhere: FakeApi) -> None:
+    """The API refuses the token, echoing it back."""
     api.route(REVIEWS, echo(401))
 
 
 def server_error(api: FakeApi, elsewhere: FakeApi) -> None:
+    """The API fails with a 500, echoing the token back."""
     api.route(REVIEWS, echo(500))
 
 
@@ -93,6 +95,7 @@ def redirected(api: FakeApi, elsewhere: FakeApi) -> None:
 
 
 def redirected_away(api: FakeApi, elsewhere: FakeApi) -> None:
+    """The API redirects to another host, with the token in the address."""
     api.route(REVIEWS, Reply({"message": TOKEN}, 302, reason=f"Found {TOKEN}", headers={
         "Location": f"{elsewhere.url}/{TOKEN}?token={base64.b64encode(TOKEN.encode())!r}"}))
 
@@ -106,6 +109,7 @@ def next_page(api: FakeApi, elsewhere: FakeApi) -> None:
 
 
 def next_page_away(api: FakeApi, elsewhere: FakeApi) -> None:
+    """The API's next page is on another host, with the token in the address."""
     api.route(REVIEWS, Reply([], headers={
         "Link": f'<{elsewhere.url}/{TOKEN.lower()}?t={TOKEN}>; rel="next"'}))
 
@@ -118,6 +122,7 @@ def logins(api: FakeApi, elsewhere: FakeApi) -> None:
 
 
 def wrong_shape(api: FakeApi, elsewhere: FakeApi) -> None:
+    """The API answers with an object not as documented, full of the token."""
     api.route(REVIEWS, Reply({TOKEN: [TOKEN.upper()], "message": TOKEN}))
 
 

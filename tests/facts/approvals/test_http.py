@@ -22,10 +22,12 @@ APPROVALS = "/api/v4/projects/group%2Fapp/merge_requests/7/approvals"
 
 
 def github(api: FakeApi, **options: object) -> GitHubClient:
+    """A GitHub client for ``api`` with ``options``."""
     return GitHubClient(Secret(TOKEN), api_url=api.url, **options)  # type: ignore[arg-type]
 
 
 def fail(api: FakeApi, reply: Reply, **options: object) -> ApprovalsError:
+    """The error reading approvals raises when the reviews are answered with ``reply``."""
     api.route(REVIEWS, reply)
     with pytest.raises(ApprovalsError) as caught:
         github(api, **options).approvals("octo/app", 12)

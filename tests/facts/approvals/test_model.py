@@ -12,6 +12,7 @@ TWO = Approvals("github", ("alice", "bob"))
 
 
 def rows(approvals: Approvals, **kwargs: object) -> list[tuple[str, bool, str]]:
+    """Each requirement of the assessment of ``approvals``: name, met, and why."""
     assessment = evaluate(approvals, **kwargs)  # type: ignore[arg-type]
     return [(r.requirement, r.met, r.why) for r in assessment.requirements]
 

@@ -24,6 +24,7 @@ def everything_shown(error: ApprovalsError) -> str:
 
 
 def echo_everywhere(api: FakeApi, status: int) -> Reply:
+    """A reply with ``status`` that echoes the token in every part of it."""
     return Reply({"message": f"Bad credentials: {TOKEN}", "token": TOKEN}, status,
                  reason=f"Denied {TOKEN}", headers={"X-Echo": TOKEN, "Retry-After": TOKEN})
 

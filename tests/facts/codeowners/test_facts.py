@@ -13,6 +13,7 @@ from gatekeeper.pipeline import trust
 
 
 def settings(**values: object) -> CodeOwnersSettings:
+    """Code owner settings of ``values``, validated."""
     return CodeOwnersSettings.model_validate(values)
 
 

@@ -26,6 +26,7 @@ apps/   @app-dev
 
 
 def owners(co: CodeOwners, path: str) -> tuple[str, ...] | None:
+    """The owners of ``path`` in the one GitHub section, or None when none match."""
     found = co.owners_of(path)
     assert len(found) <= 1, "GitHub has a single section"
     return found[0].owners if found else None
@@ -33,6 +34,7 @@ def owners(co: CodeOwners, path: str) -> tuple[str, ...] | None:
 
 @pytest.fixture
 def example() -> CodeOwners:
+    """GitHub's documented example CODEOWNERS, parsed."""
     return parse(EXAMPLE, syntax="github", source=".github/CODEOWNERS")
 
 

@@ -8,10 +8,12 @@ from gatekeeper.facts.codeowners import CodeOwners, parse
 
 
 def gitlab(text: str) -> CodeOwners:
+    """``text`` parsed as a GitLab CODEOWNERS file."""
     return parse(text, syntax="gitlab", source="CODEOWNERS")
 
 
 def table(co: CodeOwners, path: str) -> list[tuple[str | None, tuple[str, ...]]]:
+    """Each section owning ``path``, with its owners."""
     return [(s.section, s.owners) for s in co.owners_of(path)]
 
 

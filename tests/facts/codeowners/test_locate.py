@@ -12,6 +12,7 @@ from tests.conftest import Repo, make_repo
 
 
 def tracked(repo: Repo) -> set[str]:
+    """Commits everything; the paths git tracks."""
     repo.commit()
     return set(repo.git("ls-files").split("\n"))
 

@@ -23,6 +23,7 @@ docs/
 
 
 def summary(*paths: str) -> OwnerSummary:
+    """The owner summary of ``paths`` under the GitLab example."""
     return parse(GITLAB, syntax="gitlab", source="CODEOWNERS").for_paths(paths)
 
 

@@ -12,6 +12,7 @@ from tests.conftest import make_repo
 
 
 def matches(pattern: str, path: str, syntax: Syntax) -> bool:
+    """Whether ``pattern`` in ``syntax`` matches ``path``."""
     return compile_pattern(pattern, syntax).matches(path.split("/"))
 
 

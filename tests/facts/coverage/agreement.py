@@ -31,6 +31,7 @@ Measured = dict[str, tuple[set[int], set[int]]]
 
 
 def hits(covered: Iterable[int] = (), missed: Iterable[int] = ()) -> dict[int, int]:
+    """Hit counts: above zero for ``covered`` lines, zero for ``missed`` ones."""
     found = {line: 1 + line % 3 for line in covered}  # any count above zero is a hit
     found.update({line: 0 for line in missed})
     return found
@@ -69,6 +70,7 @@ def cobertura(files: Mapping[str, Hits], sources: Sequence[str | Path] = ()) -> 
 
 def write_report(path: Path, files: Mapping[str, Hits], sources: Sequence[str | Path] = ()
                  ) -> Path:
+    """Writes a Cobertura report of ``files`` to ``path``; the path."""
     path.write_text(cobertura(files, sources), encoding="utf-8")
     return path
 
@@ -103,14 +105,17 @@ def diff_cover(repo: Path, reports: Sequence[Path], base: str = "main") -> dict[
 
 
 def both(repo: Repo, reports: Sequence[Path]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """gatekeeper's and diff-cover's coverage of the change in ``repo`` from ``reports``."""
     return gatekeeper_coverage(repo.path, reports), diff_cover(repo.path, reports)
 
 
 def expand(ranges: Iterable[Sequence[int]]) -> set[int]:
+    """The line numbers of inclusive ``ranges``."""
     return {n for first, last in ranges for n in range(first, last + 1)}
 
 
 def as_ranges(lines: Iterable[int]) -> list[list[int]]:
+    """``lines`` as sorted inclusive ranges of consecutive numbers."""
     found: list[list[int]] = []
     for n in sorted(set(lines)):
         if found and found[-1][1] == n - 1:
@@ -121,6 +126,7 @@ def as_ranges(lines: Iterable[int]) -> list[list[int]]:
 
 
 def ours_measured(coverage: Mapping[str, Any]) -> Measured:
+    """The covered and missed changed lines per file in gatekeeper's report."""
     found: Measured = {}
     for f in coverage["patch"]["files"]:
         covered, missed = expand(f["covered_lines"]), expand(f["uncovered_lines"])
@@ -130,6 +136,7 @@ def ours_measured(coverage: Mapping[str, Any]) -> Measured:
 
 
 def theirs_measured(report: Mapping[str, Any]) -> Measured:
+    """The covered and missed changed lines per file in diff-cover's report."""
     return {path: (set(stats["covered_lines"]), set(stats["violation_lines"]))
             for path, stats in report["src_stats"].items()}
 
@@ -167,14 +174,17 @@ def assert_agreement(ours: Mapping[str, Any], theirs: Mapping[str, Any],
 
 
 def files_of(coverage: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The patch coverage of each file in gatekeeper's report, by path."""
     return {f["path"]: f for f in coverage["patch"]["files"]}
 
 
 def on_branch(repo: Repo) -> None:
+    """Checks out a new feature branch."""
     repo.git("checkout", "-q", "-b", "feature")
 
 
 def text(lines: Sequence[str]) -> str:
+    """``lines`` as file content, each ended by a newline."""
     return "".join(f"{line}\n" for line in lines)
 
 

@@ -77,6 +77,7 @@ def coverage_of(repo: Repo, *formats: str, extra: bool = False) -> dict[str, Pat
 
 @pytest.fixture
 def project(tmp_path: Path) -> Repo:
+    """A repository with calc.py and a coverage policy, on a feature branch."""
     repo = make_repo(tmp_path / "project")
     repo.write("src/calc.py", CALC)
     repo.write("README.md", "calc\n")
@@ -90,6 +91,7 @@ def project(tmp_path: Path) -> Repo:
 
 
 def check(repo: Repo, *args: str) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of ``gatekeeper check`` against main."""
     result = run_cli("check", "-C", str(repo.path), "--base", "main", *args)
     return result.code, result.stdout, result.stderr
 

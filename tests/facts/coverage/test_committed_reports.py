@@ -27,6 +27,7 @@ ALLOW = POLICY + "coverage:\n  allow_committed_reports: true\n"
 
 
 def lcov(covered: range, missed: range) -> str:
+    """An LCOV report of src/calc.py with ``covered`` and ``missed`` lines."""
     lines = [f"DA:{n},1" for n in covered] + [f"DA:{n},0" for n in missed]
     return "SF:src/calc.py\n" + "\n".join(lines) + "\nend_of_record\n"
 
@@ -38,6 +39,7 @@ HINT = ("(fix: have the test job write its reports to untracked files and match 
 
 
 def refusal(path: str, tracked: str, how: str = "is", kind: str = "file") -> list[str]:
+    """The error lines refusing the report ``path`` tracked in the checked commit."""
     return [f"gatekeeper: error: coverage report {path!r} {how} {tracked!r}, a {kind} tracked "
             f"in the commit being checked: the change could supply its own coverage {HINT}"]
 
@@ -54,6 +56,7 @@ def project(path: Path, policy: str = POLICY) -> Repo:
 
 
 def check(repo: Repo, *args: str) -> RunResult:
+    """Runs ``gatekeeper check`` against main with ``args``."""
     return run_cli("check", "--base", "main", *args, cwd=repo.path)
 
 

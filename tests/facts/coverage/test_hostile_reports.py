@@ -22,6 +22,7 @@ COBERTURA = ('<?xml version="1.0" encoding="{encoding}"?>\n<coverage version="7.
 
 @pytest.fixture
 def project(tmp_path: Path) -> Repo:
+    """A repository with calc.py and a coverage policy, changed on a feature branch."""
     repo = make_repo(tmp_path / "project")
     repo.write("src/calc.py", CALC)
     repo.write(".gatekeeper.yml", POLICY)
@@ -33,12 +34,14 @@ def project(tmp_path: Path) -> Repo:
 
 
 def check(repo: Repo, report: Path, *args: str) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of ``gatekeeper check`` with the coverage ``report``."""
     result = run_cli("check", "-C", str(repo.path), "--base", "main", "--coverage", str(report),
                      *args)
     return result.code, result.stdout, result.stderr
 
 
 def assert_one_line_error(stderr: str, report: Path, message: str) -> None:
+    """Asserts ``stderr`` is one line about ``report`` with ``message``."""
     assert stderr.startswith(f"{report}:"), stderr
     assert message in stderr and stderr.count("\n") == 1 and "Traceback" not in stderr
 
@@ -73,6 +76,7 @@ def test_an_attribute_longer_than_a_mebibyte_is_refused(project: Repo, tmp_path:
 
 
 def json_report(executed: list[int], missing: list[int], padding: int = 0) -> str:
+    """A coverage.py JSON report of src/calc.py, with contexts ``padding`` long."""
     entry = {"executed_lines": executed, "summary": {"covered_lines": len(executed)},
              "missing_lines": missing, "excluded_lines": [],
              "contexts": {str(n): ["", f"test_{'x' * padding}|run"] for n in executed},

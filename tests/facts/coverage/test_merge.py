@@ -24,10 +24,12 @@ def cov(path: str, *states: int, branches: tuple[int, ...] = ()) -> FileCoverage
 
 def report(source: str, *files: FileCoverage, roots: tuple[str, ...] = (),
            has_branches: bool = False) -> Report:
+    """A Cobertura report from ``source`` of ``files``."""
     return Report(source, "cobertura", files, roots, has_branches)
 
 
 def triples(f: FileCoverage) -> list[tuple[int, int, int]]:
+    """The branch triples of ``f``."""
     return list(f.branch_triples())
 
 

@@ -21,6 +21,7 @@ FILES = (
 
 def mapped(path: str, *roots: str, files: tuple[str, ...] = FILES, repo_root: str | None = None,
            source_roots: Sequence[str] = (), strip_prefixes: Sequence[str] = ()) -> Mapped:
+    """``path`` of a report with ``roots``, mapped onto the repository's ``files``."""
     mapper = PathMapper(files, repo_root=repo_root, source_roots=source_roots,
                         strip_prefixes=strip_prefixes)
     return mapper.map(path, roots)

@@ -52,6 +52,7 @@ class Project:
 
 
 def unavailable(reason: str) -> NoReturn:
+    """Skips for ``reason``, or fails when CI requires the real project."""
     if os.environ.get(REQUIRE) == "1":
         pytest.fail(f"{reason} ({REQUIRE}=1)")
     pytest.skip(reason)
@@ -66,6 +67,7 @@ def find_sdist(folder: Path, version: str) -> Path | None:
 @pytest.fixture(scope="session")
 def sdists(request: pytest.FixtureRequest,
            tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The two releases' sdists, downloaded once into pytest's cache."""
     cache = getattr(request.config, "cache", None)
     folder = (cache.mkdir("gatekeeper-real-project") if cache is not None
               else tmp_path_factory.mktemp("sdists"))
@@ -126,6 +128,7 @@ def measure(repo: Path, out: Path) -> Measured:
 
 @pytest.fixture(scope="module")
 def project(sdists: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A repository of the base release with the head release on a feature branch."""
     root = tmp_path_factory.mktemp("real-project")
     repo = make_repo(root / PROJECT)
     unpack(sdists[BASE_VERSION], repo.path)
@@ -139,6 +142,7 @@ def project(sdists: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -
 
 
 def check(project: Project) -> dict[str, Any]:
+    """gatekeeper's coverage of the change, from the head and base reports."""
     return agreement.gatekeeper_coverage(project.repo, [project.head.xml], [project.base.xml])
 
 

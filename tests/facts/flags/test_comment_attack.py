@@ -44,6 +44,7 @@ rules:
 
 
 def project(root: Path) -> tuple[Repo, str]:
+    """A repository with the policy; the base commit."""
     repo = make_repo(root)
     repo.write(".gatekeeper.yml", POLICY)
     repo.write("README.md", "shop\n")
@@ -51,12 +52,14 @@ def project(root: Path) -> tuple[Repo, str]:
 
 
 def check(repo: Repo, base: str) -> tuple[int, dict[str, object]]:
+    """Exit code and JSON report of ``gatekeeper check`` from ``base``."""
     result = run_cli("check", "--base", base, "--format", "json", cwd=repo.path)
     assert result.code in (0, 1), result.stderr
     return result.code, json.loads(result.stdout)
 
 
 def guard_of(report: dict[str, object]) -> dict[str, str]:
+    """The result of the guard rule in ``report``."""
     results = report["results"]
     assert isinstance(results, list)
     return next(r for r in results if r["rule_id"] == "guard")

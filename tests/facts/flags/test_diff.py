@@ -13,6 +13,7 @@ DATA = Path(__file__).parents[2] / "data" / "flags"
 
 
 def snippet(name: str) -> str:
+    """The text of the data file ``name``."""
     return (DATA / name).read_text(encoding="utf-8")
 
 

@@ -67,6 +67,7 @@ def _plain(text: str) -> str:
 
 
 def check(project: Project, name: str, branch: str) -> Verdict:
+    """The verdict of the policy of ``name`` on ``branch``."""
     policy = project.policies / name.split("/")[0] / "policy.yml"
     options = CheckOptions(repo_path=str(project.repo.path), policy=str(policy),
                            request=context.Request(base=project.base, head=branch))

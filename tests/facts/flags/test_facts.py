@@ -43,6 +43,7 @@ def edit(path: str, added: Blocks | None = None, removed: Blocks | None = None, 
 
 def changeset(*edits: tuple[FileChange, FileText], unscanned: tuple[str, ...] = ()
               ) -> ChangeSet:
+    """A change set of the ``edits``, with their texts."""
     return ChangeSet(Revisions(mode="range"), tuple(c for c, _ in edits),
                      texts={c.path: t for c, t in edits}, unscanned=unscanned)
 

@@ -13,6 +13,7 @@ from gatekeeper.facts.flags.scan import FlagRef, Scanner, scan
 
 
 def keys(path: str, *texts: str, presets: tuple[str, ...] | None = None) -> list[str | None]:
+    """The flag keys found in ``texts`` of ``path``, with ``presets``."""
     chosen = None if presets is None else select(presets)
     lines = [(path, n, t) for n, t in enumerate(texts, 1)]
     return [r.key for r in scan(lines, chosen)]

@@ -16,16 +16,19 @@ UNLEASH_CALL = "if unleash.is_enabled('dark-mode'):"
 
 
 def settings(**data: Any) -> FlagSettings:
+    """Flag settings of ``data``, validated."""
     return FlagSettings.model_validate(data)
 
 
 def error(**data: Any) -> str:
+    """The validation error of the flag settings ``data``."""
     with pytest.raises(ValidationError) as caught:
         settings(**data)
     return str(caught.value)
 
 
 def found(chosen: FlagSettings, path: str, text: str) -> list[tuple[str | None, str]]:
+    """Each flag reference ``chosen`` finds in ``text``: key and preset."""
     return [(r.key, r.preset) for r in chosen.scanner().scan([(path, 1, text)])]
 
 

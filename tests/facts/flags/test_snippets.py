@@ -21,6 +21,7 @@ EXPECTED: dict[str, list[str | None]] = yaml.safe_load(
 
 
 def lines_of(name: str) -> list[Line]:
+    """The numbered lines of the data file ``name``."""
     text = (DATA / name).read_text(encoding="utf-8")
     return [(name, number, line) for number, line in enumerate(text.splitlines(), 1)]
 

@@ -7,6 +7,7 @@ from gatekeeper.facts.flags.summary import FileFlags, summarise
 
 
 def ref(path: str, key: str | None, line: int = 1) -> FlagRef:
+    """A LaunchDarkly reference to ``key`` in JavaScript at ``path``:``line``."""
     return FlagRef(path, line, key, "launchdarkly", "javascript")
 
 

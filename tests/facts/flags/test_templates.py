@@ -10,6 +10,7 @@ from gatekeeper.facts.flags.templates import TemplateError, expand, key_groups
 
 
 def compiled(template: str, *calls: str) -> re.Pattern[str]:
+    """The pattern of ``template`` expanded for ``calls``."""
     return re.compile(expand(template, calls))
 
 

@@ -31,9 +31,11 @@ class ReportFormat(Protocol):
 
     NAME: str
 
-    def detect(self, head: bytes) -> bool: ...
+    def detect(self, head: bytes) -> bool:
+        """Whether ``head``, the first bytes of a file, look like this format."""
 
-    def read(self, stream: BinaryIO, source: str) -> Report: ...
+    def read(self, stream: BinaryIO, source: str) -> Report:
+        """Read the whole report from ``stream``; ReportError naming ``source`` when it is bad."""
 
 
 FORMATS: dict[str, ReportFormat] = {

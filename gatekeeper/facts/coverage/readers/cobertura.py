@@ -16,12 +16,14 @@ _MAX_SOURCE_CHARS = 1 << 16
 
 
 def detect(head: bytes) -> bool:
+    """Whether ``head`` starts XML with a ``<coverage>`` root that is not Clover's."""
     root = sniff_root(head)
     # Clover XML has a <coverage> root too; it is told apart by its clover attribute.
     return root is not None and root[0] == "coverage" and "clover" not in root[1]
 
 
 def read(stream: BinaryIO, source: str) -> Report:
+    """Read a Cobertura report, streaming; ReportError with a location when it is bad."""
     return _Reader(source).read(stream)
 
 

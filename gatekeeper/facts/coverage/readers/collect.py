@@ -41,6 +41,7 @@ class Collector:
         self._total = 0
 
     def error(self, message: str, hint: str = REGENERATE) -> ReportError:
+        """A ReportError, to raise, at the reader's current location in ``source``."""
         line, column = self.locate()
         return ReportError(message, file=self.source, line=line, column=column, hint=hint)
 
@@ -57,9 +58,11 @@ class Collector:
 
     @property
     def current(self) -> str | None:
+        """The path of the file being recorded; None between files."""
         return self._path
 
     def open(self, path: str) -> None:
+        """Start recording ``path`` (backslashes made slashes), or resume it if seen before."""
         path = path.replace("\\", "/")
         if path == self._path:
             return
@@ -74,6 +77,7 @@ class Collector:
             self._ordered = False
 
     def close(self) -> None:
+        """Freeze the file being recorded to bytes, unmeasured trailing lines dropped."""
         if self._path is None:
             return
         lines = self._lines
@@ -102,6 +106,7 @@ class Collector:
         self._lines.extend(bytes(extra))
 
     def line(self, number: int, covered: bool) -> None:
+        """Record line ``number`` as covered or missed; covered wins over missed."""
         lines = self._lines
         if number >= len(lines):
             self._grow(number)
@@ -131,6 +136,7 @@ class Collector:
             raise self.error("a line list holds something other than line numbers") from None
 
     def branch(self, number: int, covered: int, total: int) -> None:
+        """Record ``covered`` of ``total`` branches at line ``number``; ReportError if corrupt."""
         if number > MAX_LINE:
             raise self.error(f"line number {number} is beyond the limit of {MAX_LINE:,}",
                              hint="the report is corrupt; " + REGENERATE)
@@ -148,6 +154,7 @@ class Collector:
     # -- result ------------------------------------------------------------------------------
 
     def report(self, roots: tuple[str, ...] = (), *, has_branches: bool) -> Report:
+        """Close the last file and return the report; ReportError when it lists no source file."""
         self.close()
         if not self._done:
             raise self.error("the report lists no source files",

@@ -28,10 +28,12 @@ _ARCS = {"executed_branches": 1, "missing_branches": 0}
 
 
 def detect(head: bytes) -> bool:
+    """Whether ``head`` opens a JSON object whose first key is ``meta`` or ``files``."""
     return _START.match(head.removeprefix(b"\xef\xbb\xbf")) is not None
 
 
 def read(stream: BinaryIO, source: str) -> Report:
+    """Read a coverage.py JSON report entry by entry; ReportError with a location when bad."""
     json = JsonWalker(stream, source)
     out = Collector(source, NAME, json.location)
     has_branches = False

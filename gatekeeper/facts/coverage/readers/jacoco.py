@@ -12,11 +12,13 @@ NAME = "jacoco"
 
 
 def detect(head: bytes) -> bool:
+    """Whether ``head`` starts XML with a ``<report>`` root, as JaCoCo writes."""
     root = sniff_root(head)
     return root is not None and root[0] == "report"
 
 
 def read(stream: BinaryIO, source: str) -> Report:
+    """Read a JaCoCo XML report, streaming; ReportError with a location when it is bad."""
     return _Reader(source).read(stream)
 
 

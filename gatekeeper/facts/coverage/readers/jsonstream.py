@@ -63,6 +63,7 @@ class JsonStream:
         return self._base_line + newlines, index - self.buf.rfind("\n", 0, index)
 
     def error(self, message: str, hint: str = REGENERATE, at: int | None = None) -> ReportError:
+        """A ReportError, to raise, at offset ``at`` (default: the cursor)."""
         line, column = self.location(self._base + self.pos if at is None else at)
         return ReportError(message, file=self.source, line=line, column=column, hint=hint)
 
@@ -108,6 +109,7 @@ class JsonStream:
                 return ""
 
     def expect(self, char: str, what: str) -> None:
+        """Consume ``char`` as the next non-blank character; ReportError naming ``what`` if not."""
         found = self.peek()
         if found != char:
             if not found:
@@ -171,6 +173,7 @@ class JsonStream:
             return
 
     def end(self) -> None:
+        """Check that only whitespace follows the document; ReportError otherwise."""
         found = self.peek()
         if found:
             raise self.error(f"unexpected text after the JSON document: {found!r}",

@@ -20,10 +20,12 @@ _OTHER_RECORD = re.compile(rb"[A-Z][A-Z_]*:")
 
 
 def detect(head: bytes) -> bool:
+    """Whether ``head`` starts with a ``TN:`` or ``SF:`` record, after any BOM and blanks."""
     return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith((b"TN:", b"SF:"))
 
 
 def read(stream: BinaryIO, source: str) -> Report:
+    """Read an LCOV tracefile line by line; ReportError with the line number when it is bad."""
     return _Reader(source).read(stream)
 
 

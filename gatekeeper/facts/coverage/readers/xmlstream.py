@@ -84,14 +84,17 @@ class XmlStream:
         self.parser.ExternalEntityRefHandler = self._refuse_external
 
     def location(self) -> Location:
+        """The line and 1-based column expat has reached, for messages."""
         return self.parser.CurrentLineNumber, self.parser.CurrentColumnNumber + 1
 
     def error(self, message: str, hint: str) -> ReportError:
+        """A ReportError, to raise, at the parser's current location."""
         line, column = self.location()
         return ReportError(message, file=self.source, line=line, column=column, hint=hint)
 
     def run(self, stream: BinaryIO, start: StartHandler, end: EndHandler,
             text: TextHandler | None = None) -> None:
+        """Feed ``stream`` to expat in chunks, calling the handlers; ReportError for bad XML."""
         parser = self.parser
         parser.StartElementHandler = start
         parser.EndElementHandler = end

@@ -52,6 +52,7 @@ print(json.dumps(out))
 
 
 def probe(path: Path | None) -> dict[str, Any]:
+    """What PROBE measured reading ``path`` (or nothing) in a fresh interpreter."""
     done = subprocess.run([sys.executable, "-c", PROBE, str(path) if path else "-"],
                           capture_output=True, check=True, text=True)
     result: dict[str, Any] = json.loads(done.stdout)
@@ -60,10 +61,12 @@ def probe(path: Path | None) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def baseline() -> int:
+    """The peak memory of an interpreter that reads no report."""
     return int(probe(None)["peak"])
 
 
 def write_cobertura(out: TextIO, files: int) -> None:
+    """Writes a Cobertura report of ``files`` files of LINES lines to ``out``."""
     body = "".join(
         f'\t\t\t\t\t\t<line number="{n}" hits="{0 if n % 3 == 0 else n}"'
         + (' branch="true" condition-coverage="50% (1/2)"/>\n' if n % 10 == 0 else "/>\n")
@@ -79,6 +82,7 @@ def write_cobertura(out: TextIO, files: int) -> None:
 
 
 def write_lcov(out: TextIO, files: int) -> None:
+    """Writes an LCOV report of ``files`` files of LINES lines to ``out``."""
     body = "".join(f"DA:{n},{0 if n % 3 == 0 else n}\n" for n in range(1, LINES + 1)) + "".join(
         f"BRDA:{n},0,0,1\nBRDA:{n},0,1,-\n" for n in range(10, LINES + 1, 10))
     for i in range(files):
@@ -87,6 +91,7 @@ def write_lcov(out: TextIO, files: int) -> None:
 
 
 def write_coverage_json(out: TextIO, files: int) -> None:
+    """Writes a coverage.py JSON report of ``files`` files to ``out``."""
     executed = [n for n in range(1, LINES + 1) if n % 3]
     missing = [n for n in range(1, LINES + 1) if not n % 3]
     lines = {"executed_lines": executed, "missing_lines": missing, "excluded_lines": []}
@@ -102,12 +107,14 @@ def write_coverage_json(out: TextIO, files: int) -> None:
 
 
 def generate(path: Path, writer: Callable[[TextIO, int], None], files: int) -> None:
+    """Writes a report of ``files`` files with ``writer``, larger than MIN_SIZE."""
     with open(path, "w", encoding="utf-8", buffering=1 << 20) as out:
         writer(out, files)
     assert path.stat().st_size > MIN_SIZE
 
 
 def assert_bounded(result: dict[str, Any], baseline: int) -> None:
+    """Asserts the peak memory of ``result`` stayed within the bounds."""
     assert result["peak"] - baseline < PEAK_ABOVE_BASELINE, result
     if "kept" in result:
         assert result["peak"] - baseline - result["kept"] < OVERHEAD_ABOVE_RESULT, result

@@ -59,6 +59,7 @@ def summary(f: FileCoverage) -> Summary:
 
 
 def by_path(report: Report) -> dict[str, Summary]:
+    """The summary of each file of ``report``, by path; each path once."""
     paths = [f.path for f in report.files]
     assert len(paths) == len(set(paths)), "one entry per path"
     return {f.path: summary(f) for f in report.files}

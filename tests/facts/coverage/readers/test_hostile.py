@@ -28,6 +28,7 @@ JSON = b'{"files": {"a.py": {"executed_lines": %s}}}'
 
 
 def load_error(tmp_path: Path, content: bytes, name: str = "report") -> ReportError:
+    """The error reading ``content`` as a report raises, naming the file."""
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(ReportError) as caught:
@@ -40,6 +41,7 @@ def load_error(tmp_path: Path, content: bytes, name: str = "report") -> ReportEr
 
 
 def where(error: ReportError) -> tuple[int | None, int | None]:
+    """The line and column ``error`` points at."""
     return error.line, error.column
 
 
@@ -226,6 +228,7 @@ def test_total_lines_are_bounded_across_files(tmp_path: Path,
 
 
 def billion_laughs(root: str) -> bytes:
+    """An XML document under ``root`` whose entities expand exponentially."""
     entities = ['<!ENTITY lol0 "lol">'] + [
         f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
     return (f'<?xml version="1.0"?>\n<!DOCTYPE {root} [\n' + "\n".join(entities)

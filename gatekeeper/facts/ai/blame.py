@@ -1,25 +1,27 @@
-"""A parser for ``git blame --porcelain`` output: pure, it never runs git."""
+"""A parser for ``git blame --porcelain`` output, which traces the added lines that Git AI
+notes describe: pure, it never runs git."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import io
+from collections.abc import Iterator
 
 from gatekeeper.changeset.model import LineOrigin
-from gatekeeper.gitread.diffparse import decode_path, unquote
+from gatekeeper.gitread.rawdiff import decode_path, unquote
 
 
-def parse_porcelain(out: Iterable[bytes]) -> Iterator[LineOrigin]:
+def parse_porcelain(output: bytes) -> Iterator[LineOrigin]:
     """The origins in ``git blame --porcelain`` output, boundary lines left out.
 
     Each line's header names its commit and line numbers; details follow only the first time a
     commit appears, so its path and boundary mark are remembered (a commit seen under several
     paths repeats ``filename`` for each group). Content lines start with a tab and are skipped
-    whole: they may hold anything but a newline.
+    whole: they may hold anything but a newline (a carriage return ends no line).
     """
     paths: dict[str, str] = {}
     boundary: set[str] = set()
     current: tuple[str, int, int] | None = None
-    for raw in out:
+    for raw in io.BytesIO(output):
         if raw.startswith(b"\t"):
             if current is not None and current[0] not in boundary:
                 sha, original, final = current
