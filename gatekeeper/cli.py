@@ -19,7 +19,8 @@ from gatekeeper.commands.guard import guarded as _guarded
 from gatekeeper.errors import UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
-STDOUT_FORMATS = ("console", "json", "junit", "markdown", "dotenv", "github-output")
+STDOUT_FORMATS = ("console", "json", "junit", "markdown", "dotenv", "github-output",
+                  "github", "codequality", "sarif")
 CONTEXT_NAMES = ("github", "gitlab", "pre-push", "pre-commit", "local")
 
 
@@ -123,9 +124,19 @@ def _expand(option: str, patterns: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--github-output", "github_output", metavar="PATH",
               help="Also append the GitHub Actions step outputs here, one name=value line "
               "each ($GITHUB_OUTPUT).")
+@click.option("--github-annotations", "annotations_path", metavar="PATH",
+              help="Also write GitHub Actions annotations (workflow commands) here, for a "
+              "step to print where workflow commands are not stopped.")
+@click.option("--codequality", "codequality_path", metavar="PATH",
+              help="Also write a GitLab Code Quality report here (artifacts:reports:codequality).")
+@click.option("--sarif", "sarif_path", metavar="PATH",
+              help="Also write a SARIF 2.1.0 report here (GitHub code scanning).")
 @_guarded
 def check(fmt: str, json_path: str | None, junit_path: str | None, dotenv_path: str | None,
-          markdown_path: str | None, github_output: str | None, **change: Any) -> None:
+          markdown_path: str | None, github_output: str | None,
+          annotations_path: str | None = None, codequality_path: str | None = None,
+          sarif_path: str | None = None,
+          **change: Any) -> None:
     """Check the change set against the policy."""
     from gatekeeper.pipeline import run
     from gatekeeper.reporters import render_all
@@ -133,7 +144,8 @@ def check(fmt: str, json_path: str | None, junit_path: str | None, dotenv_path: 
     options = _options(**change)
     outcome = run(options, stdin=sys.stdin if options.request.ci == "pre-push" else None)
     for name, path in (("json", json_path), ("junit", junit_path), ("dotenv", dotenv_path),
-                       ("markdown", markdown_path)):
+                       ("markdown", markdown_path), ("github", annotations_path),
+                       ("codequality", codequality_path), ("sarif", sarif_path)):
         if path:
             _write(path, render_all(name, outcome.verdicts, outcome.context))
     if github_output:

@@ -44,6 +44,8 @@ class Job:
     summary: str = ""
     outputs: dict[str, str] = field(default_factory=dict)
     """The action's outputs, as the step after it printed them."""
+    annotations: list[tuple[str, dict[str, str], str]] = field(default_factory=list)
+    """The annotation commands act acted on: the level, the properties, the message."""
 
 
 @dataclass
@@ -73,6 +75,9 @@ def parse(code: int, text: str) -> ActRun:
         if entry.get("command") == "summary" and not job.summary:
             # act repeats a step's summary for the action that holds the step
             job.summary = entry.get("content", "")
+        if entry.get("command") in ("error", "warning", "notice"):
+            job.annotations.append((entry["command"], entry.get("kvPairs") or {},
+                                    entry.get("arg", "")))
         if "jobResult" in entry:
             job.result = entry["jobResult"]
     for job in jobs.values():

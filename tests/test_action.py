@@ -282,8 +282,14 @@ class ActionRun(StepRun):
     workspace: Path
 
 
+LARGE_ANNOTATION = ("change set too large: effective lines 61 > 20%0Afix: split out large.py "
+                    "(60 lines) into separate changes, leaving 1 <= 20 lines")
+"""The annotation of the failing batch-size rule on the pull request that adds large.py."""
+
+
 def run_action(forge: Forge, tmp: Path, installed: dict[str, str], *, number: int = 1,
-               inputs: dict[str, str] | None = None, **payload: Any) -> ActionRun:
+               inputs: dict[str, str] | None = None, job_env: dict[str, str] | None = None,
+               **payload: Any) -> ActionRun:
     """The action on pull request ``number``, after actions/checkout with fetch-depth 1."""
     head = forge.small if number == 1 else forge.large
     workspace = checkout(forge.path.as_uri(), tmp / "workspace", forge.merges[number],
@@ -298,6 +304,7 @@ def run_action(forge: Forge, tmp: Path, installed: dict[str, str], *, number: in
     env.update({"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event),
                 "GITHUB_SHA": forge.merges[number], "GITHUB_REF": f"refs/pull/{number}/merge",
                 "GITHUB_BASE_REF": "main", "GITHUB_HEAD_REF": "feature"})
+    env.update(job_env or {})
     runner = Runner(env, workspace.path, files, inputs or {}, {"install": dict(installed)})
     runs, outputs = runner.run(skip=("install",))
     [check] = runs
@@ -321,7 +328,7 @@ def test_no_expression_reaches_a_script() -> None:
         assert spec["value"] == f"${{{{ steps.check.outputs.{name} }}}}"
     assert set(ACTION["inputs"]) == {"policy", "coverage-files", "coverage-base-files",
                                      "json-report", "junit-report", "args", "fail-on-error",
-                                     "token"}
+                                     "annotations", "token"}
     for name, spec in ACTION["inputs"].items():
         assert "${{" not in str(spec.get("default", "")) or name == "token", name
 
@@ -414,7 +421,8 @@ def test_a_large_pull_request_fails_the_step(forge: Forge, tmp_path: Path,
     assert (out["json-report"], out["junit-report"]) == (str(reports / "gk.json"),
                                                          str(reports / "gk.xml"))
     assert run.summary.startswith("### ❌ gatekeeper: FAIL — 1 of 1 rules failed")
-    assert "**How to fix**" in run.summary and run.commands == []
+    # The one workflow command acted on is gatekeeper's own annotation of the failing rule.
+    assert "**How to fix**" in run.summary and run.commands == [("error", LARGE_ANNOTATION)]
 
 
 def test_fail_on_error_false_reports_without_failing(forge: Forge, tmp_path: Path,
@@ -519,3 +527,30 @@ def _outside_code(markdown: str) -> str:
 def _cells(row: str) -> int:
     """Cells in a table row as GFM splits it (at pipes not escaped with a backslash)."""
     return len(re.findall(r"(?<!\\)\|", row)) - 1
+
+
+def test_annotations_are_printed_after_the_fence(forge: Forge, tmp_path: Path,
+                                                 installed: dict[str, str]) -> None:
+    run = run_action(forge, tmp_path, installed, number=2, title=HOSTILE, body=HOSTILE,
+                     inputs={"annotations": "true"})
+    assert run.code == 1, run.log
+    message = LARGE_ANNOTATION
+    assert run.commands == [("error", message)]
+    annotations = [line for line in run.log.splitlines() if line.startswith("::error ")]
+    assert annotations == [f"::error file=large.py,title=gatekeeper/batch-size::{message}"]
+    lines = run.log.splitlines()
+    end = lines.index(annotations[0]) - 1
+    assert lines[0] == f"::stop-commands::{lines[end][2:-2]}"  # the fence's start and end
+    assert lines[end + 1:] == annotations  # nothing else is outside the fence
+    # The change's own "::warning::..." path is printed inside the fence, and acted on by nothing.
+    assert any("::warning::odd" in line for line in lines[1:end])
+    assert "odd" not in str(run.commands)
+
+
+@pytest.mark.parametrize(("value", "code"), [("false", 0), ("maybe", 2)])
+def test_annotations_can_be_switched_off(forge: Forge, tmp_path: Path,
+                                              installed: dict[str, str], value: str,
+                                              code: int) -> None:
+    run = run_action(forge, tmp_path, installed, number=2,
+                     inputs={"fail-on-error": "false", "annotations": value})
+    assert run.code == code and run.commands == [], run.log

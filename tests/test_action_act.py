@@ -252,6 +252,10 @@ def test_a_failing_pull_request_fails_the_job_with_outputs_and_summary(
     assert job.summary.startswith("### ❌ gatekeeper: FAIL — 1 of 1 rules failed")
     assert "| ❌ FAIL | `batch-size` |" in job.summary
     assert "gatekeeper: FAIL" in job.log  # the console report is in the log
+    # The failing rule annotates the file it points at; nothing else becomes a command.
+    assert [(level, props) for level, props, _ in job.annotations] == [
+        ("error", {"file": "large.py", "title": "gatekeeper/batch-size"})]
+    assert job.annotations[0][2].startswith("change set too large: effective lines 60 > 20\n")
     assert_untouched(run)
 
 

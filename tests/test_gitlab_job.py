@@ -8,6 +8,7 @@ import re
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -20,6 +21,7 @@ from tests.gitlab_ci import (
     JOB,
     KINDS,
     SMALL,
+    JobRun,
     Project,
     Server,
     build_project,
@@ -99,6 +101,15 @@ def junit_failures(path: Path) -> int:
     return sum(int(suite.get("failures", "0")) for suite in ET.parse(path).iter("testsuite"))
 
 
+def codequality_issues(run: JobRun) -> list[dict[str, Any]]:
+    """The issues of the Code Quality artifact the job published, checked for GitLab's fields."""
+    issues = json.loads((run.junit.parent / "gatekeeper-codequality.json").read_text("utf-8"))
+    assert isinstance(issues, list)
+    for issue in issues:
+        assert {"description", "check_name", "fingerprint", "severity", "location"} <= set(issue)
+    return issues
+
+
 @pytest.mark.parametrize("include", KINDS)
 def test_a_merge_request_within_the_policy_passes(gcl: str, server: Server,
                                                   projects: dict[str, Project],
@@ -108,6 +119,7 @@ def test_a_merge_request_within_the_policy_passes(gcl: str, server: Server,
     run = run_job(gcl, server, work, project, "1", "Add the small feature")
     assert run.code == 0, run.output
     assert junit_failures(run.junit) == 0
+    assert codequality_issues(run) == []
     report = json.loads(run.report.read_text(encoding="utf-8"))
     assert report["verdict"] == "pass" and report["policy"]["path"] == ".gatekeeper.yml"
     revisions = report["revisions"]
@@ -189,6 +201,10 @@ def test_the_dotenv_report_is_published_when_the_policy_fails(
     assert (seen["GATEKEEPER_RESULT"], seen["GATEKEEPER_REVIEW_TIER_NAME"]) == \
         ("fail", "deep review"), run.output
     assert "GATEKEEPER_RESULT=fail\n" in run.dotenv.read_text(encoding="utf-8")
+    # One issue per file that drove the failing rule, for the merge request's widget.
+    assert sorted((i["check_name"], i["severity"], i["location"]["path"])
+                  for i in codequality_issues(run)) == \
+        [("batch-size", "critical", "big.py"), ("batch-size", "critical", "big_more.py")]
 
 
 def test_a_dotenv_file_in_the_checkout_is_never_published(

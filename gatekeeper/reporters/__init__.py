@@ -40,22 +40,29 @@ FORMATS: dict[str, str] = {
     "markdown": "gatekeeper.reporters.markdown",
     "dotenv": "gatekeeper.reporters.dotenv",
     "github-output": "gatekeeper.reporters.github_output",
+    "github": "gatekeeper.reporters.github",
+    "codequality": "gatekeeper.reporters.codequality",
+    "sarif": "gatekeeper.reporters.sarif",
 }
 
 if TYPE_CHECKING:
     # The type checker holds each format module to its protocol; at run time they load lazily.
     from gatekeeper.reporters import (
+        codequality,
         console,
         dotenv,
         explain,
+        github,
         github_output,
         json_report,
         junit,
         markdown,
+        sarif,
     )
 
-    _ONE: tuple[ReportFormat, ...] = (console, explain)
-    _MANY: tuple[ManyReportFormat, ...] = (json_report, junit, markdown, dotenv, github_output)
+    _ONE: tuple[ReportFormat, ...] = (console, explain, github)
+    _MANY: tuple[ManyReportFormat, ...] = (json_report, junit, markdown, dotenv, github_output,
+                                          codequality, sarif)
 
 
 def load(name: str) -> ReportFormat:

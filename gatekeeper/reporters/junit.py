@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from junit_xml import TestCase, TestSuite
 
+from gatekeeper.changeset.model import Revisions
 from gatekeeper.common.escape import escape, escape_lines
 from gatekeeper.evaluation.verdict import RuleResult, Verdict
 from gatekeeper.facts.model import Facts
@@ -41,21 +42,34 @@ def _number(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
+def _summary(result: RuleResult) -> str:
+    """The one line a failure or a warning shows: what broke, how to fix it, where."""
+    summary = result.message
+    main = result.main_check
+    if result.evidence and result.remediation:
+        # The message names the evidence, which says more than a count against zero.
+        summary = f"{result.message}; fix: {result.remediation}"
+    elif main and result.remediation:
+        summary = f"{main.describe()}; fix: {result.remediation}"
+    if result.details and not result.evidence:
+        summary += "; uncovered: " + "; ".join(details_for(result, limit=5))
+    return summary
+
+
 def _case(result: RuleResult) -> TestCase:
     case = TestCase(name=escape(result.rule_id), classname=escape(f"{SUITE}.{result.kind}"),
                     elapsed_sec=0.0)
-    main = result.main_check
     if result.blocking:
-        summary = result.message
-        if result.evidence and result.remediation:
-            # The message names the evidence, which says more than a count against zero.
-            summary = f"{result.message}; fix: {result.remediation}"
-        elif main and result.remediation:
-            summary = f"{main.describe()}; fix: {result.remediation}"
-        if result.details and not result.evidence:
-            summary += "; uncovered: " + "; ".join(details_for(result, limit=5))
-        case.add_failure_info(message=escape(summary), output=_details(result),
+        case.add_failure_info(message=escape(_summary(result)), output=_details(result),
                               failure_type="policy")
+    elif result.status in (Status.FAIL, Status.WARN):
+        # A warning or a report-only failure is a skipped case with its reason: GitLab's test
+        # report and the common GitHub JUnit reporters show the text of failure, error and
+        # skipped only (a passing case's system-out is dropped), and none of them fails the
+        # job for a skip. The prefix keeps it apart from a rule that did not apply.
+        prefix = "report-only" if not result.enforced else result.severity.value
+        case.add_skipped_info(message=escape(f"{prefix}: {_summary(result)}"),
+                              output=_details(result))
     elif result.status in (Status.SKIP, Status.NOT_APPLICABLE):
         case.add_skipped_info(message=escape(result.message))
     else:
@@ -94,6 +108,24 @@ def _review_properties(verdict: Verdict) -> dict[str, str]:
     return properties
 
 
+def _short(sha: str | None) -> str:
+    return (sha or "")[:12]
+
+
+def _target(rev: Revisions) -> str:
+    """What a suite checked, so that each suite has its own name: a pushed ref's name, else
+    base..head (report mergers join suites of one name, and every run would be one suite)."""
+    if rev.name:
+        return rev.name
+    if rev.mode == "diff-file":
+        return f"diff {rev.source}"
+    base = _short(rev.base_sha) or rev.base_ref
+    if rev.mode == "staged":
+        return f"staged on {base or 'the empty tree'}"
+    head = _short(rev.head_sha) or rev.head_ref or "HEAD"
+    return f"{base}..{head}" if base else head
+
+
 def _suite(verdict: Verdict) -> ET.Element:
     facts = verdict.facts
     rev = facts.changeset.revisions
@@ -113,7 +145,7 @@ def _suite(verdict: Verdict) -> ET.Element:
         properties["coverage.delta"] = _number(delta)
     properties.update(_ai_properties(facts))
     properties.update(_review_properties(verdict))
-    name = escape(f"{SUITE} {rev.name}" if rev.name else SUITE)
+    name = escape(f"{SUITE}: {_target(rev)}")
     properties = {escape(key): escape(value) for key, value in properties.items()}
     suite = TestSuite(name, [_case(r) for r in verdict.results], properties=properties)
     element: ET.Element = suite.build_xml_doc()

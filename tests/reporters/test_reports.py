@@ -137,7 +137,7 @@ def test_every_registered_format_renders(repo: Repo) -> None:
 def test_every_registered_format_has_the_shape_of_a_report_format() -> None:
     many = {name for name in FORMATS if isinstance(load(name), ManyReportFormat)}
     assert all(isinstance(load(name), ReportFormat) for name in FORMATS)
-    assert many == {"json", "junit", "markdown", "dotenv", "github-output"}
+    assert many == {"json", "junit", "markdown", "dotenv", "github-output", "codequality", "sarif"}
 
 
 def test_explain_names_the_authors_the_verdict_carries(repo: Repo) -> None:
