@@ -9,22 +9,34 @@ list item early.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gatekeeper.common.escape import escape
 from gatekeeper.evaluation.verdict import RuleResult, Verdict
 from gatekeeper.reporters.common import details_for, mark, notes_for
+from gatekeeper.reporters.markdown_sections import (
+    CELL_CHARS,
+    Section,
+    code,
+    context_sections,
+    fit,
+    plain,
+)
 from gatekeeper.rules.findings import Status
 
+__all__ = ["CELL_CHARS", "MAX_BYTES", "Summary", "code", "plain", "render", "render_many",
+           "render_summaries", "summary_of"]
+
 MAX_BYTES = 100_000
-"""GitHub drops a step summary over 128 KiB; stay well below it."""
-CELL_CHARS = 300
+"""GitHub refuses a step summary over 1 MiB; stay well below it, as one job page shows the
+summaries of all its steps."""
+NOTE_BYTES = 2_000
+"""Room kept for the note that says what a size cut left out."""
 NOTES_PER_RULE = 10
+FILES_PER_RULE = 10
 ICONS = {Status.PASS: "✅", Status.FAIL: "❌", Status.WARN: "⚠️", Status.SKIP: "⏭️",
          Status.NOT_APPLICABLE: "🚫", Status.WAIVED: "🟡", Status.EXCEPTED: "🛡️"}
-_BACKTICKS = re.compile(r"`+")
+CUT_SHORT = "_The summary was cut short; the JSON report has everything._"
 
 
 @dataclass(frozen=True)
@@ -39,29 +51,8 @@ class Summary:
     results: tuple[RuleResult, ...]
     notes: tuple[str, ...] = ()
     name: str = ""
-
-
-def plain(text: str, limit: int = CELL_CHARS) -> str:
-    """One line of printable text: line breaks, control and format characters (bidi overrides
-    among them) escaped as ``\\n`` or ``\\u202e``; cut to ``limit``."""
-    flat = escape(text)
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def code(text: str, *, table: bool = False, limit: int = CELL_CHARS) -> str:
-    """``text`` as an inline code span that renders literally, in a table cell if ``table``."""
-    body = plain(str(text), limit)
-    if not body.strip():
-        return "_(empty)_"
-    if table:
-        # A pipe ends a table cell even inside a code span, and a backslash before it may
-        # itself be escaped; a look-alike character cannot break the row.
-        body = body.replace("|", "\u2223")
-    longest = max((len(run) for run in _BACKTICKS.findall(body)), default=0)
-    fence = "`" * (longest + 1)
-    if body[0] in "` " or body[-1] in "` ":
-        body = f" {body} "
-    return f"{fence}{body}{fence}"
+    context: tuple[Section, ...] = ()
+    """Review tier, coverage, AI evidence and flags; sections without entries show nothing."""
 
 
 def _totals(files: int, added: int, deleted: int) -> str:
@@ -78,7 +69,7 @@ def summary_of(verdict: Verdict) -> Summary:
     revisions = facts.changeset.revisions
     return Summary(verdict.passed, verdict.nothing_to_check, revisions.describe(),
                    verdict.policy.description, change, verdict.results, verdict.notes,
-                   revisions.name)
+                   revisions.name, tuple(context_sections(verdict)))
 
 
 def _headline(summary: Summary) -> str:
@@ -90,12 +81,21 @@ def _headline(summary: Summary) -> str:
     if not summary.passed:
         blocking = sum(1 for r in results if r.blocking)
         return f"❌ gatekeeper: FAIL — {blocking} of {len(results)} rules failed"
+    extras = _extras(results)
+    tail = f" ({', '.join(extras)})" if extras else ""
+    return f"✅ gatekeeper: PASS — {len(results)} rules checked{tail}"
+
+
+def _extras(results: Sequence[RuleResult]) -> list[str]:
+    """What a passing headline adds: warnings, waivers, skips and report-only failures."""
     extras = [f"{count} {word}" for status, word in (
         (Status.WARN, "with warnings"), (Status.WAIVED, "waived"), (Status.EXCEPTED, "excepted"),
         (Status.SKIP, "skipped"), (Status.NOT_APPLICABLE, "not applicable"))
         if (count := sum(1 for r in results if r.status is status))]
-    tail = f" ({', '.join(extras)})" if extras else ""
-    return f"✅ gatekeeper: PASS — {len(results)} rules checked{tail}"
+    report_only = sum(1 for r in results if r.status is Status.FAIL and not r.enforced)
+    if report_only:
+        extras.append(f"{report_only} failed in report-only mode")
+    return extras
 
 
 def _icon(result: RuleResult) -> str:
@@ -104,27 +104,18 @@ def _icon(result: RuleResult) -> str:
     return ICONS[result.status]
 
 
-def _body(summary: Summary) -> list[str]:
-    lines = [f"**Compared:** {code(summary.compared, limit=1000)}  ",
-             f"**Policy:** {code(summary.policy)}  ",
-             f"**Change:** {code(summary.change)}", ""]
-    if summary.results:
-        lines += ["| status | rule | message |", "| --- | --- | --- |"]
-        lines += [f"| {_icon(r)} {mark(r)} | {code(r.rule_id, table=True)} | "
-                  f"{code(r.message, table=True)} |" for r in summary.results]
-    fixes = []
-    for r in summary.results:
-        if r.remediation and r.status in (Status.FAIL, Status.WARN):
-            fixes.append(f"- {code(r.rule_id)}: {code(r.remediation)}")
-            fixes += [f"  - {code(line)}" for line in details_for(r, limit=10)]
-    if fixes:
-        lines += ["", "**How to fix**", "", *fixes]
-    waived = [line for r in summary.results for line in _notes(r)]
-    if waived:
-        lines += ["", "**Waivers and exceptions**", "", *waived]
-    if summary.notes:
-        lines += ["", "**Notes**", "", *(f"- {code(note)}" for note in summary.notes)]
-    return lines
+def _fix(result: RuleResult) -> list[str]:
+    """The rule's fix, then the lines it points at, else the files that drove it."""
+    if result.status not in (Status.FAIL, Status.WARN):
+        return []
+    where = details_for(result, limit=FILES_PER_RULE) or [
+        f"{s.path} (+{s.added} -{s.deleted})" for s in result.files[:FILES_PER_RULE]]
+    if len(result.files) > FILES_PER_RULE and not result.details:
+        where.append(f"... and {len(result.files) - FILES_PER_RULE} more files")
+    if not result.remediation:
+        return [f"- {code(result.rule_id)}: {code(line)}" for line in where]
+    return ["\n".join([f"- {code(result.rule_id)}: {code(result.remediation)}",
+                       *(f"  - {code(line)}" for line in where)])]
 
 
 def _notes(result: RuleResult) -> list[str]:
@@ -135,6 +126,28 @@ def _notes(result: RuleResult) -> list[str]:
     return shown
 
 
+def _sections(summary: Summary) -> list[Section]:
+    """Every list under the table, in order; the ones without entries show nothing."""
+    results = summary.results
+    return [Section("How to fix", tuple(line for r in results for line in _fix(r))),
+            *summary.context,
+            Section("Waivers and exceptions", tuple(line for r in results for line in _notes(r))),
+            Section("Notes", tuple(f"- {code(note)}" for note in summary.notes))]
+
+
+def _body(summary: Summary, sections: Sequence[Section]) -> list[str]:
+    lines = [f"**Compared:** {code(summary.compared, limit=1000)}  ",
+             f"**Policy:** {code(summary.policy)}  ",
+             f"**Change:** {code(summary.change)}", ""]
+    if summary.results:
+        lines += ["| status | rule | message |", "| --- | --- | --- |"]
+        lines += [f"| {_icon(r)} {mark(r)} | {code(r.rule_id, table=True)} | "
+                  f"{code(r.message, table=True)} |" for r in summary.results]
+    for section in sections:
+        lines += section.lines()
+    return lines
+
+
 def _cap(lines: list[str]) -> str:
     """The lines joined, cut at a line boundary to fit GitHub's step summary."""
     kept: list[str] = []
@@ -142,27 +155,53 @@ def _cap(lines: list[str]) -> str:
     for line in lines:
         size += len(line.encode("utf-8")) + 1
         if size > MAX_BYTES:
-            kept += ["", "_The summary was cut short; the JSON report has everything._"]
+            kept += ["", CUT_SHORT]
             break
         kept.append(line)
     return "\n".join(kept) + "\n"
 
 
-def render_summaries(summaries: Sequence[Summary], context: str) -> str:
-    """One summary with its table, several under one headline, or none ("nothing to check")."""
-    if not summaries:
-        return _cap([f"### ✅ gatekeeper: PASS — nothing to check ({code(context)}: no changes "
-                     "to check)"])
+def _size(lines: Sequence[str]) -> int:
+    return sum(len(line.encode("utf-8")) + 1 for line in lines)
+
+
+def _layout(summaries: Sequence[Summary], lists: Sequence[Sequence[Section]]) -> list[str]:
+    """One summary under its headline, or several, each under its own heading."""
     if len(summaries) == 1:
-        return _cap([f"### {_headline(summaries[0])}", "", *_body(summaries[0])])
+        return [f"### {_headline(summaries[0])}", "", *_body(summaries[0], lists[0])]
     failed = sum(1 for s in summaries if not s.passed)
     head = (f"❌ gatekeeper: FAIL — {failed} of {len(summaries)} checks failed" if failed
             else f"✅ gatekeeper: PASS — {len(summaries)} checks")
     lines = [f"### {head}"]
-    for summary in summaries:
+    for summary, sections in zip(summaries, lists, strict=True):
         lines += ["", f"#### {code(summary.name or summary.compared)}: {_headline(summary)}", "",
-                  *_body(summary)]
-    return _cap(lines)
+                  *_body(summary, sections)]
+    return lines
+
+
+def render_summaries(summaries: Sequence[Summary], context: str) -> str:
+    """One summary with its table, several under one headline, or none ("nothing to check").
+
+    A summary over MAX_BYTES loses the tails of its longest lists first, and then says which
+    lists it cut; the JSON report has everything.
+    """
+    if not summaries:
+        return _cap([f"### ✅ gatekeeper: PASS — nothing to check ({code(context)}: no changes "
+                     "to check)"])
+    lists = [_sections(s) for s in summaries]
+    lines = _layout(summaries, lists)
+    excess = _size(lines) - (MAX_BYTES - NOTE_BYTES)
+    if excess <= 0:
+        return _cap(lines)
+    flat, told = fit([s for sections in lists for s in sections], excess)
+    cut: list[list[Section]] = []
+    for sections in lists:
+        cut.append(flat[:len(sections)])
+        flat = flat[len(sections):]
+    lines = _layout(summaries, cut)
+    note = "; ".join(told) or "no list could be shortened"
+    return _cap([*lines, "", f"_The summary was cut to fit: {plain(note, NOTE_BYTES // 2)}. "
+                             "The JSON report has everything._"])
 
 
 def render(verdict: Verdict) -> str:
@@ -173,4 +212,3 @@ def render(verdict: Verdict) -> str:
 def render_many(verdicts: Sequence[Verdict], context: str) -> str:
     """The Markdown summary of several verdicts (one per pushed ref) under one headline."""
     return render_summaries([summary_of(v) for v in verdicts], context)
-

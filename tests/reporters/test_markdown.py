@@ -117,3 +117,123 @@ def test_the_summary_fits_in_a_step_summary() -> None:
     text = markdown._cap(lines)
     assert len(text.encode("utf-8")) <= markdown.MAX_BYTES + 100
     assert text.rstrip().endswith("_The summary was cut short; the JSON report has everything._")
+
+
+RICH_POLICY = """
+version: 1
+extends: gatekeeper:ai-aware
+flags:
+  presets: launchdarkly
+ai:
+  spot_check: {percent: 100, salt: team-a}
+review:
+  tiers:
+    - {name: light, approvals: 1}
+    - {name: deep, approvals: 2, owners: "@org/security"}
+  rules:
+    - {id: code, tier: deep, when: {not: {only_classes: docs}}, reason: code changed}
+rules:
+  - {id: guard, kind: flag-guard, paths: "src/**", added_over: 1}
+  - {id: tested, kind: patch-coverage, min: 90}
+  - {id: legacy, kind: forbidden-paths, paths: ["legacy/**"]}
+  - {id: raw, kind: batch-size, max_raw_lines: 1, waivers: {trailer: true}}
+exceptions:
+  - {rule: legacy, paths: ["legacy/**"], reason: "legacy/ goes in the rewrite", expires: 2099-01-01}
+"""
+FLAGGED = "src/pay `x` <b>[l](https:evil.example) @octo.py"
+OLD_FLAG = 'import ldclient\nc = ldclient.get()\nif c.variation("old-flag", u, False):\n    pass\n'
+NEW_FLAG = ('import ldclient\nc = ldclient.get()\nif c.variation("new-checkout", u, False):\n'
+            "    x = 1\n    y = 2\n")
+
+
+def rich(repo: Repo, tmp_path: Path, extra_files: int = 0) -> Verdict:
+    """A verdict with a review tier, coverage, AI evidence, flags, a waiver and an exception;
+    ``extra_files`` more files, each with an uncovered changed line."""
+    (repo.path / ".gatekeeper.yml").write_text(RICH_POLICY, encoding="utf-8")
+    repo.write(FLAGGED, OLD_FLAG)
+    base = repo.commit("base")
+    repo.write(FLAGGED, NEW_FLAG)
+    repo.write("legacy/old.py", "z = 1\n")
+    lcov = [f"SF:{FLAGGED}\nDA:1,1\nDA:2,1\nDA:3,1\nDA:4,0\nDA:5,0\nend_of_record\n"]
+    for i in range(extra_files):
+        repo.write(f"src/many/m{i:04}.py", f"v = {i}\n")
+        lcov.append(f"SF:src/many/m{i:04}.py\nDA:1,0\nend_of_record\n")
+    repo.commit("feat: new checkout\n\nGatekeeper-Waive: raw: a one-off import\n"
+                "Co-authored-by: Claude <noreply@anthropic.com>")
+    report = tmp_path / "lcov.info"
+    report.write_text("".join(lcov), encoding="utf-8")
+    return run_check(CheckOptions(repo_path=str(repo.path), request=Request(base=base),
+                                  coverage=(str(report),)))
+
+
+def section(text: str, title: str) -> list[str]:
+    """The list entries under ``**title**``, up to the next blank line."""
+    after = text.split(f"\n**{title}**\n\n", 1)[1]
+    return after.split("\n\n", 1)[0].splitlines()
+
+
+def test_every_section_the_console_shows(repo: Repo, tmp_path: Path) -> None:
+    text = markdown.render(rich(repo, tmp_path))
+    review = section(text, "Review")
+    assert review[0] == "- `tier 2 deep (2 approvals; from @org/security)`"
+    assert any("because code: raises to deep (code changed; when: " in line for line in review)
+    assert "- `request review from @org/security`" in review
+    coverage = section(text, "Coverage")
+    assert coverage[0] == "- `patch 33.33% (1 of 3 changed lines); total 60.00%`"
+    assert "- `1 changed files are not in any report: legacy/old.py`" in coverage
+    assert section(text, "Uncovered changed lines") == [
+        "- ``src/pay `x` <b>[l](https:evil.example) @octo.py:4-5`` "
+        "(2 of 3 coverable changed lines not run)"]
+    ai = section(text, "AI evidence")
+    assert ai[0].startswith("- `co-authored (claude-code); 1 piece of evidence, in 1 of 1 commits")
+    assert any(line.startswith("- `spot check picked: ") for line in ai)
+    assert any("evidence: commit " in line and "Co-authored-by: Claude" in line for line in ai)
+    flags = section(text, "Feature flags")
+    assert flags[:2] == ["- `1 key(s) referenced in added lines of 1 file(s): new-checkout`",
+                         "- `cleanups: old-flag`"]
+    assert flags[2].endswith(": `added lines reference new-checkout; new to the change: "
+                             "new-checkout; cleans up old-flag`")
+    waivers = section(text, "Waivers and exceptions")
+    assert any(line.startswith("- `raw`: `waived by trailer in ") and
+               line.endswith(": a one-off import`") for line in waivers)
+    assert any("exception for legacy/** until 2099-01-01" in line for line in waivers)
+    parsed = outside_code(text)
+    for markup in ("<b>", "](https:", "@octo"):
+        assert markup not in parsed, markup
+
+
+def test_sections_appear_only_with_their_data(repo: Repo) -> None:
+    text = markdown.render(checked(repo, path="src/app.py"))
+    for title in ("Review", "Coverage", "Uncovered changed lines", "AI evidence",
+                  "Feature flags"):
+        assert f"**{title}**" not in text, title
+
+
+def test_a_large_summary_cuts_its_longest_list_first(repo: Repo, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    verdict = rich(repo, tmp_path, extra_files=150)
+    whole = markdown.render(verdict)
+    assert len(section(whole, "Uncovered changed lines")) == 151
+    monkeypatch.setattr(markdown, "MAX_BYTES", 12_000)
+    text = markdown.render(verdict)
+    assert len(text.encode("utf-8")) <= 12_000
+    uncovered = section(text, "Uncovered changed lines")
+    assert 1 < len(uncovered) < 151
+    assert uncovered[-1] == f"- _… and {151 - len(uncovered) + 1} more, cut to fit_"
+    # The short lists stay whole; the note says what was cut and where everything is.
+    assert section(text, "Review") == section(whole, "Review")
+    assert section(text, "Feature flags") == section(whole, "Feature flags")
+    assert text.rstrip().endswith(
+        f"_The summary was cut to fit: Uncovered changed lines ({len(uncovered) - 1} of 151 "
+        "shown). The JSON report has everything._")
+
+
+def test_several_large_summaries_are_cut_together(repo: Repo, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    verdict = rich(repo, tmp_path, extra_files=150)
+    monkeypatch.setattr(markdown, "MAX_BYTES", 20_000)
+    text = render_all("markdown", [verdict, verdict], "two checks")
+    assert len(text.encode("utf-8")) <= 20_000
+    assert text.count("**Uncovered changed lines**") == 2 and text.count("**Review**") == 2
+    note = text.rstrip().splitlines()[-1]
+    assert note.count("Uncovered changed lines (") == 2 and "JSON report has everything" in note
