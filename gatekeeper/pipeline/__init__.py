@@ -63,7 +63,8 @@ def run(options: CheckOptions, today: datetime.date | None = None,
     change set, policy and coverage phases to :func:`judge.judge`, the one chain to a verdict."""
     reports = gather.read(options.coverage, options.coverage_base)
     if options.diff_file is not None:
-        return Outcome((_from_diff_file(options, reports, today),), "diff file")
+        return Outcome((_from_diff_file(options.diff_file, options, reports, today),),
+                       "diff file")
     from gatekeeper.gitread.gitio import GitRepo
 
     repo = GitRepo.discover(options.repo_path)
@@ -77,17 +78,16 @@ def run(options: CheckOptions, today: datetime.date | None = None,
     return Outcome(verdicts, found.description)
 
 
-def _from_diff_file(options: CheckOptions, reports: gather.Reports,
+def _from_diff_file(diff_file: str, options: CheckOptions, reports: gather.Reports,
                     today: datetime.date | None) -> Verdict:
     if options.policy_source in ("base", "head"):
         from gatekeeper.errors import UsageError
 
         raise UsageError("--policy-source base or head needs a repository, not --diff-file",
                          hint="use --policy-source worktree")
-    assert options.diff_file is not None
     root = Path(options.repo_path)
     policy, source = resolver.resolve(options.policy, root)
-    changeset = collect.from_diff_file(options.diff_file, texts=_texts(policy))
+    changeset = collect.from_diff_file(diff_file, texts=_texts(policy))
     changeset = replace(changeset, meta=context.meta(options.request, None))
     covered, notes = gather.gather(reports, policy.coverage, changeset,
                                    gather.worktree_files(str(root)), str(root.resolve()),
