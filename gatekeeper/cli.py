@@ -77,7 +77,7 @@ def _options(base: str | None, head: str | None, staged: bool, diff_file: str | 
              find_copies: bool, policy_path: str | None, labels: tuple[str, ...],
              target_branch: str | None, ci: str | None, policy_source: str | None,
              remote: str | None, repo_path: str, coverage: tuple[str, ...] = (),
-             coverage_base: tuple[str, ...] = ()) -> Any:
+             coverage_base: tuple[str, ...] = (), comment: bool = False) -> Any:
     from gatekeeper.pipeline import CheckOptions
 
     if diff_file is not None and (base or head or staged):
@@ -91,7 +91,7 @@ def _options(base: str | None, head: str | None, staged: bool, diff_file: str | 
     return CheckOptions(repo_path=repo_path, request=request, diff_file=diff_file,
                         find_copies=find_copies, policy=policy_path, policy_source=policy_source,
                         coverage=_expand("--coverage", coverage),
-                        coverage_base=_expand("--coverage-base", coverage_base))
+                        coverage_base=_expand("--coverage-base", coverage_base), comment=comment)
 
 
 def _expand(option: str, patterns: tuple[str, ...]) -> tuple[str, ...]:
@@ -131,6 +131,8 @@ def _expand(option: str, patterns: tuple[str, ...]) -> tuple[str, ...]:
               help="Also write a GitLab Code Quality report here (artifacts:reports:codequality).")
 @click.option("--sarif", "sarif_path", metavar="PATH",
               help="Also write a SARIF 2.1.0 report here (GitHub code scanning).")
+@click.option("--comment", is_flag=True, help="Also write the Markdown report as one comment "
+              "on the pull or merge request, updated in place by later runs (needs a token).")
 @_guarded
 def check(fmt: str, json_path: str | None, junit_path: str | None, dotenv_path: str | None,
           markdown_path: str | None, github_output: str | None,

@@ -1,4 +1,5 @@
-"""Runs the phases in order: context, change set, policy, coverage, facts, verdict."""
+"""Runs the phases in order: context, change set, policy, coverage, facts, verdict, and the
+sticky comment after it."""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ class CheckOptions:
     """Coverage reports of the head; several are merged (shards, monorepo packages)."""
     coverage_base: tuple[str, ...] = ()
     """Coverage reports of the base, for the change in total coverage."""
+    comment: bool = False
+    """Write the report as the sticky comment on the pull or merge request."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,10 @@ def _from_target(repo: GitRepo, found: Context, target: Target,
         from gatekeeper.evaluation.review import enforce
 
         verdict = enforce.apply(verdict, found.api, policy.review.approvals)
+    if options.comment or policy.report.comment == "required":  # a sink, after the verdict
+        from gatekeeper.pipeline import comment
+
+        verdict = comment.apply(verdict, found.api, options.comment, policy.report)
     return verdict
 
 

@@ -24,6 +24,7 @@ from gatekeeper.policy.model import (
     CoverageSettings,
     Policy,
     PolicyException,
+    ReportSettings,
     class_specs,
 )
 from gatekeeper.policy.review import ReviewSettings
@@ -47,6 +48,7 @@ class _State:
     review: dict[str, object] = field(default_factory=dict)
     flags: dict[str, object] = field(default_factory=dict)
     codeowners: dict[str, object] = field(default_factory=dict)
+    report: dict[str, object] = field(default_factory=dict)
     disabled_markers: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     allow_no_rules: bool = False
@@ -181,6 +183,7 @@ def _apply(policy: Policy, walk: Walk, state: _State) -> None:
                         for name in policy.flags.model_fields_set})
     state.codeowners.update(policy.codeowners.model_dump(
         include=policy.codeowners.model_fields_set))
+    state.report.update(policy.report.model_dump(include=policy.report.model_fields_set))
     for index, exception in enumerate(policy.exceptions):
         if exception.rule not in state.ever_defined:
             line, column = _where(walk, "exceptions", index, "rule")
@@ -277,5 +280,6 @@ def compose(path: Path, display: str, source: Source | None = None) -> ComposedP
         review=review,
         flags=FlagSettings.model_validate(state.flags),
         codeowners=CodeOwnersSettings.model_validate(state.codeowners),
+        report=ReportSettings.model_validate(state.report),
         allow_no_rules=state.allow_no_rules,
     )

@@ -47,6 +47,19 @@ class PolicyException(BaseModel):
         description="Last day (UTC) the exception applies; after it, it is reported as expired.")
 
 
+class ReportSettings(BaseModel):
+    """Where the report goes besides the job's own output: the sticky pull or merge request
+    comment."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    comment: Literal["optional", "required"] = Field(
+        "optional", description="optional: the sticky comment is written only when asked for "
+        "(check --comment, the action's or job's comment input), and one that cannot be written "
+        "is a note in the report; required: it is written on every pull or merge request, and "
+        "one that cannot be written is an error (exit 3, or 2 without a token).")
+
+
 def _rule_union() -> Any:
     configs = tuple(kind.config for kind in RULE_KINDS.values())
     if len(configs) == 1:
@@ -94,6 +107,9 @@ class Policy(BaseModel):
         default_factory=lambda: CodeOwnersSettings.model_validate({}),
         description="Which CODEOWNERS file gives the code owners (the code_owners condition, "
         "tiers with code_owners).")
+    report: ReportSettings = Field(
+        default_factory=lambda: ReportSettings.model_validate({}),
+        description="Where the report goes besides the job's output (the sticky comment).")
     rules: RuleList = Field(
         default_factory=list, description="The rules to evaluate, in order."
     )
@@ -148,6 +164,7 @@ class ComposedPolicy:
     flags: FlagSettings = field(default_factory=lambda: FlagSettings.model_validate({}))
     codeowners: CodeOwnersSettings = field(
         default_factory=lambda: CodeOwnersSettings.model_validate({}))
+    report: ReportSettings = field(default_factory=lambda: ReportSettings.model_validate({}))
     allow_no_rules: bool = False
     """The policy has no rules on purpose: a run checks nothing and must say so."""
 

@@ -1,12 +1,11 @@
-"""JSON GETs for the approvals clients: bounded in time, size and pages, failing one way.
+"""JSON requests for the REST clients: bounded in time, size and pages, failing one way.
 
 urllib and json are imported where a request is made, so importing the package stays cheap.
 The token travels only in a request header: it is never part of a URL, and never sent to
 another server (redirects and next-page links must keep the API's origin). No message repeats
 what a server sent (its reason phrase, error body, headers, or the URLs it redirects or links
-to): a message names the URL gatekeeper asked for, the status in the standard words, and a
-fixed remedy, so a server that echoes the token, however disguised, cannot make it show.
-"""
+to): a message names the URL gatekeeper asked for, the status in the standard words, and a fixed
+remedy, so a server that echoes the token, however disguised, cannot make it show."""
 
 from __future__ import annotations
 
@@ -27,6 +26,7 @@ MAX_BYTES = 16 * 1024 * 1024
 """The largest response accepted; a page of 100 reviews with long bodies stays well below."""
 MAX_PAGES = 100
 _CHUNK = 64 * 1024
+_JSON_BODY = {"Content-Type": "application/json"}
 T = TypeVar("T")
 
 
@@ -50,6 +50,12 @@ class Call:
 
     what: str
     hints: Mapping[int, str] = field(default_factory=dict)
+    method: str = "GET"
+
+    @property
+    def failed(self) -> str:
+        """How a message about this request begins: ``cannot read`` (or write) what it is."""
+        return f"cannot {'read' if self.method == 'GET' else 'write'} {self.what}"
 
 
 @dataclass(frozen=True)
@@ -128,23 +134,37 @@ class Api:
             url = following
         return Listing(tuple(found), self.max_pages, False)
 
-    def _json(self, url: str, call: Call, where: str) -> tuple[object, Mapping[str, str]]:
-        """The JSON at ``url``; ``where`` names it in messages."""
+    def send(self, path: str, payload: Mapping[str, object], call: Call,
+             parse: Callable[[object], T]) -> T:
+        """The parsed JSON answer to ``payload`` sent as JSON with ``call.method`` to ``path``."""
+        url = self.base_url + path
+        body, _ = self._json(url, call, show(url), payload)
+        try:
+            return parse(body)
+        except Shape as exc:
+            raise self._shape(call, show(url), str(exc)) from None
+
+    def _json(self, url: str, call: Call, where: str, payload: Mapping[str, object] | None = None
+              ) -> tuple[object, Mapping[str, str]]:
+        """The JSON at ``url`` (``payload`` sent as JSON, if given); ``where`` names it."""
         import json
 
-        body, headers = self._fetch(url, call, where)
+        data = None if payload is None else json.dumps(payload).encode("utf-8")
+        body, headers = self._fetch(url, call, where, data)
         try:
             return json.loads(body), headers
         except (ValueError, RecursionError):
-            raise ApprovalsError(f"cannot read {call.what}: GET {where} did not answer JSON",
+            raise ApprovalsError(f"{call.failed}: {call.method} {where} did not answer JSON",
                                  hint=self._where()) from None
 
-    def _fetch(self, url: str, call: Call, where: str) -> tuple[bytes, Mapping[str, str]]:
+    def _fetch(self, url: str, call: Call, where: str,
+               data: bytes | None = None) -> tuple[bytes, Mapping[str, str]]:
         import http.client
         import urllib.error
         import urllib.request
 
-        request = urllib.request.Request(url, headers=self._request_headers())
+        sent = {**self._request_headers(), **({} if data is None else _JSON_BODY)}
+        request = urllib.request.Request(url, data=data, headers=sent, method=call.method)
         deadline = time.monotonic() + self.timeout
         try:
             with opener(self.base_url).open(request, timeout=self.timeout) as response:
@@ -194,14 +214,14 @@ class Api:
             following = with_page(url, headers["x-next-page"].strip())
         if following is not None and origin(following) != origin(self.base_url):
             raise ApprovalsError(
-                f"cannot read {call.what}: GET {where} linked its next page to another server",
+                f"{call.failed}: {call.method} {where} linked its next page to another server",
                 hint=f"gatekeeper sends the token only to {show(self.base_url)}; "
                      f"check {self.url_source}")
         return following
 
     def _status(self, call: Call, where: str, status: int,
                 headers: Mapping[str, str]) -> ApprovalsError:
-        message = f"cannot read {call.what}: GET {where} answered {status} {_phrase(status)}"
+        message = f"{call.failed}: {call.method} {where} answered {status} {_phrase(status)}"
         return ApprovalsError(message.rstrip(), hint=self._hint(call, status, headers),
                               status=status)
 
@@ -225,20 +245,20 @@ class Api:
         reason = getattr(exc, "reason", exc)
         if isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
             return ApprovalsError(
-                f"cannot read {call.what}: GET {where} timed out after {self.timeout:g} s",
+                f"{call.failed}: {call.method} {where} timed out after {self.timeout:g} s",
                 hint=f"{self.platform} did not answer in time; run the check again, or raise "
                      "the timeout")
-        return ApprovalsError(f"cannot read {call.what}: GET {where} failed: {_failure(reason)}",
+        return ApprovalsError(f"{call.failed}: {call.method} {where} failed: {_failure(reason)}",
                               hint=f"check the network and {self.url_source}")
 
     def _shape(self, call: Call, where: str, expected: str) -> ApprovalsError:
         return ApprovalsError(
-            f"cannot read {call.what}: GET {where} answered JSON of an unexpected shape "
+            f"{call.failed}: {call.method} {where} answered JSON of an unexpected shape "
             f"(expected {expected})", hint=self._where())
 
     def _too_large(self, call: Call, where: str) -> ApprovalsError:
         return ApprovalsError(
-            f"cannot read {call.what}: GET {where} answered more than "
+            f"{call.failed}: {call.method} {where} answered more than "
             f"{self.max_bytes} bytes", hint=self._where())
 
     def _where(self) -> str:
