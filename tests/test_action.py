@@ -328,7 +328,7 @@ def test_no_expression_reaches_a_script() -> None:
         assert spec["value"] == f"${{{{ steps.check.outputs.{name} }}}}"
     assert set(ACTION["inputs"]) == {"policy", "coverage-files", "coverage-base-files",
                                      "json-report", "junit-report", "args", "fail-on-error",
-                                     "annotations", "token"}
+                                     "annotations", "comment", "token"}
     for name, spec in ACTION["inputs"].items():
         assert "${{" not in str(spec.get("default", "")) or name == "token", name
 
@@ -545,6 +545,17 @@ def test_annotations_are_printed_after_the_fence(forge: Forge, tmp_path: Path,
     # The change's own "::warning::..." path is printed inside the fence, and acted on by nothing.
     assert any("::warning::odd" in line for line in lines[1:end])
     assert "odd" not in str(run.commands)
+
+
+@pytest.mark.parametrize(("value", "code"), [("false", 0), ("maybe", 2)])
+def test_the_comment_input_is_true_or_false(forge: Forge, tmp_path: Path,
+                                            installed: dict[str, str], value: str,
+                                            code: int) -> None:
+    run = run_action(forge, tmp_path, installed, number=2,
+                     inputs={"fail-on-error": "false", "comment": value})
+    assert run.code == code, run.log
+    if code == 2:
+        assert "the comment input must be true or false" in run.log
 
 
 @pytest.mark.parametrize(("value", "code"), [("false", 0), ("maybe", 2)])

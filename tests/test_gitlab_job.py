@@ -244,7 +244,8 @@ def test_component_and_classic_template_define_the_same_job() -> None:
                 "package": variables["GATEKEEPER_PACKAGE"],
                 "policy": variables["GATEKEEPER_POLICY"], "args": variables["GATEKEEPER_ARGS"],
                 "coverage": variables["GATEKEEPER_COVERAGE"],
-                "coverage_base": variables["GATEKEEPER_COVERAGE_BASE"]}
+                "coverage_base": variables["GATEKEEPER_COVERAGE_BASE"],
+                "comment": variables["GATEKEEPER_COMMENT"]}
     assert {name: value["default"] for name, value in header["inputs"].items()} == defaults
     # The one difference: the component knows the commit it was included from.
     assert header["component"] == ["sha"]
