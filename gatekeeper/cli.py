@@ -154,7 +154,8 @@ def check(fmt: str, json_path: str | None, junit_path: str | None, dotenv_path: 
         # Last, after every report it names was written.
         from gatekeeper.reporters import github_output as outputs
 
-        reports = outputs.lines({"json-report": json_path or "", "junit-report": junit_path or ""})
+        reports = outputs.lines({"json-report": json_path or "", "junit-report": junit_path or "",
+                                 "sarif-report": sarif_path or ""})
         _write(github_output, render_all("github-output", outcome.verdicts, outcome.context)
                + reports, mode="a")
     emit(render_all(fmt, outcome.verdicts, outcome.context), nl=False)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -46,6 +47,8 @@ class Job:
     """The action's outputs, as the step after it printed them."""
     annotations: list[tuple[str, dict[str, str], str]] = field(default_factory=list)
     """The annotation commands act acted on: the level, the properties, the message."""
+    sarif: Any = None
+    """The SARIF report the action wrote, as the step after it printed it (base64)."""
 
 
 @dataclass
@@ -57,6 +60,7 @@ class ActRun:
 
 
 _SHOWN = re.compile(r"^output ([a-z-]+)=\[(.*)\]$", re.MULTILINE)
+_SARIF = re.compile(r"^sarif ([A-Za-z0-9+/=]+)$", re.MULTILINE)
 
 
 def parse(code: int, text: str) -> ActRun:
@@ -82,6 +86,9 @@ def parse(code: int, text: str) -> ActRun:
             job.result = entry["jobResult"]
     for job in jobs.values():
         job.outputs = dict(_SHOWN.findall(job.log))
+        shown = _SARIF.search(job.log)
+        if shown:
+            job.sarif = json.loads(base64.b64decode(shown.group(1)))
     return ActRun(code, text, jobs)
 
 

@@ -34,8 +34,8 @@ COMMANDS = {"set-output", "save-state", "add-mask", "add-path", "set-env", "erro
             "notice", "debug", "group", "endgroup", "echo", "add-matcher", "remove-matcher",
             "stop-commands"}
 """Workflow commands the runner acts on."""
-OUTPUTS = {"verdict", "exit-code", "json-report", "junit-report", "effective-lines",
-           "effective-files", "failed-rules", "patch-coverage", "total-coverage",
+OUTPUTS = {"verdict", "exit-code", "json-report", "junit-report", "sarif-report",
+           "effective-lines", "effective-files", "failed-rules", "patch-coverage", "total-coverage",
            "coverage-delta", "review-tier", "review-tier-name", "review-approvals",
            "review-owners", "ai-assisted"}
 POLICY = BATCH_POLICY + "    waivers: {labels: [size-approved]}\n" + """\
@@ -327,7 +327,8 @@ def test_no_expression_reaches_a_script() -> None:
     for name, spec in ACTION["outputs"].items():
         assert spec["value"] == f"${{{{ steps.check.outputs.{name} }}}}"
     assert set(ACTION["inputs"]) == {"policy", "coverage-files", "coverage-base-files",
-                                     "json-report", "junit-report", "args", "fail-on-error",
+                                     "json-report", "junit-report", "sarif-report", "args",
+                                     "fail-on-error",
                                      "annotations", "comment", "token"}
     for name, spec in ACTION["inputs"].items():
         assert "${{" not in str(spec.get("default", "")) or name == "token", name
@@ -393,6 +394,9 @@ def test_a_small_pull_request_passes(forge: Forge, tmp_path: Path,
     assert report["revisions"]["head_sha"] == forge.small
     assert report["revisions"]["merge_base"] == forge.fork
     assert "<testsuite" in Path(out["junit-report"]).read_text(encoding="utf-8")
+    assert out["sarif-report"] == str(tmp_path / "runner-temp" / "gatekeeper-report.sarif")
+    sarif = json.loads(Path(out["sarif-report"]).read_text(encoding="utf-8"))
+    assert sarif["runs"][0]["results"] == []
     assert run.summary.startswith("### ✅ gatekeeper: PASS — 1 rules checked")
     assert "| ✅ PASS | `batch-size` |" in run.summary
     assert "gatekeeper: PASS" in run.log  # the console report is in the log
@@ -404,7 +408,8 @@ def test_a_large_pull_request_fails_the_step(forge: Forge, tmp_path: Path,
     reports = tmp_path / "out"
     reports.mkdir()
     run = run_action(forge, tmp_path, installed, number=2, inputs={
-        "json-report": str(reports / "gk.json"), "junit-report": str(reports / "gk.xml")})
+        "json-report": str(reports / "gk.json"), "junit-report": str(reports / "gk.xml"),
+        "sarif-report": str(reports / "sub" / "gk.sarif")})
     assert run.code == 1, run.log
     out = run.outputs
     assert (out["verdict"], out["exit-code"], out["failed-rules"]) == ("fail", "1", "1")
@@ -420,6 +425,9 @@ def test_a_large_pull_request_fails_the_step(forge: Forge, tmp_path: Path,
     assert "review:   tier 2 deep (2 approvals; from @acme/leads, @octocat)" in run.log
     assert (out["json-report"], out["junit-report"]) == (str(reports / "gk.json"),
                                                          str(reports / "gk.xml"))
+    assert out["sarif-report"] == str(reports / "sub" / "gk.sarif")
+    sarif = json.loads(Path(out["sarif-report"]).read_text(encoding="utf-8"))
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["batch-size"]
     assert run.summary.startswith("### ❌ gatekeeper: FAIL — 1 of 1 rules failed")
     # The one workflow command acted on is gatekeeper's own annotation of the failing rule.
     assert "**How to fix**" in run.summary and run.commands == [("error", LARGE_ANNOTATION)]
@@ -483,6 +491,7 @@ def test_an_error_is_reported_and_fails_the_step(forge: Forge, tmp_path: Path,
     out = run.outputs
     assert (out["verdict"], out["exit-code"], out["json-report"], out["failed-rules"]) == (
         "error", "2", "", "")
+    assert out["sarif-report"] == ""
     assert run.summary.startswith("### ⛔ gatekeeper could not check this change (exit 2)")
     assert "missing.yml" in run.log and "missing.yml" not in run.summary
     assert run.commands == []

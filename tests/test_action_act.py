@@ -12,6 +12,7 @@ secret printed unmasked (--insecure-secrets), so a leak shows in the log.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,10 @@ from tests.act_runner import (
 )
 from tests.conftest import Repo, make_repo
 from tests.context.test_github import pr_payload, push_payload
+from tests.reporters.test_sarif import SCHEMA, Validator
 from tests.test_action import ACTION, POLICY
 
+SARIF = Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
 PWNED = "PWNED"
 """What every piece of hostile code prints first, with the token, if it ever runs."""
 HOSTILE_CODE = f'''\
@@ -56,6 +59,10 @@ HOSTILE_FILES = {"gatekeeper/__init__.py": "", "gatekeeper/__main__.py": HOSTILE
 gatekeeper package for ``python -m gatekeeper``, and standard modules that the old inline
 Python imported."""
 LARGE = "".join(f"v{i} = {i}\n" for i in range(60))
+LCOV = "SF:large.py\\n" + "".join(f"DA:{n},{int(n <= 45)}\\n" for n in range(1, 61)) + \
+    "end_of_record\\n"
+"""What the pull request's tests cover of large.py: its first 45 of 60 lines (printf escapes)."""
+AI_TRAILER = "\n\nCo-authored-by: Claude <noreply@anthropic.com>"
 
 CHECKOUT = """\
 set -eu
@@ -109,6 +116,16 @@ print("rewrote the payload: head.sha is now base.sha")
 """
 
 
+# The SARIF report, base64 so that nothing in it reads as a workflow command.
+SHOW_SARIF = """\
+if [ -s "$OUT_SARIF_REPORT" ]; then
+  printf 'sarif %s\\n' "$(base64 -w0 < "$OUT_SARIF_REPORT")"
+fi
+"""
+TESTS = {"name": "The tests write a coverage report",
+         "run": f"printf '{LCOV}' > \"$GITHUB_WORKSPACE/coverage.lcov\""}
+
+
 def workflow() -> str:
     """The workflow on main: each job checks out, lets the pull request's earlier step (if
     any) run, runs the action, and prints its outputs whatever happened."""
@@ -116,16 +133,19 @@ def workflow() -> str:
     show = {"name": "Show the outputs", "if": "always()",
             "env": {var: f"${{{{ steps.gate.outputs.{name} }}}}" for name, var in names.items()},
             "run": "".join(f"printf 'output %s=[%s]\\n' {name} \"${var}\"\n"
-                           for name, var in names.items())}
+                           for name, var in names.items()) + SHOW_SARIF}
 
-    def job(*before: dict[str, str]) -> dict[str, Any]:
+    def job(*before: dict[str, str], inputs: dict[str, str] | None = None) -> dict[str, Any]:
+        gate: dict[str, Any] = {"id": "gate", "uses": ACTION_REF}
+        if inputs:
+            gate["with"] = inputs
         steps = [{"name": "Check out as actions/checkout does", "run": CHECKOUT}, *before,
-                 {"id": "gate", "uses": ACTION_REF}, show]
+                 gate, show]
         return {"runs-on": "ubuntu-latest", "steps": steps}
 
     document = {"name": "gate", "on": ["pull_request", "push"],
                 "permissions": {"contents": "read", "pull-requests": "read"},
-                "jobs": {"gate": job(),
+                "jobs": {"gate": job(TESTS, inputs={"coverage-files": "coverage.lcov"}),
                          "planted": job({"name": "A test step plants a venv", "run": PLANT}),
                          "payload": job({"name": "A test step rewrites the payload",
                                          "run": REWRITE})}}
@@ -174,7 +194,7 @@ def forge(tmp_path_factory: pytest.TempPathFactory) -> Forge:
         seed.write("large.py", LARGE)
         for path, text in (HOSTILE_FILES.items() if hostile else ()):
             seed.write(path, text)
-        heads[number] = seed.commit(f"pull request {number}")
+        heads[number] = seed.commit(f"pull request {number}" + AI_TRAILER * (not hostile))
     seed.git("checkout", "-q", "main")
     seed.write("later.txt", "main moves on\n")
     main = seed.commit("main moves on")
@@ -245,12 +265,25 @@ def test_a_failing_pull_request_fails_the_job_with_outputs_and_summary(
     assert (out["review-tier"], out["review-tier-name"], out["review-approvals"]) == (
         "2", "deep", "2")
     assert out["review-owners"] == "@acme/leads, @octocat"
-    assert out["ai-assisted"] == "false"
+    assert out["ai-assisted"] == "true"
     assert out["json-report"].endswith("/gatekeeper-report.json")
     assert out["junit-report"].endswith("/gatekeeper-junit.xml")
-    assert [out[k] for k in ("patch-coverage", "total-coverage", "coverage-delta")] == [""] * 3
+    assert out["sarif-report"].endswith("/gatekeeper-report.sarif")
+    assert [out[k] for k in ("patch-coverage", "total-coverage", "coverage-delta")] == [
+        "75.00", "75.00", ""]
     assert job.summary.startswith("### ❌ gatekeeper: FAIL — 1 of 1 rules failed")
     assert "| ❌ FAIL | `batch-size` |" in job.summary
+    # The summary has what the console shows: the tier, coverage and the AI evidence.
+    assert "- `tier 2 deep (2 approvals; from @acme/leads, @octocat)`" in job.summary
+    assert "- `patch 75.00% (45 of 60 changed lines)" in job.summary
+    assert "- `large.py:46-60` (15 of 60 coverable changed lines not run)" in job.summary
+    assert "**AI evidence**\n\n- `co-authored (claude-code)" in job.summary
+    # The SARIF report validates, and locates the failing rule on the file it points at.
+    assert SARIF.errors(job.sarif) == []
+    (result,) = job.sarif["runs"][0]["results"]
+    assert result["ruleId"] == "batch-size" and result["level"] == "error"
+    place = result["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert place["uri"] == "large.py"
     assert "gatekeeper: FAIL" in job.log  # the console report is in the log
     # The failing rule annotates the file it points at; nothing else becomes a command.
     assert [(level, props) for level, props, _ in job.annotations] == [

@@ -31,6 +31,8 @@ from tests.gitlab_ci import (
     run_job,
     serve_gatekeeper,
 )
+from tests.reporters.test_codequality import schema_errors
+from tests.reporters.test_reports import junit_xsd  # noqa: F401  (the fixture)
 
 POLICY = BATCH_POLICY
 READER = "review-tier"
@@ -102,23 +104,33 @@ def junit_failures(path: Path) -> int:
 
 
 def codequality_issues(run: JobRun) -> list[dict[str, Any]]:
-    """The issues of the Code Quality artifact the job published, checked for GitLab's fields."""
+    """The issues of the Code Quality artifact the job published, checked against the schema
+    of GitLab's documented fields, with unique fingerprints."""
     issues = json.loads((run.junit.parent / "gatekeeper-codequality.json").read_text("utf-8"))
-    assert isinstance(issues, list)
-    for issue in issues:
-        assert {"description", "check_name", "fingerprint", "severity", "location"} <= set(issue)
+    assert isinstance(issues, list) and schema_errors(issues) == []
+    fingerprints = [issue["fingerprint"] for issue in issues]
+    assert len(set(fingerprints)) == len(fingerprints)
     return issues
+
+
+def valid_junit(path: Path, xsd: Path) -> Path:
+    """``path``, once its JUnit report validates against junit-10.xsd."""
+    import xmlschema
+
+    xmlschema.XMLSchema(str(xsd)).validate(str(path))
+    return path
 
 
 @pytest.mark.parametrize("include", KINDS)
 def test_a_merge_request_within_the_policy_passes(gcl: str, server: Server,
                                                   projects: dict[str, Project],
-                                                  tmp_path: Path, include: str) -> None:
+                                                  tmp_path: Path, include: str,
+                                                  junit_xsd: Path) -> None:  # noqa: F811
     project = projects[include]
     work = checkout(tmp_path, project, "1")
     run = run_job(gcl, server, work, project, "1", "Add the small feature")
     assert run.code == 0, run.output
-    assert junit_failures(run.junit) == 0
+    assert junit_failures(valid_junit(run.junit, junit_xsd)) == 0
     assert codequality_issues(run) == []
     report = json.loads(run.report.read_text(encoding="utf-8"))
     assert report["verdict"] == "pass" and report["policy"]["path"] == ".gatekeeper.yml"
@@ -192,7 +204,8 @@ def test_a_later_job_gets_the_review_tier_from_the_dotenv_report(
 
 
 def test_the_dotenv_report_is_published_when_the_policy_fails(
-        gcl: str, server: Server, tiered_projects: dict[str, Project], tmp_path: Path) -> None:
+        gcl: str, server: Server, tiered_projects: dict[str, Project], tmp_path: Path,
+        junit_xsd: Path) -> None:  # noqa: F811
     project = tiered_projects["classic"]
     work = checkout(tmp_path, project, "2")
     run = run_job(gcl, server, work, project, "2", "Add the big feature", jobs=(JOB, READER))
@@ -201,6 +214,7 @@ def test_the_dotenv_report_is_published_when_the_policy_fails(
     assert (seen["GATEKEEPER_RESULT"], seen["GATEKEEPER_REVIEW_TIER_NAME"]) == \
         ("fail", "deep review"), run.output
     assert "GATEKEEPER_RESULT=fail\n" in run.dotenv.read_text(encoding="utf-8")
+    assert junit_failures(valid_junit(run.junit, junit_xsd)) == 1
     # One issue per file that drove the failing rule, for the merge request's widget.
     assert sorted((i["check_name"], i["severity"], i["location"]["path"])
                   for i in codequality_issues(run)) == \

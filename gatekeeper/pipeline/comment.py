@@ -13,13 +13,15 @@ from dataclasses import replace
 from gatekeeper.context.api import PLATFORM_TOKENS, TOKEN_VARIABLE, ApiTarget
 from gatekeeper.errors import UsageError
 from gatekeeper.evaluation.verdict import Verdict
-from gatekeeper.facts.approvals.comments import Posted, body_of, publish
+from gatekeeper.facts.approvals.comments import MARKER, MAX_CHARS, Posted, body_of, publish
 from gatekeeper.facts.approvals.http import ApprovalsError
 from gatekeeper.facts.approvals.redact import holds_token, redact
 from gatekeeper.policy.model import ReportSettings
 from gatekeeper.reporters import markdown
 
 Publisher = Callable[[ApiTarget, str], Posted]
+COMMENT_BYTES = MAX_CHARS - len(MARKER) - 1
+"""Room for the report in the comment, after the marker line."""
 WITHHELD = "the API answered text that looks like the token, so what it said is withheld"
 LEAK = "the report holds text that looks like the token, so it is not posted"
 
@@ -45,7 +47,9 @@ def apply(verdict: Verdict, api: ApiTarget | None, asked: bool, settings: Report
             hint=f"set {TOKEN_VARIABLE} (or {PLATFORM_TOKENS[api.platform]}) to a token that "
                  "may write comments"))
     token = api.token.reveal()
-    body = body_of(markdown.render(verdict))
+    # UTF-8 bytes are never fewer than the UTF-16 units GitHub counts, so the report's own
+    # cut (longest lists first, with a note) keeps it whole; body_of is the last guard.
+    body = body_of(markdown.render(verdict, limit=COMMENT_BYTES))
     if holds_token(body, token):
         return _problem(verdict, required, ApprovalsError(LEAK))
     try:

@@ -27,9 +27,9 @@ from gatekeeper.rules.findings import Status
 __all__ = ["CELL_CHARS", "MAX_BYTES", "Summary", "code", "plain", "render", "render_many",
            "render_summaries", "summary_of"]
 
-MAX_BYTES = 100_000
-"""GitHub refuses a step summary over 1 MiB; stay well below it, as one job page shows the
-summaries of all its steps."""
+MAX_BYTES = 1_000_000
+"""GitHub refuses a step summary over 1 MiB (1,048,576 bytes) per step; this leaves room for
+the cut note and for what another tool appends to the same step's summary."""
 NOTE_BYTES = 2_000
 """Room kept for the note that says what a size cut left out."""
 NOTES_PER_RULE = 10
@@ -148,13 +148,13 @@ def _body(summary: Summary, sections: Sequence[Section]) -> list[str]:
     return lines
 
 
-def _cap(lines: list[str]) -> str:
-    """The lines joined, cut at a line boundary to fit GitHub's step summary."""
+def _cap(lines: list[str], limit: int) -> str:
+    """The lines joined, cut at a line boundary to fit in ``limit`` bytes."""
     kept: list[str] = []
     size = 0
     for line in lines:
         size += len(line.encode("utf-8")) + 1
-        if size > MAX_BYTES:
+        if size > limit:
             kept += ["", CUT_SHORT]
             break
         kept.append(line)
@@ -179,20 +179,22 @@ def _layout(summaries: Sequence[Summary], lists: Sequence[Sequence[Section]]) ->
     return lines
 
 
-def render_summaries(summaries: Sequence[Summary], context: str) -> str:
+def render_summaries(summaries: Sequence[Summary], context: str,
+                     limit: int | None = None) -> str:
     """One summary with its table, several under one headline, or none ("nothing to check").
 
-    A summary over MAX_BYTES loses the tails of its longest lists first, and then says which
-    lists it cut; the JSON report has everything.
+    A summary over ``limit`` UTF-8 bytes (default MAX_BYTES) loses the tails of its longest
+    lists first, and then says which lists it cut; the JSON report has everything.
     """
+    limit = MAX_BYTES if limit is None else limit
     if not summaries:
         return _cap([f"### ✅ gatekeeper: PASS — nothing to check ({code(context)}: no changes "
-                     "to check)"])
+                     "to check)"], limit)
     lists = [_sections(s) for s in summaries]
     lines = _layout(summaries, lists)
-    excess = _size(lines) - (MAX_BYTES - NOTE_BYTES)
+    excess = _size(lines) - (limit - NOTE_BYTES)
     if excess <= 0:
-        return _cap(lines)
+        return _cap(lines, limit)
     flat, told = fit([s for sections in lists for s in sections], excess)
     cut: list[list[Section]] = []
     for sections in lists:
@@ -201,12 +203,12 @@ def render_summaries(summaries: Sequence[Summary], context: str) -> str:
     lines = _layout(summaries, cut)
     note = "; ".join(told) or "no list could be shortened"
     return _cap([*lines, "", f"_The summary was cut to fit: {plain(note, NOTE_BYTES // 2)}. "
-                             "The JSON report has everything._"])
+                             "The JSON report has everything._"], limit)
 
 
-def render(verdict: Verdict) -> str:
-    """The Markdown summary of one verdict."""
-    return render_summaries([summary_of(verdict)], "")
+def render(verdict: Verdict, limit: int | None = None) -> str:
+    """The Markdown summary of one verdict, within ``limit`` UTF-8 bytes (default MAX_BYTES)."""
+    return render_summaries([summary_of(verdict)], "", limit)
 
 
 def render_many(verdicts: Sequence[Verdict], context: str) -> str:

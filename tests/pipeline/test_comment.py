@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from gatekeeper.facts.approvals.comments import MARKER
+from gatekeeper.facts.approvals.comments import MARKER, MAX_CHARS
 from tests.conftest import RunResult, make_repo, run_cli
 from tests.context.test_github import github_env, pr_payload
+from tests.context.test_gitlab import Origin, clone, mr_env, origin  # noqa: F401 (a fixture)
 from tests.facts.approvals.comment_server import CommentApi
 from tests.facts.approvals.conftest import TOKEN
 
@@ -37,16 +38,16 @@ def pull_request(tmp_path: Path, server: CommentApi, policy: str = POLICY,
                  token: str = TOKEN) -> tuple[Path, dict[str, str]]:
     """A repository with a feature branch pushed, and the variables of its pull request."""
     server.number = 7
-    origin = tmp_path / "origin.git"
+    bare = tmp_path / "origin.git"
     repo = make_repo(tmp_path / "work")
-    repo.git("init", "-q", "--bare", str(origin))
+    repo.git("init", "-q", "--bare", str(bare))
     repo.write(".gatekeeper.yml", policy)
     repo.write("README.md", "hi\n")
     base = repo.commit("base")
     repo.git("checkout", "-q", "-b", "feature")
     repo.write("src/app.py", "x = 1\n")
     head = repo.commit("feat: app")
-    repo.git("remote", "add", "origin", str(origin))
+    repo.git("remote", "add", "origin", str(bare))
     repo.git("push", "-q", "origin", f"{base}:refs/heads/main", "feature")
     env = github_env(tmp_path, "pull_request", pr_payload(head, base), GITHUB_API_URL=server.url,
                      GITHUB_REPOSITORY="octo/app", GATEKEEPER_TOKEN=token, GITHUB_TOKEN="")
@@ -144,3 +145,61 @@ def test_outside_a_pull_request_the_flag_only_notes(tmp_path: Path) -> None:
                      cwd=repo.path)
     assert result.code == 0, result.stderr
     assert "there is no pull or merge request to comment on here" in notes(result)[0]
+
+
+def test_a_long_report_is_cut_by_its_lists_to_fit_the_comment(tmp_path: Path,
+                                                               server: CommentApi) -> None:
+    server.number = 7
+    bare = tmp_path / "origin.git"
+    repo = make_repo(tmp_path / "work")
+    repo.git("init", "-q", "--bare", str(bare))
+    repo.write(".gatekeeper.yml", "version: 1\nrules:\n  - id: covered\n    kind: patch-coverage\n"
+                                  "    min: 90\n")
+    base = repo.commit("base")
+    repo.git("checkout", "-q", "-b", "feature")
+    lcov = []
+    for i in range(900):  # each uncovered file is a line of the summary: about 90 KB in all
+        name = f"src/a_rather_long_package_name/module_number_{i:04}.py"
+        repo.write(name, "v = 1\n")
+        lcov.append(f"SF:{name}\nDA:1,0\nend_of_record\n")
+    head = repo.commit("feat: many modules")
+    repo.git("remote", "add", "origin", str(bare))
+    repo.git("push", "-q", "origin", f"{base}:refs/heads/main", "feature")
+    report = tmp_path / "lcov.info"
+    report.write_text("".join(lcov), encoding="utf-8")
+    env = github_env(tmp_path, "pull_request", pr_payload(head, base), GITHUB_API_URL=server.url,
+                     GITHUB_REPOSITORY="octo/app", GATEKEEPER_TOKEN=TOKEN, GITHUB_TOKEN="")
+    summary = tmp_path / "summary.md"
+    result = check(repo.path, env, "--comment", "--coverage", str(report),
+                   "--markdown", str(summary))
+    assert result.code == 1, result.stderr
+    assert len(summary.read_bytes()) > 65_536  # the step summary keeps everything
+    (comment,) = server.comments
+    assert len(comment.body.encode("utf-16-le")) // 2 <= MAX_CHARS
+    assert comment.body.startswith(MARKER)
+    last = comment.body.rstrip().splitlines()[-1]
+    assert last.startswith("_The summary was cut to fit: Uncovered changed lines (")
+    assert comment.body.count("module_number_") > 100  # cut to fit, not emptied
+
+
+def test_a_merge_request_gets_one_note_edited_in_place(
+        tmp_path: Path, origin: Origin) -> None:  # noqa: F811
+    api = CommentApi(platform="gitlab")
+    try:
+        api.add("someone-else", f"{MARKER}\nnot ours")  # another bot's marker: left alone
+        work = clone(tmp_path, origin.url, "refs/merge-requests/7/head")
+        env = {**mr_env(origin, CI_PROJECT_ID="278964", CI_MERGE_REQUEST_PROJECT_ID="278964",
+                        CI_MERGE_REQUEST_SOURCE_PROJECT_ID="278964", CI_API_V4_URL=api.api_url,
+                        GATEKEEPER_TOKEN=TOKEN)}
+        for _ in range(2):
+            result = run_cli("check", "--format", "json", "--comment", cwd=work.path, env=env)
+            assert result.code in (0, 1), result.stderr
+            assert notes(result) == []
+    finally:
+        api.stop()
+    theirs, ours = api.comments
+    assert theirs.body == f"{MARKER}\nnot ours"
+    assert ours.author == "gatekeeper-bot" and ours.body.startswith(f"{MARKER}\n### ")
+    writes = [(r.method, r.path.split("?")[0]) for r in api.seen if r.method != "GET"]
+    assert writes == [("POST", api.collection), ("PUT", api.item_path(ours.id))]
+    assert all(r.headers.get("private-token") == TOKEN for r in api.seen)

@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from jsonschema import Draft7Validator
+
 from gatekeeper.context import Request
 from gatekeeper.evaluation.verdict import Verdict
 from gatekeeper.pipeline import CheckOptions, run_check
@@ -25,6 +27,7 @@ COVERAGE_POLICY = """
 rules:
   - {id: tested, kind: patch-coverage, min: 90}
 """
+SCHEMA = Path(__file__).parent.parent / "data" / "codequality" / "schema.json"
 SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
 HOSTILE = ["src/new\nline.py", "src/ctl\x1b[31m\u202e%0A::error::x.py",
            "src/" + "d/" * 60 + "x" * 120 + ".py"]
@@ -43,11 +46,19 @@ def checked(repo: Repo, files: dict[str, str], policy: str = POLICY,
                                   coverage=coverage))
 
 
+def schema_errors(issues: object) -> list[str]:
+    """Every way ``issues`` breaks the schema of GitLab's documented fields (tests/data)."""
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    Draft7Validator.check_schema(schema)
+    return sorted(e.message for e in Draft7Validator(schema).iter_errors(issues))
+
+
 def issues_of(text: str) -> list[dict[str, Any]]:
     """The issues, each checked against GitLab's documented fields."""
     assert text.endswith("\n")
     issues = json.loads(text)
     assert isinstance(issues, list)
+    assert schema_errors(issues) == []
     for issue in issues:
         assert set(issue) == {"description", "check_name", "fingerprint", "severity", "location"}
         assert issue["severity"] in SEVERITIES
@@ -62,6 +73,18 @@ def issues_of(text: str) -> list[dict[str, Any]]:
 
 
 CODE = "".join(f"x{i} = {i}\n" for i in range(12))
+
+
+def test_the_schema_finds_what_gitlab_would_not_read() -> None:
+    good = {"description": "d", "check_name": "c", "fingerprint": "f", "severity": "major",
+            "location": {"path": "a.py", "lines": {"begin": 1}}}
+    assert schema_errors([good]) == []
+    assert schema_errors([{**good, "severity": "error"}]) == [
+        "'error' is not one of ['info', 'minor', 'major', 'critical', 'blocker']"]
+    assert schema_errors([{**good, "location": {"path": "a.py", "lines": {"begin": 0}}}]) == [
+        "0 is less than the minimum of 1"]
+    assert schema_errors([{k: v for k, v in good.items() if k != "fingerprint"}]) == [
+        "'fingerprint' is a required property"]
 
 
 def test_failures_warnings_and_report_only_results_become_issues(repo: Repo) -> None:

@@ -113,9 +113,9 @@ def test_long_text_is_cut() -> None:
 
 
 def test_the_summary_fits_in_a_step_summary() -> None:
-    lines = [f"- `{i}`: " + "y" * 500 for i in range(1000)]
-    text = markdown._cap(lines)
-    assert len(text.encode("utf-8")) <= markdown.MAX_BYTES + 100
+    lines = [f"- `{i}`: " + "y" * 500 for i in range(3000)]  # 1.5 MB
+    text = markdown._cap(lines, markdown.MAX_BYTES)
+    assert markdown.MAX_BYTES - 600 < len(text.encode("utf-8")) < 1 << 20  # GitHub's 1 MiB
     assert text.rstrip().endswith("_The summary was cut short; the JSON report has everything._")
 
 
@@ -214,8 +214,7 @@ def test_a_large_summary_cuts_its_longest_list_first(repo: Repo, tmp_path: Path,
     verdict = rich(repo, tmp_path, extra_files=150)
     whole = markdown.render(verdict)
     assert len(section(whole, "Uncovered changed lines")) == 151
-    monkeypatch.setattr(markdown, "MAX_BYTES", 12_000)
-    text = markdown.render(verdict)
+    text = markdown.render(verdict, limit=12_000)
     assert len(text.encode("utf-8")) <= 12_000
     uncovered = section(text, "Uncovered changed lines")
     assert 1 < len(uncovered) < 151
