@@ -51,6 +51,11 @@ def _change_options(func: F) -> F:
                      ".gatekeeper.yml at the repository root)."),
         click.option("--label", "labels", multiple=True, metavar="NAME", help="A label the "
                      "change carries (repeatable)."),
+        click.option("--author", metavar="LOGIN", help="The pull or merge request's author, "
+                     "for author and bot conditions (default: the platform's, else the "
+                     "commit authors)."),
+        click.option("--description", metavar="TEXT", help="The pull or merge request's "
+                     "description, for waivers asked for in it (@PATH reads a file)."),
         click.option("--target-branch", metavar="NAME", help="The branch the change goes into "
                      "(default: the base branch's name)."),
         click.option("--ci", type=click.Choice(CONTEXT_NAMES), help="The context to run "
@@ -77,7 +82,8 @@ def _options(base: str | None, head: str | None, staged: bool, diff_file: str | 
              find_copies: bool, policy_path: str | None, labels: tuple[str, ...],
              target_branch: str | None, ci: str | None, policy_source: str | None,
              remote: str | None, repo_path: str, coverage: tuple[str, ...] = (),
-             coverage_base: tuple[str, ...] = (), comment: bool = False) -> Any:
+             coverage_base: tuple[str, ...] = (), comment: bool = False,
+             author: str | None = None, description: str | None = None) -> Any:
     from gatekeeper.pipeline import CheckOptions
 
     if diff_file is not None and (base or head or staged):
@@ -87,11 +93,25 @@ def _options(base: str | None, head: str | None, staged: bool, diff_file: str | 
     from gatekeeper.context import Request
 
     request = Request(base=base, head=head, staged=staged, labels=labels,
-                      target_branch=target_branch, ci=ci, remote=remote)
+                      target_branch=target_branch, ci=ci, remote=remote, author=author or None,
+                      description=_text_or_file("--description", description))
     return CheckOptions(repo_path=repo_path, request=request, diff_file=diff_file,
                         find_copies=find_copies, policy=policy_path, policy_source=policy_source,
                         coverage=_expand("--coverage", coverage),
                         coverage_base=_expand("--coverage-base", coverage_base), comment=comment)
+
+
+def _text_or_file(option: str, value: str | None) -> str | None:
+    """``value``, or the text of the file it names after ``@`` (as curl and gh read them)."""
+    if value is None or not value.startswith("@"):
+        return value or None
+    try:
+        with open(value[1:], encoding="utf-8") as handle:
+            return handle.read(1 << 20)  # 1 MiB: more than either platform keeps
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{option}: cannot read {value[1:]}: "
+                         f"{getattr(exc, 'strerror', None) or exc}",
+                         hint="give the text itself, or @PATH of a UTF-8 file") from None
 
 
 def _expand(option: str, patterns: tuple[str, ...]) -> tuple[str, ...]:

@@ -305,3 +305,40 @@ def test_ctrl_c_exits_130_with_one_line(repo: Repo, tmp_path: Path) -> None:
         os.close(writer)
     assert proc.returncode == EXIT_INTERRUPTED, err
     assert (out, err) == (b"", b"gatekeeper: interrupted\n")
+
+
+AUTHOR_POLICY = """\
+version: 1
+rules:
+  - id: size
+    kind: batch-size
+    max_effective_lines: 20
+    unless: {bot: true}
+    waivers: {trailer: true}
+  - id: owners-only
+    kind: forbidden-paths
+    paths: ["src/**"]
+    when: {author: ["intern-*"]}
+"""
+
+
+def test_author_and_description_can_be_tried_before_ci(repo: Repo, tmp_path: Path) -> None:
+    feature_repo(repo, lines=50)
+    repo.write(".gatekeeper.yml", AUTHOR_POLICY)
+    repo.commit("chore: policy")
+
+    def statuses(*options: str) -> dict[str, str]:
+        result = run_cli("check", "--base", "main", "--format", "json", *options, cwd=repo.path)
+        assert result.code in (0, 1), result.stderr
+        return {r["rule_id"]: r["status"] for r in json.loads(result.stdout)["results"]}
+
+    assert statuses() == {"size": "fail", "owners-only": "skip"}
+    assert statuses("--author", "renovate[bot]")["size"] == "skip"  # the bot condition
+    assert statuses("--author", "intern-ada")["owners-only"] == "fail"
+    asked = "Adds the app.\n\nGatekeeper-Waive: size: generated fixture, reviewed by Bo\n"
+    assert statuses("--description", asked)["size"] == "waived"
+    (tmp_path / "pr.md").write_text(asked, encoding="utf-8")
+    assert statuses("--description", f"@{tmp_path / 'pr.md'}")["size"] == "waived"
+    missing = run_cli("check", "--base", "main", "--description", "@nope.md", cwd=repo.path)
+    assert missing.code == 2 and missing.stderr.startswith("gatekeeper: error: --description: "
+                                                           "cannot read nope.md")
