@@ -15,7 +15,7 @@ import pytest
 
 from gatekeeper import __version__
 from gatekeeper.errors import EXIT_INTERRUPTED, EXIT_USAGE
-from tests.conftest import GIT_ENV, Repo, RunResult, run_cli
+from tests.conftest import GIT_ENV, Repo, RunResult, make_repo, run_cli
 
 
 def feature_repo(repo: Repo, lines: int = 10) -> str:
@@ -342,3 +342,23 @@ def test_author_and_description_can_be_tried_before_ci(repo: Repo, tmp_path: Pat
     missing = run_cli("check", "--base", "main", "--description", "@nope.md", cwd=repo.path)
     assert missing.code == 2 and missing.stderr.startswith("gatekeeper: error: --description: "
                                                            "cannot read nope.md")
+
+
+def test_a_fresh_clone_says_what_was_compared_and_how_to_check_something(
+        tmp_path: Path) -> None:
+    seed = make_repo(tmp_path / "seed")
+    seed.write("app.py", "x = 1\n")
+    seed.commit("first")
+    seed.write("app.py", "x = 2\n")
+    seed.commit("second")
+    clone = tmp_path / "clone"
+    seed.git("clone", "-q", str(seed.path), str(clone))
+    result = run_cli("check", cwd=clone)
+    assert result.code == 0, result.stderr
+    assert "compared: HEAD (the checked-out commit) against origin/" in result.stdout
+    note = result.stdout.rstrip().splitlines()[-1]
+    assert note.startswith("note: HEAD has no commits beyond origin/")
+    assert "pass --base REV (--base HEAD~1 checks the last commit)" in note
+    last = run_cli("check", "--base", "HEAD~1", "--format", "json", cwd=clone)
+    report = json.loads(last.stdout)
+    assert report["nothing_to_check"] is False and report["notes"] == []

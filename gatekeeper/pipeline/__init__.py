@@ -122,6 +122,8 @@ def _from_target(repo: GitRepo, found: Context, target: Target,
     inputs = judge.Inputs(changeset, trust.in_repo(repo, trusted_at, wanted), found.kind,
                           covered, notes + (fetched[0] if fetched else ()))
     verdict = judge.judge(inputs, policy, source, today)
+    if changeset.empty and found.kind == "local" and revisions.mode == "range":
+        verdict = replace(verdict, notes=(*verdict.notes, _nothing_here(revisions)))
     if policy.review.approvals.enforce:  # the API clients load only when used
         from gatekeeper.evaluation.review import enforce
 
@@ -131,6 +133,15 @@ def _from_target(repo: GitRepo, found: Context, target: Target,
 
         verdict = comment.apply(verdict, found.api, options.comment, policy.report)
     return verdict
+
+
+def _nothing_here(revisions: Revisions) -> str:
+    """What a first run on a fresh clone needs to hear: why nothing was compared, and how to
+    compare something."""
+    base = revisions.base_ref or "the base"
+    return (f"{revisions.head_ref or 'HEAD'} has no commits beyond {base}, so there was nothing "
+            "to compare; to check something, pass --base REV (--base HEAD~1 checks the last "
+            "commit), --staged for what is staged, or commit on a branch first")
 
 
 def _texts(policy: ComposedPolicy) -> collect.Wants | None:
