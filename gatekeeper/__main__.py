@@ -3,4 +3,4 @@
 from gatekeeper.cli import main
 
 if __name__ == "__main__":
-    main()
+    main(prog_name="gatekeeper")  # as the console script names itself, for help and completion

@@ -362,3 +362,17 @@ def test_a_fresh_clone_says_what_was_compared_and_how_to_check_something(
     last = run_cli("check", "--base", "HEAD~1", "--format", "json", cwd=clone)
     report = json.loads(last.stdout)
     assert report["nothing_to_check"] is False and report["notes"] == []
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_shell_completion_scripts_come_from_click(shell: str) -> None:
+    script = run_cli(env={"_GATEKEEPER_COMPLETE": f"{shell}_source"})
+    assert script.code == 0 and "_GATEKEEPER_COMPLETE" in script.stdout
+
+
+def test_completion_completes_commands_and_options() -> None:
+    env = {"_GATEKEEPER_COMPLETE": "bash_complete", "COMP_WORDS": "gatekeeper check --for",
+           "COMP_CWORD": "2"}
+    assert run_cli(env=env).stdout.split() == ["plain,--format"]
+    env.update(COMP_WORDS="gatekeeper ex", COMP_CWORD="1")
+    assert run_cli(env=env).stdout.split() == ["plain,explain"]
