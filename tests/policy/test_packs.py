@@ -87,3 +87,31 @@ def test_extending_strict_blocks_pipeline_changes_without_the_label(repo: Repo) 
     assert code == 1 and statuses(report)["pipeline-changes"] == "fail"
     code, report = check(repo, "ci-change-reviewed")
     assert code == 0 and statuses(report)["pipeline-changes"] == "pass"
+
+
+def test_test_fixture_keys_are_excepted_by_the_repositorys_own_policy(repo: Repo) -> None:
+    repo.write(".gatekeeper.yml", "version: 1\nextends: [gatekeeper:recommended]\n")
+    repo.write("README.md", "# client\n")
+    repo.commit("chore: base")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("tests/certs/server.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n")
+    repo.write("tests/certs/server.key", "-----BEGIN PRIVATE KEY-----\nMIIE\n")
+    repo.commit("test: a throwaway certificate for the TLS tests")
+    code, report = check(repo)
+    (refused,) = [r for r in report["results"] if r["rule_id"] == "no-secrets"]
+    assert code == 1 and refused["status"] == "fail"
+    assert "except their folder in .gatekeeper.yml" in refused["remediation"]
+    repo.git("checkout", "-q", "main")
+    repo.write(".gatekeeper.yml", "version: 1\nextends: [gatekeeper:recommended]\n"
+               "exceptions:\n  - rule: no-secrets\n    paths: [\"tests/certs/**\"]\n"
+               "    reason: throwaway keys for the TLS tests, never used elsewhere\n"
+               "    expires: 2099-12-31\n")
+    repo.commit("chore: except the test certificates")
+    repo.git("checkout", "-q", "feature")
+    repo.git("rebase", "-q", "main")
+    code, report = check(repo)
+    assert code == 0 and statuses(report)["no-secrets"] == "excepted"
+    repo.write("deploy/prod.key", "-----BEGIN PRIVATE KEY-----\nMIIE\n")
+    repo.commit("ops: the production key")  # outside the excepted folder: refused again
+    code, report = check(repo)
+    assert code == 1 and statuses(report)["no-secrets"] == "fail"
