@@ -229,22 +229,34 @@ def explain(**change: Any) -> None:
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @_guarded
 def validate(paths: tuple[str, ...]) -> None:
-    """Check policy files (default .gatekeeper.yml) without running them; exit 2 on error."""
+    """Check policy files (default .gatekeeper.yml) without running them; all errors, exit 2."""
     from pathlib import Path
 
+    from gatekeeper.common.escape import escape
+    from gatekeeper.errors import PolicyError
     from gatekeeper.policy.compose import compose
     from gatekeeper.policy.loader import POLICY_FILENAME
+    from gatekeeper.policy.locate import every_error
 
     if not paths:
         if not Path(POLICY_FILENAME).is_file():
             raise UsageError(f"no {POLICY_FILENAME} here",
                              hint="run it at the repository root, or name the policy file")
         paths = (POLICY_FILENAME,)
+    errors: list[PolicyError] = []
     for path in paths:
-        policy = compose(Path(path), path)
+        try:
+            policy = compose(Path(path), path)
+        except PolicyError as exc:
+            errors += every_error(exc)
+            continue
         inherited = f" (built from {', '.join(policy.files)})" if len(policy.files) > 1 else ""
         emit(f"{path}: ok, {len(policy.rules)} rules, {len(policy.exceptions)} "
                    f"exceptions{inherited}")
+    for error in errors[:-1]:  # escaped as the guard escapes the last: names are the user's
+        click.echo(escape(error.render()), err=True)
+    if errors:
+        raise errors[-1]
 
 
 @main.command()

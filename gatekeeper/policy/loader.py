@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from gatekeeper.errors import PolicyError
 from gatekeeper.policy.document import Walk, read_yaml_bytes, read_yaml_file
-from gatekeeper.policy.locate import located_error
+from gatekeeper.policy.locate import combined, located_errors
 from gatekeeper.policy.model import Policy
 
 POLICY_FILENAME = ".gatekeeper.yml"
@@ -22,35 +22,43 @@ def builtin_policy_dir() -> Path:
     return packaged if packaged.is_dir() else here.parent / "policies"
 
 
-def _check_unique_ids(data: dict[Any, Any], walk: Walk) -> None:
-    """Point at the second of two rules sharing an id (pydantic would point at the list)."""
+def _duplicate_ids(data: dict[Any, Any], walk: Walk) -> list[PolicyError]:
+    """Each rule that reuses an earlier rule's id, at its id (pydantic would point at the
+    list)."""
     rules = data.get("rules")
     if not isinstance(rules, list):
-        return
+        return []
     seen: set[Any] = set()
+    found = []
     for index, rule in enumerate(rules):
         rule_id = rule.get("id") if isinstance(rule, dict) else None
         if not isinstance(rule_id, str):
             continue
         if rule_id in seen:
             line, column = walk.values.get(("rules", index, "id"), (None, None))
-            raise PolicyError(f"duplicate rule id {rule_id!r}", file=walk.filename, line=line,
-                              column=column, hint="give each rule its own id")
+            found.append(PolicyError(f"duplicate rule id {rule_id!r}", file=walk.filename,
+                                     line=line, column=column, hint="give each rule its own id"))
         seen.add(rule_id)
+    return found
 
 
 def validate(data: Any, walk: Walk) -> Policy:
-    """A parsed document as a Policy; errors point at their line and column."""
+    """A parsed document as a Policy; every error found points at its line and column."""
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise PolicyError("a policy must be a mapping of keys (version, rules, ...)",
                           file=walk.filename, line=1, column=1)
-    _check_unique_ids(data, walk)
+    errors = _duplicate_ids(data, walk)
     try:
-        return Policy.model_validate(data)
+        policy = Policy.model_validate(data)
     except ValidationError as exc:
-        raise located_error(exc, data, walk, Policy) from None
+        # The model's own duplicate check points at the whole list: already said, better.
+        errors += [e for e in located_errors(exc, data, walk, Policy)
+                   if not (errors and e.message.startswith("rules: duplicate rule id"))]
+    if errors:
+        raise combined(errors)
+    return policy
 
 
 def load_file(path: Path, display: str | None = None) -> Policy:

@@ -1,11 +1,11 @@
-"""Turns pydantic validation errors into one located line: file, line, column, did-you-mean."""
+"""Turns pydantic validation errors into located lines: file, line, column, did-you-mean."""
 
 from __future__ import annotations
 
 import difflib
 import re
 import types
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -169,21 +169,50 @@ def _relevant(errors: list[Any], paths: list[tuple[Any, ...]]) -> list[int]:
     return keep or [0]
 
 
-def located_error(exc: ValidationError, data: Any, walk: Walk,
-                  model: type[BaseModel]) -> PolicyError:
-    """The first error worth showing, at its place in the document."""
-    errors = exc.errors()
-    paths = [_document_path(tuple(e["loc"]), data, e["type"]) for e in errors]
-    relevant = _relevant(errors, paths)
-    first, path = errors[relevant[0]], paths[relevant[0]]
-    loc = tuple(first["loc"])
-    known = fields_at(model, loc[:-1]) if first["type"] == "extra_forbidden" else set()
-    message, hint = _describe(first, known or _known_fields(model), path)
-    if first["type"] == "union_tag_invalid":
+class PolicyErrors(PolicyError):
+    """Several problems found in one pass. It reads as the first, with how many more there
+    are, wherever one error is shown; ``errors`` holds them all for ``gatekeeper validate``."""
+
+    def __init__(self, errors: Sequence[PolicyError]) -> None:
+        first = errors[0]
+        super().__init__(f"{first.message} (and {len(errors) - 1} more)", file=first.file,
+                         line=first.line, column=first.column, hint=first.hint)
+        self.errors = tuple(errors)
+
+
+def combined(errors: Sequence[PolicyError]) -> PolicyError:
+    """``errors`` (at least one) as one exception to raise."""
+    return errors[0] if len(errors) == 1 else PolicyErrors(errors)
+
+
+def every_error(error: PolicyError) -> tuple[PolicyError, ...]:
+    """Each problem an exception stands for, in the order they were found."""
+    return error.errors if isinstance(error, PolicyErrors) else (error,)
+
+
+def _located(error: Any, path: tuple[Any, ...], walk: Walk,
+             model: type[BaseModel]) -> PolicyError:
+    """One pydantic error, at its place in the document."""
+    loc = tuple(error["loc"])
+    known = fields_at(model, loc[:-1]) if error["type"] == "extra_forbidden" else set()
+    message, hint = _describe(error, known or _known_fields(model), path)
+    if error["type"] == "union_tag_invalid":
         path = (*path, "kind")
-    at_key = first["type"] == "extra_forbidden" or (bool(loc) and loc[-1] == "[key]")
+    at_key = error["type"] == "extra_forbidden" or (bool(loc) and loc[-1] == "[key]")
     where = _find(path, walk, key=at_key)
-    if len(relevant) > 1:
-        message += f" (and {len(relevant) - 1} more)"
     line, column = where if where else (None, None)
     return PolicyError(message, file=walk.filename, line=line, column=column, hint=hint)
+
+
+def located_errors(exc: ValidationError, data: Any, walk: Walk,
+                   model: type[BaseModel]) -> list[PolicyError]:
+    """Every error worth showing, each at its place in the document, in pydantic's order."""
+    errors = exc.errors()
+    paths = [_document_path(tuple(e["loc"]), data, e["type"]) for e in errors]
+    return [_located(errors[i], paths[i], walk, model) for i in _relevant(errors, paths)]
+
+
+def located_error(exc: ValidationError, data: Any, walk: Walk,
+                  model: type[BaseModel]) -> PolicyError:
+    """The errors worth showing, at their places in the document, as one exception."""
+    return combined(located_errors(exc, data, walk, model))
