@@ -376,3 +376,112 @@ def test_completion_completes_commands_and_options() -> None:
     assert run_cli(env=env).stdout.split() == ["plain,--format"]
     env.update(COMP_WORDS="gatekeeper ex", COMP_CWORD="1")
     assert run_cli(env=env).stdout.split() == ["plain,explain"]
+
+
+# -- the console report on stdout: colour, --quiet and --verbose -------------------------------
+
+UNSET_COLOUR = {"NO_COLOR": "", "FORCE_COLOR": ""}
+"""Empty values count as unset, so the caller's own environment cannot decide a test."""
+
+
+def failing_change(repo: Repo) -> str:
+    """A change that fails rule ``tiny`` and passes rule ``files``; the base sha."""
+    base = feature_repo(repo, lines=50)
+    repo.write(".gatekeeper.yml", "rules:\n  - {id: tiny, kind: batch-size, "
+                                  "max_effective_lines: 20}\n"
+                                  "  - {id: files, kind: batch-size, max_files: 9}\n")
+    return base
+
+
+def check_with(repo: Repo, *args: str, **env: str) -> RunResult:
+    """``gatekeeper check`` on ``failing_change`` with ``args``, colour variables from ``env``."""
+    base = failing_change(repo)
+    return run_cli("check", "--base", base, *args, cwd=repo.path, env={**UNSET_COLOUR, **env})
+
+
+def test_force_color_colours_the_console_report(repo: Repo) -> None:
+    result = check_with(repo, FORCE_COLOR="1")
+    assert result.code == 1, result.stderr
+    assert result.stdout.startswith(
+        "\x1b[31m\x1b[1mgatekeeper: FAIL - 1 of 2 rules failed\x1b[0m\n")
+    assert "\n\x1b[31mFAIL\x1b[0m  tiny [error]  " in result.stdout
+    assert "\n\x1b[32mPASS\x1b[0m  files [error]  " in result.stdout
+
+
+def test_no_color_wins_over_force_color(repo: Repo) -> None:
+    result = check_with(repo, NO_COLOR="1", FORCE_COLOR="1")
+    assert result.code == 1 and "\x1b" not in result.stdout
+    assert result.stdout.startswith("gatekeeper: FAIL - 1 of 2 rules failed\n")
+
+
+def test_no_colour_where_stdout_is_not_a_terminal(repo: Repo) -> None:
+    result = check_with(repo)
+    assert result.code == 1 and "\x1b" not in result.stdout
+    assert "\nPASS  files [error]  " in result.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_a_terminal_gets_colour(repo: Repo) -> None:
+    import pty
+
+    base = failing_change(repo)
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "gatekeeper", "check", "--base", base],
+                              cwd=repo.path, stdout=follower, stderr=subprocess.PIPE,
+                              env={**os.environ, **GIT_ENV, **UNSET_COLOUR}, timeout=120)
+    finally:
+        os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: nothing is left, and nobody holds the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert done.returncode == 1, done.stderr
+    assert shown.startswith(b"\x1b[31m\x1b[1mgatekeeper: FAIL")
+
+
+def test_colour_is_for_the_console_report_only(repo: Repo) -> None:
+    result = check_with(repo, "--format", "json", "-q", FORCE_COLOR="1")
+    assert result.code == 1 and "\x1b" not in result.stdout
+    assert json.loads(result.stdout)["verdict"] == "fail"
+
+
+def test_quiet_prints_the_verdict_and_the_failures(repo: Repo) -> None:
+    result = check_with(repo, "--quiet")
+    assert result.code == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["gatekeeper: FAIL - 1 of 2 rules failed",
+                         "FAIL  tiny [error]  change set too large: effective lines 50 > 20"]
+    assert all(line.startswith("      ") for line in lines[2:])
+    assert "      fix: " in result.stdout
+    assert "PASS" not in result.stdout and "compared:" not in result.stdout
+
+
+def test_verbose_prints_everything_explain_knows(repo: Repo) -> None:
+    result = check_with(repo, "-v")
+    assert result.code == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "gatekeeper: FAIL - 1 of 2 rules failed"
+    assert lines[1].startswith("change:   HEAD")
+    assert "tiny (batch-size, error): FAIL" in lines and "files (batch-size, error): PASS" in lines
+    assert "  because:  the rule's checks held" in lines and lines[-1] == "verdict: fail"
+
+
+def test_quiet_and_verbose_together_are_one_usage_error(repo: Repo) -> None:
+    result = check_with(repo, "-q", "--verbose")
+    assert (result.code, result.stdout) == (EXIT_USAGE, "")
+    assert result.stderr.startswith("gatekeeper: error: --quiet and --verbose cannot be combined")
+    assert result.stderr.count("\n") == 1
+
+
+def test_format_explain_names_the_command_that_explains(repo: Repo) -> None:
+    result = check_with(repo, "--format", "explain")
+    assert result.code == EXIT_USAGE and result.stdout == ""
+    assert "run `gatekeeper explain`, or `gatekeeper check --verbose`" in result.stderr
+    assert "is not one of" not in result.stderr

@@ -30,8 +30,9 @@ def test_every_rule_kind_and_format_is_documented() -> None:
     for kind in RULE_KINDS:
         assert f"### `{kind}`" in policies
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name in FORMATS:
-        assert f"--{name}" in readme or f"--format {name}" in readme
+    for name in FORMATS:  # explain is also a command of its own, not a --format of check
+        assert f"--{name}" in readme or f"--format {name}" in readme \
+            or f"`gatekeeper {name}`" in readme
 
 
 def _schema_fields(node: object) -> set[str]:

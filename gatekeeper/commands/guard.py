@@ -63,12 +63,13 @@ def _output_error(exc: OSError) -> OutputError:
                        hint=_WRITE_HINTS.get(exc.errno or 0, "check where standard output goes"))
 
 
-def emit(text: str | bytes, *, nl: bool = True) -> None:
+def emit(text: str | bytes, *, nl: bool = True, color: bool | None = None) -> None:
     """Print ``text`` on standard output; one that cannot take it (a full disk, a closed
     pipe) is an OutputError, exit 2, like a report file that cannot be written. Bytes go out
-    exactly as they are (click strips ANSI sequences from text when stdout is no terminal)."""
+    exactly as they are (click strips ANSI sequences from text when stdout is no terminal,
+    unless ``color`` is True)."""
     try:
-        click.echo(text, nl=nl)
+        click.echo(text, nl=nl, color=color)
     except OSError as exc:
         raise _output_error(exc) from None
 

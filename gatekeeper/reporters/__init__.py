@@ -75,11 +75,14 @@ def renderer(name: str) -> Renderer:
     return load(name).render
 
 
-def render_all(name: str, verdicts: Sequence[Verdict], context: str) -> str:
-    """Render several verdicts (one per pushed ref) in one output, or say there were none."""
+def render_all(name: str, verdicts: Sequence[Verdict], context: str,
+               render: Renderer | None = None) -> str:
+    """Render several verdicts (one per pushed ref) in one output, or say there were none;
+    ``render`` replaces the format's own (the console report with its options)."""
     module = load(name)
+    render = render or module.render
     if len(verdicts) == 1:
-        return module.render(verdicts[0])
+        return render(verdicts[0])
     if isinstance(module, ManyReportFormat):
         return module.render_many(verdicts, context)
     if not verdicts:
@@ -88,5 +91,5 @@ def render_all(name: str, verdicts: Sequence[Verdict], context: str) -> str:
     for verdict in verdicts:
         revisions = verdict.facts.changeset.revisions
         title = escape(revisions.name or revisions.describe())  # a pushed ref's name
-        parts.append(f"== {title} ==\n" + module.render(verdict))
+        parts.append(f"== {title} ==\n" + render(verdict))
     return "\n".join(parts)

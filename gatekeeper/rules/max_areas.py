@@ -3,12 +3,15 @@
 A change that spans many modules needs many owners to review it and is hard to roll back, so
 this kind counts the distinct areas a change touches. `areas` lists gitignore-style globs that
 name an area; the area of a touched path is the shortest leading part of it (a folder, or the
-whole path) that a pattern matches exactly: with `services/*`, `services/auth/api/x.py` lies in
-area `services/auth`. A pattern with a slash is anchored at the repository root, one without
-matches at any depth, and a later `!pattern` takes a match back out, as in `.gitignore`. Both
-paths of a rename count, so a move from one area into another touches both. Every changed file
-counts, generated or vendored ones included; `exclude` lists globs of paths that do not count
-at all. Files in no area do not count either; the message says how many there were.
+whole path) that a pattern matches exactly: with `services/*/`, `services/auth/api/x.py` lies in
+area `services/auth`. A trailing slash matches folders only, as in `.gitignore`, so a loose
+`services/README.md` is in no area; with `services/*` it would be an area of its own, and a
+change to three such files would count as three areas. A pattern with a slash is anchored at the
+repository root, one without matches at any depth, and a later `!pattern` takes a match back
+out, as in `.gitignore`. Both paths of a rename count, so a move from one area into another
+touches both. Every changed file counts, generated or vendored ones included; `exclude` lists
+globs of paths that do not count at all. Files in no area do not count either; the message says
+how many there were.
 
 The rule fails when more than `max` distinct areas are touched, names each area with its file
 count, and suggests which areas to move into changes of their own.
@@ -17,7 +20,7 @@ count, and suggests which areas to move into changes of their own.
 rules:
   - id: one-area-at-a-time
     kind: max-areas
-    areas: ["services/*", "libs/*", "apps/*/src"]
+    areas: ["services/*/", "libs/*/", "apps/*/src/"]
     max: 2
     exclude: ["**/*.md", "libs/generated/**"]   # touched paths that do not count
 ```
@@ -55,8 +58,8 @@ class Config(RuleConfig):
     kind: Literal["max-areas"]
     areas: list[GlobPattern] = Field(
         min_length=1, description="Globs naming an area: the shortest leading part of a path "
-        "that one matches exactly is the path's area (services/* puts services/auth/x.py in "
-        "services/auth).")
+        "that one matches exactly is the path's area (services/*/ puts services/auth/x.py in "
+        "services/auth; the trailing slash keeps loose files such as services/README.md out).")
     max: int = Field(ge=1, description="Most distinct areas one change set may touch.")
     exclude: list[GlobPattern] = Field(
         default_factory=list, description="Globs of touched paths that do not count.")

@@ -223,6 +223,7 @@ def test_logins_that_are_not_the_token_are_still_shown(api: FakeApi, tmp_path: P
     work, env = pull_request(tmp_path, "Add a thing", "Adds a thing.", policy=POLICY,
                              files={"src/app.py": "x = 1\n"})
     env |= {"GITHUB_API_URL": api.url, "GATEKEEPER_TOKEN": TOKEN}
-    result = run_cli("check", cwd=work.path, env=env)
+    result = run_cli("check", "--verbose", cwd=work.path, env=env)  # every message, whole
     assert result.code == 0, result.stderr
-    assert "PASS  review-approvals" in result.stdout and "@alice" in result.stdout
+    assert "review-approvals (review-approvals, error): PASS" in result.stdout
+    assert "@alice" in result.stdout
