@@ -18,6 +18,7 @@ from gatekeeper.commands.changeopts import check_options as _options
 from gatekeeper.commands.consoleopts import FormatChoice, console_options
 from gatekeeper.commands.guard import GuardedGroup, emit
 from gatekeeper.commands.guard import guarded as _guarded
+from gatekeeper.commands.replay.clicommand import replay as replay_command
 from gatekeeper.errors import UsageError
 
 STDOUT_FORMATS = ("console", "json", "junit", "markdown", "dotenv", "github-output",
@@ -219,6 +220,9 @@ def uninstall_hook(repo_path: str) -> None:
     from gatekeeper.commands.hooks import uninstall
 
     emit(uninstall(repo_path))
+
+
+main.add_command(replay_command)
 
 
 def _write(path: str, text: str, mode: str = "w") -> None:

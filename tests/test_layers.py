@@ -43,9 +43,10 @@ RUNS_GIT = ("gatekeeper.gitread.gitio",)
 """The one place that starts git (GitPython or a process)."""
 
 READS_ENVIRONMENT = ("gatekeeper.context", "gatekeeper.cli", "gatekeeper.commands.guard",
-                     "gatekeeper.gitread.giterrors")
+                     "gatekeeper.gitread.giterrors", "gatekeeper.commands.replay.clicommand")
 """CI variables are the context layer's; the CLI splits the action's named inputs, the guard
-reads its debug switch, and git's errors name the git program GitPython was pointed at."""
+reads its debug switch, git's errors name the git program GitPython was pointed at, and the
+replay command finds the user's cache folder (GATEKEEPER_CACHE_DIR, XDG_CACHE_HOME)."""
 
 
 @dataclass(frozen=True)

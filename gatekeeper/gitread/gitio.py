@@ -212,6 +212,7 @@ class GitRepo(RefQueries, ObjectReads):
         specs = [spec for spec in names if "\n" not in spec]  # the protocol is line-based
         if not specs:
             return
+        import contextlib
         import subprocess
         import threading
 
@@ -221,12 +222,14 @@ class GitRepo(RefQueries, ObjectReads):
         stdin, stdout = process.stdin, process.stdout
 
         def feed() -> None:
+            # git may be gone (Ctrl-C reaches the whole process group): closing the pipe then
+            # fails too, and a thread's exception would print a traceback.
             try:
                 stdin.write("".join(f"{spec}\n" for spec in specs).encode("utf-8"))
-            except BrokenPipeError:
-                pass
-            finally:
                 stdin.close()
+            except (BrokenPipeError, ValueError):
+                with contextlib.suppress(BrokenPipeError):
+                    stdin.close()
 
         writer = threading.Thread(target=feed, daemon=True)
         writer.start()

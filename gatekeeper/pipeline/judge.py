@@ -8,6 +8,7 @@ verdict from each of them.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -47,7 +48,14 @@ def classifier_for(policy: ComposedPolicy, source: PolicySource) -> Classifier:
                 if not f.startswith(BUILTIN_PREFIX) and not f.startswith(("/", "..")))
     current = specs.get(POLICY, ClassSpec())
     specs[POLICY] = ClassSpec((*own, *current.include), current.builtin)
-    return Classifier(specs)
+    return _classifier(tuple(sorted(specs.items())))
+
+
+@functools.lru_cache(maxsize=32)
+def _classifier(specs: tuple[tuple[str, ClassSpec], ...]) -> Classifier:
+    """One classifier per set of class specs: its globs compile once, not once per change
+    (a replay judges hundreds of changes under one policy)."""
+    return Classifier(dict(specs))
 
 
 def _escape(path: str) -> str:
