@@ -68,6 +68,8 @@ _ATTRIBUTE_CLASS = {
     "linguist-vendored": VENDORED,
     "linguist-documentation": DOCS,
 }
+_CLASS_ATTRIBUTE = {cls: attr for attr, cls in _ATTRIBUTE_CLASS.items()}
+"""The attribute that decides each class, for the classes one decides."""
 
 # The two documented conventions for marking a generated file, and no other wording:
 # - Go's line, https://go.dev/s/generatedcode: "^// Code generated .* DO NOT EDIT\.$", before
@@ -145,29 +147,37 @@ class Classifier:
             policy = PathSet(spec.include)
             defaults = PathSet(BUILTIN_PATTERNS.get(name, ()) if builtin else ())
             self.classes[name] = (policy, defaults, builtin)
+        # One expression for every class's defaults: most paths match none, and then one
+        # match stands for one per class (on 50,000 files the per-class ones took seconds).
+        self._any_default = PathSet([g.pattern for _, defaults, _ in self.classes.values()
+                                     for g in defaults.globs])
 
     def classify(
         self, path: str, attributes: Mapping[str, bool], header: str | None
     ) -> frozenset[str]:
         """The classes of ``path``, given its .gitattributes and the start of its text."""
+        some_default = self._any_default.matches(path)
         found = set()
         for name, (policy, defaults, builtin) in self.classes.items():
-            if self._decide(name, path, attributes, header, policy, defaults, builtin):
+            if self._decide(name, path, attributes, header, policy,
+                            defaults if some_default else None, builtin):
                 found.add(name)
         return frozenset(found)
 
     @staticmethod
     def _decide(name: str, path: str, attributes: Mapping[str, bool], header: str | None,
-                policy: PathSet, defaults: PathSet, builtin: bool) -> bool:
+                policy: PathSet, defaults: PathSet | None, builtin: bool) -> bool:
+        """Whether ``path`` is in class ``name``; ``defaults`` is None when no class's
+        defaults match the path."""
         # A policy pattern decides outright, whether it includes (glob) or excludes (!glob).
         for glob in reversed(policy.globs):
             if glob.matches(path):
                 return not glob.negated
         if not builtin:
             return False
-        for attr, cls in _ATTRIBUTE_CLASS.items():
-            if cls == name and attr in attributes:
-                return attributes[attr]
-        if defaults.matches(path):
+        attr = _CLASS_ATTRIBUTE.get(name)
+        if attr is not None and attr in attributes:
+            return attributes[attr]
+        if defaults is not None and defaults.matches(path):
             return True
         return name == GENERATED and header is not None and has_generated_banner(header)

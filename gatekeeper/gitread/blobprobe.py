@@ -1,21 +1,25 @@
 """What the first bytes of changed files say: .gitattributes from the trusted tree, generator
-banners, binary content, and each file's size; read in one ``cat-file --batch``."""
+banners, binary content, and each file's size; read through ``cat-file --batch``, the new
+contents while git's diff still streams."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from gatekeeper.changeset import binaries
 from gatekeeper.changeset.binaries import Decision
-from gatekeeper.changeset.model import FileChange, FileStatus
+from gatekeeper.changeset.model import MODE_SUBMODULE, MODE_SYMLINK, FileChange, FileStatus
 from gatekeeper.gitread import gitattributes
 from gatekeeper.gitread.gitio import GitRepo
+from gatekeeper.gitread.rawdiff import RawEntry
 
 HEADER_BYTES = 4096
 ATTRIBUTES_BYTES = 1 << 20
 BINARY_PROBE_BYTES = binaries.PROBE_BYTES
+_ZERO = frozenset("0")
 
 
 @dataclass(frozen=True)
@@ -32,17 +36,65 @@ class Probe:
     """Paths whose NUL byte the name overrules: counted as text, and marked."""
 
 
+class Head(NamedTuple):
+    """What a blob's first bytes tell: all that probing keeps of them."""
+
+    nul: bool
+    """Whether a NUL byte sits in the first BINARY_PROBE_BYTES (git's binary test)."""
+    header: bytes
+    """The first HEADER_BYTES when they may hold a generator banner, else empty."""
+    size: int
+
+
+def _head(data: bytes, size: int) -> Head:
+    """Keep of ``data`` (a blob's first bytes) only what the binary and banner tests read: a
+    changed file's first 8 KB would otherwise stay in memory until the change set is judged."""
+    start = data[:HEADER_BYTES]
+    # Both banners (Go's "Code generated" line and the @generated tag) hold one of these
+    # words, so a header without them could only ever be judged "no banner".
+    banner = b"Code generated" in start or b"@generated" in start
+    return Head(binaries.has_nul(data), start if banner else b"", size)
+
+
+class EarlyHeads:
+    """The heads of the new blobs, read by ``cat-file`` while git's diff is still streaming:
+    the diff's raw records, which come before its patch, already name every blob."""
+
+    def __init__(self, repo: GitRepo) -> None:
+        self.repo = repo
+        self.asked: set[str] = set()
+        self._result: Callable[[], dict[str, Head]] | None = None
+
+    def start(self, entries: Iterable[RawEntry]) -> None:
+        """Start reading the new content of ``entries`` (a diff's raw records)."""
+        self.asked = {e.new_blob for e in entries if e.status != "D"
+                      and e.new_mode not in (MODE_SYMLINK, MODE_SUBMODULE)
+                      and set(e.new_blob) - _ZERO}
+        if self.asked:
+            self._result = self.repo.blob_heads_later(
+                dict.fromkeys(self.asked, BINARY_PROBE_BYTES), _head)
+
+    def result(self) -> dict[str, Head]:
+        """The heads read, once the reading is done."""
+        return self._result() if self._result is not None else {}
+
+
 def probe(repo: GitRepo, tree: str, files: tuple[FileChange, ...],
-          attributes_from: str | None = None) -> Probe:
+          attributes_from: str | None = None, early: EarlyHeads | None = None) -> Probe:
     """Probe ``files``; ``tree`` is the head commit ("" for the index), and
-    ``attributes_from`` the tree .gitattributes are read from when not the head's."""
+    ``attributes_from`` the tree .gitattributes are read from when not the head's. ``early``
+    holds the heads already being read."""
     attr_tree = tree if attributes_from is None else attributes_from
-    attribute_specs = _attribute_specs(attr_tree, files)
-    wanted = _wanted_blobs(files)
-    objects = repo.object_heads({**{spec: ATTRIBUTES_BYTES for spec in attribute_specs.values()},
-                                 **{blob: BINARY_PROBE_BYTES for blob in wanted}})
-    attributes = _attributes(attribute_specs, objects, files)
-    found = [_probe_file(change, objects, attributes.get(change.path, {})) for change in files]
+    attribute_specs = _attribute_specs(attr_tree, files, repo.attribute_files(attr_tree))
+    rest = _wanted_blobs(files) - (early.asked if early is not None else set())
+    # one more batch for the .gitattributes and what was not read early (old binary sides)
+    texts = repo.object_heads({**dict.fromkeys(attribute_specs.values(), ATTRIBUTES_BYTES),
+                               **dict.fromkeys(rest, BINARY_PROBE_BYTES)})
+    heads = {blob: _head(*texts[blob]) for blob in rest if blob in texts}
+    if early is not None:
+        heads.update(early.result())
+    attributes = _attributes(attribute_specs, texts, files)
+    found = [_probe_file(change, heads, attributes.get(change.path, {})) for change in files]
     return Probe(tuple(f.change for f in found), attributes,
                  {f.change.path: f.header for f in found if f.header is not None},
                  {f.change.path: f.decision for f in found if f.decision is not Decision.KEEP},
@@ -58,39 +110,46 @@ class _Found(NamedTuple):
     nul: bool
     """Whether the file's name overrules a NUL byte in it."""
     header: str | None
-    """The first bytes of a text file's new content, decoded."""
+    """The first bytes of a text file's new content, decoded, when they may hold a banner."""
 
 
-def _probe_file(change: FileChange, objects: dict[str, tuple[bytes, int]],
-                attrs: dict[str, bool]) -> _Found:
-    """Judge one file from its attributes and the first bytes of its sides in ``objects``."""
-    new = objects.get(change.new_blob or "")
+def _probe_file(change: FileChange, heads: dict[str, Head], attrs: dict[str, bool]) -> _Found:
+    """Judge one file from its attributes and the first bytes of its sides in ``heads``."""
+    new = heads.get(change.new_blob or "")
     # git printed lines only if neither side was binary to it: the new side suffices then
-    old = objects.get(change.old_blob or "") if change.binary else None
+    old = heads.get(change.old_blob or "") if change.binary else None
     if new is not None:
-        change = dataclasses.replace(change, size=new[1])
-    change = _mark_unchanged_binary(change, new[0] if new else None, attrs)
-    decision, nul = _decide(change, attrs, [p for p in (old, new) if p is not None])
+        change = dataclasses.replace(change, size=new.size)
+    change = _mark_unchanged_binary(change, new, attrs)
+    decision, nul = _decide(change, attrs, [h for h in (old, new) if h is not None])
     text = decision is Decision.TEXT or (not change.binary and decision is Decision.KEEP)
-    header = new[0][:HEADER_BYTES].decode("utf-8", errors="replace") \
-        if new is not None and text else None
+    header = new.header.decode("utf-8", errors="replace") \
+        if new is not None and new.header and text else None
     return _Found(change, decision, nul, header)
 
 
+def _stand_ins(heads: list[Head]) -> list[bytes]:
+    """Bytes standing for ``heads`` in the binary test, which looks for a NUL byte only."""
+    return [b"\0" if h.nul else b"" for h in heads]
+
+
 def _decide(change: FileChange, attrs: dict[str, bool],
-            sides: list[tuple[bytes, int]]) -> tuple[Decision, bool]:
+            sides: list[Head]) -> tuple[Decision, bool]:
     """The trusted verdict on a file whose content changed; KEEP for anything else."""
     if change.is_submodule or change.is_symlink or not (change.hunks or change.binary):
         return Decision.KEEP, False
-    return binaries.decide(change.path, change.binary, attrs, [head for head, _ in sides],
-                           [size for _, size in sides])
+    return binaries.decide(change.path, change.binary, attrs, _stand_ins(sides),
+                           [h.size for h in sides])
 
 
-def _attribute_specs(tree: str, files: tuple[FileChange, ...]) -> dict[str, str]:
-    """Object names of every .gitattributes that may apply, per folder (``tree:`` or index)."""
+def _attribute_specs(tree: str, files: tuple[FileChange, ...],
+                     present: list[str]) -> dict[str, str]:
+    """Object names of every .gitattributes that may apply, per folder (``tree:`` or index);
+    ``present`` lists the paths of the tree's .gitattributes files."""
+    folders = {path.rpartition("/")[0] for path in present}
     paths = [p for f in files for p in (f.path, f.old_path) if p]
     return {folder: f"{tree}:{folder + '/' if folder else ''}.gitattributes"
-            for folder in gitattributes.folders_of(paths)}
+            for folder in gitattributes.folders_of(paths) if folder in folders}
 
 
 def _attributes(specs: dict[str, str], objects: dict[str, tuple[bytes, int]],
@@ -124,7 +183,7 @@ def _wanted_blobs(files: tuple[FileChange, ...]) -> set[str]:
 
 
 def _mark_unchanged_binary(
-    change: FileChange, head: bytes | None, attributes: dict[str, bool]
+    change: FileChange, head: Head | None, attributes: dict[str, bool]
 ) -> FileChange:
     """Mark binary files whose content did not change (pure renames, mode changes).
 
@@ -134,6 +193,7 @@ def _mark_unchanged_binary(
     """
     if change.binary or change.hunks or change.is_submodule or change.is_symlink:
         return change
-    binary, nul = binaries.wants_binary(change.path, attributes, [head] if head else [])
+    binary, nul = binaries.wants_binary(change.path, attributes,
+                                        _stand_ins([head] if head else []))
     # no line to count either way, so git's own verdict stands, a NUL byte in a source file too
     return dataclasses.replace(change, binary=True) if binary or nul else change

@@ -67,10 +67,11 @@ def from_git(repo: GitRepo, revisions: Revisions, *, find_copies: bool = False,
     attr_tree = attributes_from or tree
     native = attr_tree if attr_tree and repo.reads_attributes_from_trees() else None
     budget = _text_budget(texts)
-    diff = GitDiff(repo, args, native, MAX_COMMENTS, budget, REDIFF_BATCH)
+    early = blobprobe.EarlyHeads(repo)
+    diff = GitDiff(repo, args, native, MAX_COMMENTS, budget, REDIFF_BATCH, on_raw=early.start)
     files = diff.files()
     commits = _commits(repo, revisions)
-    probe = blobprobe.probe(repo, tree, files, attributes_from)
+    probe = blobprobe.probe(repo, tree, files, attributes_from, early)
     files = diff.settle(probe)
     unscanned = _over(budget, files)
     return ChangeSet(revisions, files, commits, probe.attributes, probe.headers,

@@ -4,19 +4,20 @@ with the trusted ones: text git took for binary is diffed again as text."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO
 
 from gatekeeper.changeset.binaries import Decision
 from gatekeeper.changeset.model import AddedComment, FileChange, FileStatus
 from gatekeeper.errors import ChangeSetError, DiffInputError
-from gatekeeper.gitread import blobprobe, diffparse
+from gatekeeper.gitread import blobprobe, diffparse, gitpatch
 from gatekeeper.gitread.gitio import GitRepo
 from gatekeeper.gitread.patchfile import PatchFile, hunks_of, join_type_change
 
-_ZERO = frozenset("0")
 _ABSENT_MODE = "000000"
 _STATUS = {"A": FileStatus.ADDED, "D": FileStatus.DELETED, "R": FileStatus.RENAMED,
            "C": FileStatus.COPIED, "T": FileStatus.MODIFIED, "M": FileStatus.MODIFIED}
@@ -43,11 +44,14 @@ class GitDiff:
     """Files per ``git diff --text`` call when files git took for binary are diffed again."""
     comments: list[AddedComment] = field(default_factory=list)
     kept: list[tuple[str, PatchFile]] = field(default_factory=list)
+    on_raw: Callable[[list[diffparse.RawEntry]], None] | None = None
+    """Called with the raw records of the first read, before its patch is parsed."""
 
     def files(self) -> tuple[FileChange, ...]:
         """The diff's files, as git judged them."""
-        with self.repo.stream("diff", *self.args, attr_source=self.attr_source) as out:
-            return tuple(self._read(out, self.comments, self.kept))
+        with self.repo.stream("diff", *self.args, attr_source=self.attr_source) as out, \
+                _collector_paused():
+            return tuple(self._read(out, self.comments, self.kept, self.on_raw))
 
     def settle(self, probe: blobprobe.Probe) -> tuple[FileChange, ...]:
         """The probed files with the trusted binary verdicts applied: text git took for binary
@@ -77,7 +81,7 @@ class GitDiff:
         found: list[tuple[str, PatchFile]] = []
         noted: list[AddedComment] = []
         with self.repo.stream("diff", "--text", *self.args, *sorted(paths),
-                              attr_source=self.attr_source) as out:
+                              attr_source=self.attr_source) as out, _collector_paused():
             for change in self._read(out, noted, found):
                 if change.path in wanted:
                     redone[change.path] = change
@@ -86,15 +90,20 @@ class GitDiff:
         self.kept += [(path, patch) for path, patch in found if path in wanted]
 
     def _read(self, out: IO[bytes], comments: list[AddedComment],
-              kept: list[tuple[str, PatchFile]]) -> Iterator[FileChange]:
+              kept: list[tuple[str, PatchFile]],
+              on_raw: Callable[[list[diffparse.RawEntry]], None] | None = None,
+              ) -> Iterator[FileChange]:
         """The files of git's raw-plus-patch output; their added comment lines go to
-        ``comments`` and, with a text budget, the sections that kept line text to ``kept``."""
+        ``comments`` and, with a text budget, the sections that kept line text to ``kept``;
+        ``on_raw`` sees the raw records first."""
         raw, first = _split_raw_section(out)
         entries = diffparse.parse_raw_z(raw)
+        if on_raw is not None:
+            on_raw(entries)
         try:
-            patches = diffparse.parse_patch(itertools.chain([first], out), source="git diff",
-                                            comments=diffparse.CommentBudget(self.max_comments),
-                                            texts=self.texts)
+            patches = gitpatch.git_sections(
+                itertools.chain([first], out), gitpatch.section_names(entries),
+                comments=diffparse.CommentBudget(self.max_comments), texts=self.texts)
             for entry in entries:
                 patch = _next_patch(patches, entry)
                 comments += (AddedComment(entry.dst, line, body) for line, body in patch.comments)
@@ -103,6 +112,20 @@ class GitDiff:
                 yield _from_raw(entry, patch)
         except DiffInputError as exc:
             raise ChangeSetError(f"could not parse git's diff output: {exc.message}") from exc
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a diff is read: the parser makes hundreds of
+    thousands of small lists and records, none in a reference cycle, and each of the
+    collections they would set off walks every object the process holds."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _settled(change: FileChange, probe: blobprobe.Probe, redone: dict[str, FileChange],
@@ -161,7 +184,7 @@ def _from_raw(entry: diffparse.RawEntry, patch: PatchFile) -> FileChange:
         old_mode=None if entry.old_mode == _ABSENT_MODE else entry.old_mode,
         new_mode=None if entry.new_mode == _ABSENT_MODE else entry.new_mode,
         similarity=entry.score,
-        new_blob=None if set(entry.new_blob) <= _ZERO else entry.new_blob,
+        new_blob=entry.new_blob if entry.new_blob.strip("0") else None,
         hunks=hunks_of(patch),
-        old_blob=None if set(entry.old_blob) <= _ZERO else entry.old_blob,
+        old_blob=entry.old_blob if entry.old_blob.strip("0") else None,
     )

@@ -8,6 +8,7 @@ the two ways of running git defined here: ``run`` and the ``cat-file --batch`` p
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from gatekeeper.changeset.model import LineRange
 from gatekeeper.errors import ChangeSetError, GatekeeperError
-from gatekeeper.gitread import giterrors
+from gatekeeper.gitread import giterrors, prefetch
 from gatekeeper.gitread.gitobjects import BlobHandler, ObjectReads, skip
 from gatekeeper.gitread.gitrefs import RefQueries
 
@@ -186,21 +187,27 @@ class GitRepo(RefQueries, ObjectReads):
         stdout: Any = proc.proc.stdout if proc.proc is not None else None
         if stdout is None:
             raise ChangeSetError(f"git {args[0]} could not be started")
+        prefetch.widen_pipe(stdout)
+        ahead = prefetch.Prefetch(stdout)
+        reader = io.BufferedReader(ahead, buffer_size=1 << 16)
         try:
-            yield stdout
-            while stdout.read(1 << 16):  # let git finish writing before we wait for it
+            yield reader
+            while reader.read(1 << 16):  # let git finish writing before we wait for it
                 pass
+            ahead.stop()
             proc.wait()
         except gitpython.GitCommandError as exc:
             raise giterrors.failed(args[0], exc.stderr) from exc
         except GatekeeperError:
             # Output that stops short (no patch for a file) is a symptom when git failed
             # itself, say on an object it cannot read: git's own words name the cause.
+            ahead.stop()
             said = _failure(proc.proc)
             if said is None:
                 raise
             raise giterrors.failed(args[0], said) from None
         finally:
+            ahead.stop()
             stdout.close()
 
     def _blobs(self, names: list[str], handle: BlobHandler) -> None:

@@ -6,9 +6,11 @@ gives them the batch process; here each blob's bytes are read, measured or skipp
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
+T = TypeVar("T")
 BlobHandler = Callable[[str, Any, int], None]
 """Called as ``handle(spec, stdout, size)`` to read exactly one blob's bytes and its newline."""
 
@@ -36,15 +38,45 @@ class ObjectReads:
     def object_heads(self, limits: dict[str, int]) -> dict[str, tuple[bytes, int]]:
         """The first ``limits[spec]`` bytes and the size of each blob named; missing ones are
         left out."""
-        heads: dict[str, tuple[bytes, int]] = {}
+        return self.blob_heads(limits, lambda data, size: (data, size))
+
+    def blob_heads(self, limits: dict[str, int], keep: Callable[[bytes, int], T]) -> dict[str, T]:
+        """What ``keep`` makes of the first ``limits[spec]`` bytes and the size of each blob
+        named (so that only what is needed of each stays in memory); missing ones are left
+        out."""
+        heads: dict[str, T] = {}
 
         def take(spec: str, stdout: Any, size: int) -> None:
             data = stdout.read(min(size, limits[spec]))
             skip(stdout, size - len(data) + 1)  # the rest, and the trailing newline
-            heads[spec] = (data, size)
+            heads[spec] = keep(data, size)
 
         self._blobs(list(limits), take)
         return heads
+
+    def blob_heads_later(self, limits: dict[str, int],
+                         keep: Callable[[bytes, int], T]) -> Callable[[], dict[str, T]]:
+        """Start ``blob_heads`` in a thread, to read while other work goes on; the function
+        returned waits for its result (or raises what it raised)."""
+        box: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                box["heads"] = self.blob_heads(limits, keep)
+            except BaseException as exc:  # handed to the caller on join
+                box["error"] = exc
+
+        thread = threading.Thread(target=work, name="git-heads", daemon=True)
+        thread.start()
+
+        def result() -> dict[str, T]:
+            thread.join()
+            if "error" in box:
+                raise box["error"]
+            heads: dict[str, T] = box["heads"]
+            return heads
+
+        return result
 
     def line_counts(self, specs: list[str]) -> dict[str, int]:
         """How many lines each blob named has (a last line without a newline counts)."""

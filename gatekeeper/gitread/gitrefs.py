@@ -68,6 +68,24 @@ class RefQueries:
         """Whether the repository is a shallow clone."""
         return self.run("rev-parse", "--is-shallow-repository")[1].strip() == "true"
 
+    def empty_tree(self) -> str:
+        """The object name of the empty tree (GitRepo runs git for it)."""
+        raise NotImplementedError
+
+    def attribute_files(self, tree: str) -> list[str]:
+        """The paths of every ``.gitattributes`` in commit ``tree``'s tree, or in the index when
+        ``tree`` is "": one listing, not a look-up per folder."""
+        # Pathspec magic stays on even where GIT_LITERAL_PATHSPECS is set.
+        magic = ("--no-literal-pathspecs",)
+        pattern = ":(glob)**/.gitattributes"
+        if tree:
+            _, out = self.run(*magic, "diff-tree", "-r", "-z", "--name-only", "--no-renames",
+                              self.empty_tree(), tree, "--", pattern)
+        else:
+            _, out = self.run(*magic, "ls-files", "-z", "--cached", "--", pattern)
+        return [p for p in out.split("\0")
+                if p == ".gitattributes" or p.endswith("/.gitattributes")]
+
     def list_files(self, rev: str) -> list[str]:
         """Every file path in commit ``rev``'s tree."""
         _, out = self.run("ls-tree", "-r", "-z", "--name-only", rev)

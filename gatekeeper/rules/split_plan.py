@@ -63,11 +63,13 @@ def _refine(all_units: list[Unit], measure: Measure, limit: int) -> dict[str, li
     """Group units by folder, going deeper into any folder that alone exceeds the limit."""
     groups: dict[str, list[Unit]] = {"": all_units}
     depth_of = {"": 0}
+    # each group's weight, summed once: summing every group on each pass took quadratic time
+    weight_of = {"": sum(_weight(u, measure) for u in all_units)}
     while True:
-        name = max(groups, key=lambda g: sum(_weight(u, measure) for u in groups[g]))
+        name = max(groups, key=weight_of.__getitem__)
         members = groups[name]
         depth = depth_of[name] + 1
-        if len(groups) > 1 and sum(_weight(u, measure) for u in members) <= limit:
+        if len(groups) > 1 and weight_of[name] <= limit:
             return groups
         children: dict[str, list[Unit]] = defaultdict(list)
         for unit in members:
@@ -78,6 +80,7 @@ def _refine(all_units: list[Unit], measure: Measure, limit: int) -> dict[str, li
         for child, child_units in children.items():
             groups[child] = child_units
             depth_of[child] = depth
+            weight_of[child] = sum(_weight(u, measure) for u in child_units)
 
 
 def _outside(name: str, members: list[Unit]) -> list[str]:

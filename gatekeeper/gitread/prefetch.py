@@ -1,0 +1,106 @@
+"""Reads a git process's output ahead of its parser, so that git and the parser run at once.
+
+Without it, git writes into a 64 KiB pipe and stops whenever the pipe is full, while the
+parser stops whenever it is empty: on a huge diff the two barely overlap. A thread here keeps
+taking git's output (its blocking reads release the GIL) into a bounded queue of chunks, and
+the pipe is widened where the system allows, so git runs ahead by a few MiB while the parser
+reads lines from the queue through an ordinary buffered reader.
+"""
+
+from __future__ import annotations
+
+import collections
+import io
+import threading
+from typing import Any
+
+CHUNK = 256 << 10
+"""Bytes the thread asks for per read."""
+AHEAD = 16
+"""Chunks the queue holds at most: what git may run ahead of the parser (4 MiB)."""
+PIPE_BYTES = 1 << 20
+"""The pipe size asked for (Linux's default ceiling for unprivileged processes)."""
+
+
+def widen_pipe(stream: Any) -> None:
+    """Ask for a wider pipe behind ``stream``; where the system refuses, the pipe stays as is."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError, ValueError):
+        pass
+
+
+class Prefetch(io.RawIOBase):
+    """A raw reader over ``source`` (a binary stream) that a thread fills ahead of time."""
+
+    def __init__(self, source: Any, chunk: int = CHUNK, ahead: int = AHEAD) -> None:
+        super().__init__()
+        self._source = source
+        self._chunk = chunk
+        self._ahead = ahead
+        self._chunks: collections.deque[bytes] = collections.deque()
+        self._cond = threading.Condition()
+        self._ended = False
+        self._stopping = False
+        self._failure: BaseException | None = None
+        self._pending = memoryview(b"")
+        self._thread = threading.Thread(target=self._pump, name="git-output", daemon=True)
+        self._thread.start()
+
+    def _pump(self) -> None:
+        """Move ``source``'s bytes into the queue until its end, a failure, or ``stop``."""
+        try:
+            while self._room():
+                data = self._source.read1(self._chunk)
+                with self._cond:
+                    if not data:
+                        return
+                    self._chunks.append(data)
+                    self._cond.notify_all()
+        except (OSError, ValueError) as exc:  # the stream failed or was closed under us
+            self._failure = exc
+        finally:
+            with self._cond:
+                self._ended = True
+                self._cond.notify_all()
+
+    def _room(self) -> bool:
+        """Wait until the queue has room; False once the reader stopped."""
+        with self._cond:
+            while len(self._chunks) >= self._ahead and not self._stopping:
+                self._cond.wait()
+            return not self._stopping
+
+    def readable(self) -> bool:
+        """Always: this is a reader."""
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        """Copy the next bytes into ``buffer``; 0 at the end of the output."""
+        if not self._pending:
+            with self._cond:
+                while not self._chunks and not self._ended:
+                    self._cond.wait()
+                if not self._chunks:
+                    if self._failure is not None:
+                        raise OSError(f"reading git's output failed: {self._failure}")
+                    return 0
+                self._pending = memoryview(self._chunks.popleft())
+                self._cond.notify_all()
+        count = min(len(buffer), len(self._pending))
+        buffer[:count] = self._pending[:count]
+        self._pending = self._pending[count:]
+        return count
+
+    def stop(self) -> None:
+        """Stop reading ahead and wait for the thread: after this, ``source`` is ours to close.
+
+        The thread's read in flight returns once git writes or exits; what was read is dropped.
+        """
+        with self._cond:
+            self._stopping = True
+            self._chunks.clear()
+            self._cond.notify_all()
+        self._thread.join()
