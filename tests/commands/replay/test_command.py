@@ -227,3 +227,32 @@ def test_since_and_until_pick_changes_by_commit_date(history: Repo, tmp_path: Pa
     changes = _json(out)["repositories"][0]["changes"]
     assert [c["number"] for c in changes] == [6, 5]  # newest first
     assert all(c["date"].startswith("2026-11-01T0") for c in changes)
+
+
+def test_a_terminal_gets_a_progress_bar_on_stderr(history: Repo, tmp_path: Path) -> None:
+    import pty
+    import subprocess
+    import sys
+
+    from tests.conftest import GIT_ENV
+
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "gatekeeper", "replay", "--no-cache"],
+                              cwd=history.path, stdout=subprocess.PIPE, stderr=follower,
+                              env={**os.environ, **GIT_ENV}, timeout=120)
+    finally:
+        os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: the terminal has no writer left
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    assert b"replaying" in shown and b"100%" in shown  # drawn on the terminal, to the end
+    assert b"replaying" not in done.stdout  # the summary stays clean for a pipe
