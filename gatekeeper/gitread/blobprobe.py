@@ -85,7 +85,7 @@ def probe(repo: GitRepo, tree: str, files: tuple[FileChange, ...],
     ``attributes_from`` the tree .gitattributes are read from when not the head's. ``early``
     holds the heads already being read."""
     attr_tree = tree if attributes_from is None else attributes_from
-    attribute_specs = _attribute_specs(attr_tree, files, repo.attribute_files(attr_tree))
+    attribute_specs = _attribute_specs(repo, attr_tree, files)
     rest = _wanted_blobs(files) - (early.asked if early is not None else set())
     # one more batch for the .gitattributes and what was not read early (old binary sides)
     texts = repo.object_heads({**dict.fromkeys(attribute_specs.values(), ATTRIBUTES_BYTES),
@@ -142,14 +142,22 @@ def _decide(change: FileChange, attrs: dict[str, bool],
                            [h.size for h in sides])
 
 
-def _attribute_specs(tree: str, files: tuple[FileChange, ...],
-                     present: list[str]) -> dict[str, str]:
-    """Object names of every .gitattributes that may apply, per folder (``tree:`` or index);
-    ``present`` lists the paths of the tree's .gitattributes files."""
-    folders = {path.rpartition("/")[0] for path in present}
+LIST_OVER_FOLDERS = 64
+"""Above this many folders, one listing of the tree's .gitattributes files beats asking for
+each folder's; below it, the listing (a walk of the whole tree) costs a small change more."""
+
+
+def _attribute_specs(repo: GitRepo, tree: str, files: tuple[FileChange, ...]
+                     ) -> dict[str, str]:
+    """Object names of every .gitattributes that may apply, per folder (``tree:`` or index):
+    each folder asked for in the one blob batch, or, for many folders, only those a listing
+    of the tree shows to have one."""
     paths = [p for f in files for p in (f.path, f.old_path) if p]
-    return {folder: f"{tree}:{folder + '/' if folder else ''}.gitattributes"
-            for folder in gitattributes.folders_of(paths) if folder in folders}
+    wanted = gitattributes.folders_of(paths)
+    if len(wanted) > LIST_OVER_FOLDERS:
+        present = {path.rpartition("/")[0] for path in repo.attribute_files(tree)}
+        wanted = [folder for folder in wanted if folder in present]
+    return {folder: f"{tree}:{folder + '/' if folder else ''}.gitattributes" for folder in wanted}
 
 
 def _attributes(specs: dict[str, str], objects: dict[str, tuple[bytes, int]],

@@ -784,3 +784,25 @@ def test_a_type_change_over_the_budget_keeps_no_half_of_its_text(
     cs = with_texts(repo, base)
     assert cs.unscanned == ("link",)
     assert cs.texts == {}
+
+
+@pytest.mark.parametrize("folders", [3, 90])  # asked folder by folder, or found by one listing
+def test_attributes_agree_with_git_however_the_files_are_found(repo: Repo,
+                                                                folders: int) -> None:
+    from gatekeeper.gitread import blobprobe
+
+    assert (folders > blobprobe.LIST_OVER_FOLDERS) == (folders == 90)
+    repo.write(".gitattributes", "*.gen.js linguist-generated\n")
+    repo.write("f1/.gitattributes", "*.gen.js -linguist-generated\n")
+    repo.write(f"f{folders - 1}/deep/.gitattributes", "x.gen.js -linguist-generated\n")
+    base = repo.commit("attributes")
+    paths = [f"f{i}/x.gen.js" for i in range(folders - 1)]
+    paths.append(f"f{folders - 1}/deep/x.gen.js")
+    for name in paths:
+        repo.write(name, "out\n")
+    repo.commit("generated files")
+    attrs = changeset(repo, base).attributes
+    assert attrs["f0/x.gen.js"] == {"linguist-generated": True}
+    assert attrs["f1/x.gen.js"] == {"linguist-generated": False}
+    assert attrs[f"f{folders - 1}/deep/x.gen.js"] == {"linguist-generated": False}
+    assert {p: a for p, a in attrs.items() if p in paths} == check_attr(repo, paths)
