@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import os
 import sys
-import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, NoReturn, TypeVar
@@ -88,6 +87,8 @@ def guarded(func: F) -> F:
             raise
         except Exception as exc:
             if os.environ.get("GATEKEEPER_DEBUG"):
+                import traceback  # only here: every start-up, --version included, loads guard
+
                 traceback.print_exc()
             said = escape(" ".join(str(exc).split()))  # one line, whatever the exception holds
             _say(f"gatekeeper: internal error: {type(exc).__name__}: {said} "

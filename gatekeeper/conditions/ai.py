@@ -29,7 +29,9 @@ def _shorthand(value: Any) -> Any:
 class AiCondition(BaseModel):
     """Holds when the change carries AI evidence that fits every key given."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built when first used, as part of the policy model: a validator compiled at import for
+    # each class would be compiled again inside every model that holds it.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     present: bool = Field(True, description="false holds when there is no such evidence.")
     min_strength: Strength = Field(

@@ -18,7 +18,9 @@ NEEDS = frozenset({Need.COVERAGE})
 class CoverageCondition(BaseModel):
     """Holds when every bound given holds; a measure that is not known never holds."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built when first used, as part of the policy model: a validator compiled at import for
+    # each class would be compiled again inside every model that holds it.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     patch_below: float | None = Field(
         None, ge=0, le=100, description="Holds when patch coverage (changed lines covered, "

@@ -49,7 +49,7 @@ Measure = Literal["lines", "effective_lines", "files", "effective_files", "commi
 
 class SizeCondition(BaseModel):
     """The ``size`` key: holds when a measure of the change is over and/or under a bound."""
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     measure: Measure = Field(description="What to measure: lines, effective_lines, files, "
                              "effective_files or commits.")
@@ -66,7 +66,7 @@ class SizeCondition(BaseModel):
 class Condition(BaseModel):
     """Holds when every key in it holds; combine with all, any and not."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, populate_by_name=True)
 
     all: list[Condition] | None = Field(None, description="Holds when every condition holds.")
     any: list[Condition] | None = Field(None, description="Holds when one condition holds.")

@@ -7,13 +7,14 @@ one module with a ``detect`` function, plus one entry in ``CONTEXTS``.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
 from gatekeeper.changeset.model import ChangeMeta, Revisions
-from gatekeeper.context import github, gitlab, identity, local, precommit, prepush
+from gatekeeper.context import identity, local
 from gatekeeper.context.model import Context, Request, Target
 from gatekeeper.context.override import refuse_staged
 from gatekeeper.context.resolve import SHALLOW_FIX, policy_revisions
@@ -27,11 +28,31 @@ __all__ = ["CONTEXTS", "SHALLOW_FIX", "Context", "Request", "Target", "branch_na
 Env = Mapping[str, str]
 Detector = Callable[[GitRepo, Request, Env, "IO[str] | None"], Context]
 
+
+def _detector(module: str) -> Detector:
+    """The ``detect`` of context module ``module``, imported on the first call: a run
+    imports only the context it runs in (a platform's brings its payload checks)."""
+    def detect(repo: GitRepo, request: Request, env: Env, stdin: IO[str] | None) -> Context:
+        found: Any = importlib.import_module(f"{__name__}.{module}")
+        context: Context = found.detect(repo, request, env, stdin)
+        return context
+
+    return detect
+
+
+if TYPE_CHECKING:
+    # For mypy only: each context module's detect fits the Detector signature.
+    from gatekeeper.context import github, gitlab, precommit, prepush
+
+    _CHECKED: tuple[Detector, ...] = (github.detect, gitlab.detect, prepush.detect,
+                                      precommit.detect)
+
+
 CONTEXTS: dict[str, Detector] = {
-    "github": github.detect,
-    "gitlab": gitlab.detect,
-    "pre-push": prepush.detect,
-    "pre-commit": precommit.detect,
+    "github": _detector("github"),
+    "gitlab": _detector("gitlab"),
+    "pre-push": _detector("prepush"),
+    "pre-commit": _detector("precommit"),
     "local": lambda repo, request, env, stdin: local.detect(repo, request),
 }
 

@@ -6,6 +6,7 @@ import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -22,7 +23,6 @@ from gatekeeper.policy.locate import did_you_mean, one_line
 from gatekeeper.policy.model import (
     ComposedPolicy,
     CoverageSettings,
-    Policy,
     PolicyException,
     ReportSettings,
     class_specs,
@@ -30,6 +30,9 @@ from gatekeeper.policy.model import (
 from gatekeeper.policy.review import ReviewSettings
 from gatekeeper.policy.sources import FileSource, Source
 from gatekeeper.rules.base import RuleConfig
+
+if TYPE_CHECKING:
+    from gatekeeper.policy.model import Policy
 
 BUILTIN_PREFIX = "gatekeeper:"
 MAX_DEPTH = 16

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from gatekeeper.errors import PolicyError
 from gatekeeper.policy.document import Walk, read_yaml_bytes, read_yaml_file
 from gatekeeper.policy.locate import combined, located_errors
-from gatekeeper.policy.model import Policy
+from gatekeeper.policy.model import policy_model
+from gatekeeper.rules import RULE_KINDS
+
+if TYPE_CHECKING:
+    from gatekeeper.policy.model import Policy
 
 POLICY_FILENAME = ".gatekeeper.yml"
 
@@ -51,14 +55,34 @@ def validate(data: Any, walk: Walk) -> Policy:
                           file=walk.filename, line=1, column=1)
     errors = _duplicate_ids(data, walk)
     try:
-        policy = Policy.model_validate(data)
+        policy = _validated(data)
     except ValidationError as exc:
         # The model's own duplicate check points at the whole list: already said, better.
-        errors += [e for e in located_errors(exc, data, walk, Policy)
+        errors += [e for e in located_errors(exc, data, walk, policy_model())
                    if not (errors and e.message.startswith("rules: duplicate rule id"))]
     if errors:
         raise combined(errors)
     return policy
+
+
+def _kinds(data: dict[Any, Any]) -> frozenset[str] | None:
+    """The kinds the document's rules name; None when one names no kind gatekeeper has."""
+    rules = data.get("rules", [])
+    if not isinstance(rules, list):
+        return None
+    kinds = [rule.get("kind") if isinstance(rule, dict) else None for rule in rules]
+    named = [kind for kind in kinds if isinstance(kind, str) and kind in RULE_KINDS]
+    # Checked before any set is made: a list or a mapping written as a kind is no set member.
+    return frozenset(named) if len(named) == len(kinds) else None
+
+
+def _validated(data: dict[Any, Any]) -> Policy:
+    """``data`` as a Policy, building the models of only the rule kinds it uses; the errors
+    of an invalid document come from the model of every kind, which words them all."""
+    try:
+        return policy_model(_kinds(data)).model_validate(data)
+    except ValidationError:
+        return policy_model().model_validate(data)
 
 
 def load_file(path: Path, display: str | None = None) -> Policy:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import GenericAlias
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -22,7 +25,9 @@ from gatekeeper.rules.base import RuleConfig
 class ClassificationSpec(BaseModel):
     """A file class in long form: its globs, and whether the built-in detection still applies."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built when first used, as part of the policy model: a validator compiled at import for
+    # each class would be compiled again inside every model that holds it.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     include: list[GlobPattern] = Field(
         default_factory=list,
@@ -36,7 +41,7 @@ class ClassificationSpec(BaseModel):
 class PolicyException(BaseModel):
     """Lets a rule off for some paths (or entirely) until a date, for a stated reason."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     rule: RuleId = Field(description="The id of the rule the exception is for.")
     paths: Annotated[list[GlobPattern], BeforeValidator(one_or_many)] = Field(
@@ -51,7 +56,7 @@ class ReportSettings(BaseModel):
     """Where the report goes besides the job's own output: the sticky pull or merge request
     comment."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     comment: Literal["optional", "required"] = Field(
         "optional", description="optional: the sticky comment is written only when asked for "
@@ -60,23 +65,19 @@ class ReportSettings(BaseModel):
         "one that cannot be written is an error (exit 3, or 2 without a token).")
 
 
-def _rule_union() -> Any:
-    configs = tuple(kind.config for kind in RULE_KINDS.values())
+def _rule_union(kinds: tuple[str, ...]) -> Any:
+    configs = tuple(RULE_KINDS[kind].config for kind in kinds)
+    if not configs:  # no rule to validate: the item type is never used
+        return RuleConfig
     if len(configs) == 1:
         return configs[0]
     return Annotated[Union[configs], Field(discriminator="kind")]  # noqa: UP007
 
 
-if TYPE_CHECKING:
-    RuleList = list[RuleConfig]
-else:
-    RuleList = list[_rule_union()]
+class PolicySections(BaseModel):
+    """The sections of a policy file before its rules; ``Policy`` adds the rules."""
 
-
-class Policy(BaseModel):
-    """A gatekeeper policy file."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     version: Literal[1] = Field(1, description="Version of the policy format.")
     extends: Annotated[list[str], BeforeValidator(one_or_many)] = Field(
@@ -110,25 +111,70 @@ class Policy(BaseModel):
     report: ReportSettings = Field(
         default_factory=lambda: ReportSettings.model_validate({}),
         description="Where the report goes besides the job's output (the sticky comment).")
-    rules: RuleList = Field(
-        default_factory=list, description="The rules to evaluate, in order."
-    )
-    allow_no_rules: bool = Field(
-        False, description="Accept a policy that ends up with no rules (none written, or all "
-        "disabled); without it such a policy is an error, so a gate never passes having "
-        "checked nothing by mistake.")
-    exceptions: list[PolicyException] = Field(
-        default_factory=list, description="Time-limited exceptions to rules, with reasons.")
 
-    @field_validator("rules")
-    @classmethod
-    def _unique_ids(cls, rules: list[RuleConfig]) -> list[RuleConfig]:
-        seen: set[str] = set()
-        for rule in rules:
-            if rule.id in seen:
-                raise ValueError(f"duplicate rule id {rule.id!r}")
-            seen.add(rule.id)
-        return rules
+    def class_specs(self) -> dict[str, ClassSpec]:
+        """The ``classification`` section as the classifier's ClassSpec for each class name."""
+        return class_specs(self.classification)
+
+
+def _unique_ids(cls: type[BaseModel], rules: list[RuleConfig]) -> list[RuleConfig]:
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise ValueError(f"duplicate rule id {rule.id!r}")
+        seen.add(rule.id)
+    return rules
+
+
+@functools.cache
+def _policy_class(kinds: tuple[str, ...]) -> Any:
+    """The model of a policy file whose rules are of ``kinds``; the model of every kind is
+    ``Policy`` itself (for the schema and for error messages)."""
+    namespace = {
+        "__module__": __name__,
+        "__qualname__": "Policy",
+        "__doc__": "A gatekeeper policy file.",
+        "__annotations__": {"rules": GenericAlias(list, (_rule_union(kinds),)),
+                            "allow_no_rules": bool,
+                            "exceptions": list[PolicyException]},
+        "rules": Field(default_factory=list, description="The rules to evaluate, in order."),
+        "allow_no_rules": Field(
+            False, description="Accept a policy that ends up with no rules (none written, or "
+            "all disabled); without it such a policy is an error, so a gate never passes "
+            "having checked nothing by mistake."),
+        "exceptions": Field(default_factory=list,
+                            description="Time-limited exceptions to rules, with reasons."),
+        "_unique_ids": field_validator("rules")(classmethod(_unique_ids)),
+    }
+    return type("Policy", (PolicySections,), namespace)
+
+
+def policy_model(kinds: Iterable[str] | None = None) -> type[Policy]:
+    """The model that validates a policy whose rules are all of ``kinds`` (None: any kind).
+
+    A document validated by it is exactly what ``Policy`` makes of it (each rule is validated
+    by its kind's model alone), but only the models of those kinds are built, and their
+    modules imported. Errors must come from ``Policy``: it alone names every kind.
+    """
+    wanted = set(RULE_KINDS if kinds is None else kinds)
+    model: type[Policy] = _policy_class(tuple(k for k in RULE_KINDS if k in wanted))
+    return model
+
+
+if TYPE_CHECKING:
+    class Policy(PolicySections):
+        """A gatekeeper policy file."""
+
+        rules: list[RuleConfig]
+        allow_no_rules: bool
+        exceptions: list[PolicyException]
+else:
+    def __getattr__(name: str) -> Any:
+        # Built on first use: its rules accept every kind, so building it imports them all.
+        if name == "Policy":
+            return policy_model()
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
     def class_specs(self) -> dict[str, ClassSpec]:
         """The ``classification`` section as the classifier's ClassSpec for each class name."""

@@ -16,7 +16,9 @@ Owner = Annotated[str, Field(pattern=r"^@[\w.@/-]+$|^[^@\s]+@[^@\s]+$", max_leng
 class Tier(BaseModel):
     """One level of review: who must approve a change that lands in it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built when first used, as part of the policy model: a validator compiled at import for
+    # each class would be compiled again inside every model that holds it.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: TierName = Field(description="The tier's name, shown in reports (light, deep ...).")
     approvals: int = Field(1, ge=0, le=20, description="Approvals the change needs.")
@@ -30,7 +32,7 @@ class Tier(BaseModel):
 class TierRule(BaseModel):
     """Raises a change to ``tier`` when ``when`` holds (and ``unless`` does not)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, populate_by_name=True)
 
     id: RuleId = Field(description="The rule's id, shown as the reason.")
     tier: TierName = Field(description="The tier the change is raised to.")
@@ -42,7 +44,7 @@ class TierRule(BaseModel):
 class Lowering(BaseModel):
     """Lowers the tier by ``by`` steps when ``when`` holds, never below ``floor``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: RuleId = Field(description="The lowering's id, shown as the reason.")
     by: int = Field(1, ge=1, le=10, description="How many tiers lower.")
@@ -55,7 +57,7 @@ class Lowering(BaseModel):
 class ApprovalSettings(BaseModel):
     """Whether the tier's approvals are read from the pull or merge request and enforced."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enforce: bool = Field(
         False, description="Read the pull or merge request's approvals from the GitHub or "
@@ -74,7 +76,7 @@ class ReviewSettings(BaseModel):
     """Risk-tiered review: the change gets the highest tier a rule raises it to, then any
     lowering, never below its floor."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     tiers: list[Tier] = Field(
         default_factory=list, description="The tiers, lowest first; tier 1 is the first.")

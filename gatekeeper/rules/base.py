@@ -99,7 +99,9 @@ def render_template(template: str, values: Mapping[str, Value]) -> str:
 class WaiverPolicy(BaseModel):
     """How a change may waive this rule. Without this block, the rule cannot be waived."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built when first used, as part of the policy model: a validator compiled at import for
+    # each class would be compiled again inside every model that holds it.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     labels: Annotated[list[str], BeforeValidator(one_or_many)] = Field(
         default_factory=list,
@@ -113,7 +115,7 @@ class WaiverPolicy(BaseModel):
 class RuleConfig(BaseModel):
     """Fields every rule has, whatever its kind."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, populate_by_name=True)
 
     variables: ClassVar[dict[str, str]] = {}
     """Measured values the kind offers to ``message`` and ``remediation`` templates."""

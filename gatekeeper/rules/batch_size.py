@@ -62,7 +62,9 @@ TOP_FILES = 5
 class Group(BaseModel):
     """A part of the tree, named by globs, with line and file limits of its own."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built when first used, as part of the policy model: a validator compiled at import for
+    # each class would be compiled again inside every model that holds it.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     paths: list[GlobPattern] = Field(min_length=1, description="Globs of the group's files.")
     max_effective_lines: int | None = Field(None, ge=0, description="Limit for the group.")
