@@ -19,7 +19,7 @@ from gatekeeper.facts.codeowners.settings import CodeOwnersSettings
 from gatekeeper.facts.flags.settings import FlagSettings
 from gatekeeper.policy.document import Walk
 from gatekeeper.policy.loader import builtin_policy_dir, load_bytes
-from gatekeeper.policy.locate import did_you_mean, one_line
+from gatekeeper.policy.locate import combined, did_you_mean, one_line
 from gatekeeper.policy.model import (
     ComposedPolicy,
     CoverageSettings,
@@ -59,6 +59,8 @@ class _State:
     """Where the last ``disable`` was written, to point at when it leaves no rule."""
     top: tuple[str, int | None, int | None] = ("", None, None)
     """The file composed last (the one named) and where its ``rules`` are, or line 1."""
+    problems: list[PolicyError] = field(default_factory=list)
+    """Names that point at nothing, found while composing: all are reported, not the first."""
 
 
 def builtin_packs() -> list[str]:
@@ -166,9 +168,10 @@ def _apply(policy: Policy, walk: Walk, state: _State) -> None:
     for index, rule_id in enumerate(policy.disable):
         if rule_id not in state.rules:
             line, column = _where(walk, "disable", index)
-            raise PolicyError(
+            state.problems.append(PolicyError(
                 f"disable: no inherited rule {rule_id!r}", file=walk.filename, line=line,
-                column=column, hint=did_you_mean(rule_id, state.rules, "remove it"))
+                column=column, hint=did_you_mean(rule_id, state.rules, "remove it")))
+            continue
         del state.rules[rule_id]
         state.disabled.add(rule_id)
     for rule in policy.rules:
@@ -190,10 +193,11 @@ def _apply(policy: Policy, walk: Walk, state: _State) -> None:
     for index, exception in enumerate(policy.exceptions):
         if exception.rule not in state.ever_defined:
             line, column = _where(walk, "exceptions", index, "rule")
-            raise PolicyError(
+            state.problems.append(PolicyError(
                 f"exception for unknown rule {exception.rule!r}", file=walk.filename, line=line,
                 column=column, hint=did_you_mean(exception.rule, state.rules,
-                                                 "name a rule defined in this policy"))
+                                                 "name a rule defined in this policy")))
+            continue
         state.exceptions.append(exception)
 
 
@@ -203,24 +207,27 @@ def _apply_ai(ai: AiSettings, walk: Walk, state: _State) -> None:
     for index, marker_id in enumerate(ai.disable_markers):
         if marker_id not in known:
             line, column = _where(walk, "ai", "disable_markers", index)
-            raise PolicyError(f"ai.disable_markers: no built-in marker {marker_id!r}",
-                              file=walk.filename, line=line, column=column,
-                              hint=did_you_mean(marker_id, known, "use an id from "
-                                                f"{BUILTIN_MARKERS}"))
+            state.problems.append(PolicyError(
+                f"ai.disable_markers: no built-in marker {marker_id!r}", file=walk.filename,
+                line=line, column=column,
+                hint=did_you_mean(marker_id, known, f"use an id from {BUILTIN_MARKERS}")))
+            continue
         if marker_id not in state.disabled_markers:
             state.disabled_markers.append(marker_id)
     for index, entry in enumerate(ai.markers):
         if any(other.id == entry.id for other in ai.markers[:index]):
             line, column = _where(walk, "ai", "markers", index, "id")
-            raise PolicyError(f"ai.markers: {entry.id!r} is listed twice", file=walk.filename,
-                              line=line, column=column, hint="give each marker its own id")
-        if entry.id in known and entry.id not in state.disabled_markers:
+            state.problems.append(PolicyError(
+                f"ai.markers: {entry.id!r} is listed twice", file=walk.filename, line=line,
+                column=column, hint="give each marker its own id"))
+        elif entry.id in known and entry.id not in state.disabled_markers:
             line, column = _where(walk, "ai", "markers", index, "id")
-            raise PolicyError(f"ai.markers: {entry.id!r} is a built-in marker's id",
-                              file=walk.filename, line=line, column=column,
-                              hint="choose another id, or list it in ai.disable_markers to "
-                              "replace the built-in entry")
-        state.markers[entry.id] = entry
+            state.problems.append(PolicyError(
+                f"ai.markers: {entry.id!r} is a built-in marker's id", file=walk.filename,
+                line=line, column=column, hint="choose another id, or list it in "
+                "ai.disable_markers to replace the built-in entry"))
+        else:
+            state.markers[entry.id] = entry
     state.ai.update(ai.model_dump(include=ai.model_fields_set & {"detectors", "spot_check"}))
 
 
@@ -270,6 +277,8 @@ def compose(path: Path, display: str, source: Source | None = None) -> ComposedP
     state = _State()
     where = source or BUILTIN
     _visit(_File(where, where.key(path), display), [], state)
+    if state.problems:
+        raise combined(state.problems)
     review = _review(state)
     _refuse_no_rules(state, review)
     exceptions = tuple(e for e in state.exceptions if e.rule in state.rules)

@@ -127,3 +127,31 @@ def test_check_still_stops_at_the_first_error(tmp_path: Path) -> None:
     assert len(lines) == 1
     assert lines[0].endswith(":5:5: unknown key 'max_fils' (and 2 more) "
                              "(fix: did you mean 'max_files'?)")
+
+
+COMPOSED_ERRORS = """\
+version: 1
+extends: gatekeeper:recommended
+disable: [no-secret]
+ai:
+  disable_markers: [not-a-marker]
+rules:
+  - {id: small, kind: batch-size, max_files: 3}
+exceptions:
+  - {rule: smal, reason: legacy, expires: 2099-01-01}
+"""
+
+
+def test_names_that_point_at_nothing_are_all_listed(tmp_path: Path) -> None:
+    make_repo(tmp_path).commit("empty")
+    (tmp_path / "policy.yml").write_text(COMPOSED_ERRORS, encoding="utf-8")
+    result = run_cli("validate", "policy.yml", cwd=tmp_path)
+    assert result.code == EXIT_USAGE
+    found = located(result.stderr)
+    assert [(line, col) for _, line, col, _ in found] == [(3, 11), (5, 21), (9, 12)]
+    messages = [message for _, _, _, message in found]
+    assert messages[0].startswith("disable: no inherited rule 'no-secret' (fix: did you mean")
+    assert messages[1].startswith("ai.disable_markers: no built-in marker 'not-a-marker'")
+    assert messages[2].startswith("exception for unknown rule 'smal' (fix: did you mean 'small'")
+    check = run_cli("check", "--base", "HEAD", "--policy", "policy.yml", cwd=tmp_path)
+    assert check.code == EXIT_USAGE and "(and 2 more)" in check.stderr
