@@ -135,6 +135,8 @@ def _describe(error: Any, known: set[str],
     if error["type"] == "union_tag_not_found":
         return "every rule needs a kind", f"add kind: one of {', '.join(RULE_KINDS)}"
     hint = None
+    if error["type"] == "missing":
+        hint = f"add {name}; `gatekeeper schema` says what it takes"
     if error["type"] in ("enum", "literal_error"):
         expected = str(error.get("ctx", {}).get("expected", ""))
         hint = did_you_mean(str(error.get("input")), _QUOTED.findall(expected),

@@ -155,3 +155,12 @@ def test_names_that_point_at_nothing_are_all_listed(tmp_path: Path) -> None:
     assert messages[2].startswith("exception for unknown rule 'smal' (fix: did you mean 'small'")
     check = run_cli("check", "--base", "HEAD", "--policy", "policy.yml", cwd=tmp_path)
     assert check.code == EXIT_USAGE and "(and 2 more)" in check.stderr
+
+
+def test_a_missing_key_says_what_to_add(tmp_path: Path) -> None:
+    (tmp_path / "policy.yml").write_text("version: 1\nrules:\n  - {id: c, kind: forbidden-paths}\n",
+                                         encoding="utf-8")
+    result = run_cli("validate", "policy.yml", cwd=tmp_path)
+    assert result.code == EXIT_USAGE
+    assert located(result.stderr) == [("policy.yml", 3, 5, "rules.0.paths: Field required (fix: "
+                                       "add paths; `gatekeeper schema` says what it takes)")]
