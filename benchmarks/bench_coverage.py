@@ -54,8 +54,10 @@ MIN_REPORT_LINES = 200_000
 REPO_DIRNAME = "gatekeeper-cov-bench-repo"
 MARKER_NAME = "gatekeeper-cov-bench.json"
 REPORT_NAME = "coverage.xml"
-POLICY = "version: 1\nrules: []\n"
-"""No rules: the run measures reading the change and the report, not a policy verdict."""
+POLICY = ("version: 1\nrules:\n  - id: tested-changes\n    kind: patch-coverage\n"
+          "    min: 0\n")
+"""One patch-coverage rule that always passes: the run measures reading the change and the
+report, and the one rule that reads them, as a check with coverage would."""
 AGREEMENT = 0.01
 """Percentage points within which the two tools' patch coverage must agree."""
 MEASURED_SHARE = 0.72

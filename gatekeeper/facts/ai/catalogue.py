@@ -15,53 +15,16 @@ from pydantic import ValidationError
 
 from gatekeeper.common.fields import TRUSTED_PATTERNS
 from gatekeeper.errors import PolicyError
+from gatekeeper.facts.ai.compiled import Compiled, LineEntries
 from gatekeeper.facts.ai.entries import EMAIL_KINDS, LINE_KINDS, SUFFIX_KINDS, Kind, MarkerEntry
 
 BUILTIN_NAME = "gatekeeper/facts/ai/markers.yml"
 ROLES = ("author", "committer", "coauthor")
 MAX_ADDRESS = 320
 """The longest e-mail address (RFC 3696); a longer one is matched against nothing."""
+_REMEMBERED = 4096
+"""How many answers of ``match_address`` are kept; the memory stays small on any history."""
 _NOREPLY = re.compile(r"(?:(\d+)\+)?([^@\s]+)@users\.noreply\.github\.com")
-
-
-def _compile(pattern: str | None) -> re.Pattern[str] | None:
-    return re.compile(pattern, re.IGNORECASE) if pattern is not None else None
-
-
-def _any_of(patterns: Iterable[str | None]) -> re.Pattern[str] | None:
-    """One pattern that finds whatever one of ``patterns`` finds: most lines are no footer."""
-    try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns if p), re.IGNORECASE)
-    except re.error:  # inline flags such as (?i) are allowed only at the start of a pattern
-        return None
-
-
-@dataclass(frozen=True)
-class _Compiled:
-    entry: MarkerEntry
-    pattern: re.Pattern[str] | None
-    exclude: re.Pattern[str] | None
-
-    def accepts(self, text: str) -> bool:
-        if self.pattern is not None and not self.pattern.search(text):
-            return False
-        return self.exclude is None or not self.exclude.search(text)
-
-
-class _Lines:
-    """The entries looked for in single lines of one place, behind one combined pre-filter."""
-
-    def __init__(self) -> None:
-        self.compiled: list[_Compiled] = []
-        self.any: re.Pattern[str] | None = None
-
-    def seal(self) -> None:
-        self.any = _any_of(c.entry.pattern for c in self.compiled)
-
-    def match(self, line: str) -> list[MarkerEntry]:
-        if not self.compiled or (self.any is not None and not self.any.search(line)):
-            return []
-        return [c.entry for c in self.compiled if c.accepts(line)]
 
 
 class _Index:
@@ -71,21 +34,26 @@ class _Index:
         self.emails: dict[str, dict[str, list[MarkerEntry]]] = {r: {} for r in ROLES}
         self.ids: dict[str, dict[int, list[MarkerEntry]]] = {r: {} for r in ROLES}
         self.logins: dict[str, dict[str, list[MarkerEntry]]] = {r: {} for r in ROLES}
-        self.email_patterns: dict[str, list[_Compiled]] = {r: [] for r in ROLES}
+        self.email_patterns: dict[str, list[Compiled]] = {r: [] for r in ROLES}
         self.suffixes: dict[str, list[MarkerEntry]] = {r: [] for r in ROLES}
         self.prefixes: list[MarkerEntry] = []
-        self.trailers: dict[str, list[_Compiled]] = {}
-        self.lines = {kind: _Lines() for kind in LINE_KINDS}
-        self.labels: list[_Compiled] = []
+        self.trailers: dict[str, list[Compiled]] = {}
+        self.lines = {kind: LineEntries() for kind in LINE_KINDS}
+        self.labels: list[Compiled] = []
         self.pr_logins: dict[str, list[MarkerEntry]] = {}
+        self.addresses: dict[tuple[str, str], tuple[MarkerEntry, ...]] = {}
+        """Answers of ``match_address`` by role and address, a bounded number of them."""
+        self.identities: dict[tuple[str, str, str], tuple[MarkerEntry, ...]] = {}
+        """Answers of ``match_identity``, likewise."""
         for entry in entries:
             self._add(entry)
-        for lines in self.lines.values():
-            lines.seal()
         self.trailer_keys = frozenset(self.trailers)
+        self.suffix_texts = {role: tuple(str(e.suffix) for e in entries)
+                             for role, entries in self.suffixes.items()}
+        self.prefix_texts = tuple(str(e.prefix) for e in self.prefixes)
 
     def _add(self, entry: MarkerEntry) -> None:
-        compiled = _Compiled(entry, _compile(entry.pattern), _compile(entry.exclude))
+        compiled = Compiled(entry)
         if entry.kind in EMAIL_KINDS:
             self._add_identity(EMAIL_KINDS[entry.kind], entry, compiled)
         elif entry.kind in SUFFIX_KINDS:
@@ -99,7 +67,7 @@ class _Index:
         else:
             self.lines[entry.kind].compiled.append(compiled)
 
-    def _add_identity(self, role: str, entry: MarkerEntry, compiled: _Compiled) -> None:
+    def _add_identity(self, role: str, entry: MarkerEntry, compiled: Compiled) -> None:
         if entry.email is not None:
             self.emails[role].setdefault(entry.email.lower(), []).append(entry)
         if entry.github_id is not None:
@@ -138,6 +106,17 @@ class Catalogue:
         wanted = address.strip().lower()
         if len(wanted) > MAX_ADDRESS:  # no address; and a policy's patterns take time with it
             return []
+        # A history names the same few people again and again: remember their answers.
+        known = self._index.addresses
+        key = (role, wanted)
+        found = known.get(key)
+        if found is None:
+            if len(known) >= _REMEMBERED:
+                known.clear()
+            found = known[key] = tuple(self._match_address(role, wanted))
+        return list(found)
+
+    def _match_address(self, role: str, wanted: str) -> list[MarkerEntry]:
         index = self._index
         found = list(index.emails[role].get(wanted, ()))
         noreply = _NOREPLY.fullmatch(wanted)
@@ -150,13 +129,28 @@ class Catalogue:
                   and c.pattern.fullmatch(wanted)]
         return list(dict.fromkeys(found))
 
+    def match_identity(self, role: str, name: str, email: str) -> tuple[MarkerEntry, ...]:
+        """``match_address`` then ``match_name`` of an author or committer, remembered."""
+        known = self._index.identities
+        key = (role, name, email)
+        found = known.get(key)
+        if found is None:
+            if len(known) >= _REMEMBERED:
+                known.clear()
+            found = known[key] = (*self.match_address(role, email), *self.match_name(role, name))
+        return found
+
     def match_name(self, role: str, name: str) -> list[MarkerEntry]:
         """Entries whose suffix ends the author's or committer's name."""
         text = name.rstrip()
+        if not text.endswith(self._index.suffix_texts[role]):  # one test for most names
+            return []
         return [e for e in self._index.suffixes[role] if text.endswith(str(e.suffix))]
 
     def match_subject(self, subject: str) -> list[MarkerEntry]:
         """Entries whose prefix starts the commit subject ``subject``."""
+        if not subject.startswith(self._index.prefix_texts):  # one test for most subjects
+            return []
         return [e for e in self._index.prefixes if subject.startswith(str(e.prefix))]
 
     def match_trailer(self, key: str, value: str) -> list[MarkerEntry]:
@@ -164,6 +158,10 @@ class Catalogue:
         if not value.strip():
             return []
         return [c.entry for c in self._index.trailers.get(key.lower(), ()) if c.accepts(value)]
+
+    def may_find_footer(self, text: str) -> bool:
+        """False only when no footer entry can match any line of ``text``: most messages."""
+        return self._index.lines[Kind.FOOTER].may_match(text)
 
     def match_footer(self, line: str) -> list[MarkerEntry]:
         """Footer entries found in a line of a commit message or PR/MR description."""

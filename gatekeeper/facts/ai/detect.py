@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from gatekeeper.changeset.model import Commit, LineRange
 from gatekeeper.facts.ai.catalogue import Catalogue
 from gatekeeper.facts.ai.entries import MarkerEntry, Strength
+from gatekeeper.facts.ai.literals import Finder
 
 __all__ = ["IDENTITY_KEYS", "Evidence", "Strength", "detect_commit", "evidence", "prose_lines",
            "shaped_trailer", "short", "strongest", "trailer_evidence"]
@@ -101,16 +103,19 @@ def _is_address(token: str) -> bool:
     return "@" in token[1:-1]
 
 
-def _header(commit: Commit, catalogue: Catalogue) -> Iterator[Evidence]:
+def _header(commit: Commit, catalogue: Catalogue) -> list[Evidence]:
     """Evidence in the author, the committer and the subject."""
+    found: list[Evidence] = []
     people = (("author", commit.author_name, commit.author_email),
               ("committer", commit.committer_name, commit.committer_email))
     for role, name, email in people:
-        shown = f"{name} <{email}>"
-        yield from evidence(commit.sha, "identity", catalogue.match_address(role, email), shown)
-        yield from evidence(commit.sha, "identity", catalogue.match_name(role, name), shown)
-    yield from evidence(commit.sha, "subject", catalogue.match_subject(commit.subject),
-                        commit.subject)
+        marks = catalogue.match_identity(role, name, email)
+        if marks:  # most commits: nothing to word
+            found += evidence(commit.sha, "identity", marks, f"{name} <{email}>")
+    subject = catalogue.match_subject(commit.subject)
+    if subject:
+        found += evidence(commit.sha, "subject", subject, commit.subject)
+    return found
 
 
 def trailer_evidence(sha: str, catalogue: Catalogue, source: str, key: str,
@@ -120,16 +125,23 @@ def trailer_evidence(sha: str, catalogue: Catalogue, source: str, key: str,
     text = f"{key}: {value}"
     if key.lower() in IDENTITY_KEYS:
         address = _address(value)
-        if address:
-            yield from evidence(sha, source, catalogue.match_address("coauthor", address), text)
-    yield from evidence(sha, source, catalogue.match_trailer(key, value), text)
+        marks = catalogue.match_address("coauthor", address) if address else None
+        if marks:
+            yield from evidence(sha, source, marks, text)
+    marks = catalogue.match_trailer(key, value)
+    if marks:
+        yield from evidence(sha, source, marks, text)
 
 
 def prose_lines(body: str) -> Iterator[str]:
     """The lines of a message or description outside fenced code blocks, within the limits
     (MESSAGE_LIMIT, and LINE_LIMIT for each line)."""
+    lines = body[:MESSAGE_LIMIT].splitlines()
+    if "```" not in body and "~~~" not in body:  # no fence, as in most messages
+        yield from (line[:LINE_LIMIT] for line in lines)
+        return
     fenced = False
-    for line in body[:MESSAGE_LIMIT].splitlines():
+    for line in lines:
         if _FENCE.match(line):
             fenced = not fenced
         elif not fenced:
@@ -154,21 +166,38 @@ def _body(commit: Commit, catalogue: Catalogue) -> Iterator[Evidence]:
     git parses trailers in the last paragraph only, yet squash merges list co-authors
     mid-body and tools put footers above the trailers.
     """
+    body = commit.body[:MESSAGE_LIMIT]
+    # Two searches of the whole body rule out most messages before any line is looked at.
+    keys = _key_finder(catalogue.trailer_keys).search(body)
+    footers = catalogue.may_find_footer(body)
+    if not keys and not footers:
+        return
     parsed = {(t.key.lower(), t.value.strip()) for t in commit.trailers}
-    for line in prose_lines(commit.body):
-        shaped = shaped_trailer(line, catalogue)
+    for line in prose_lines(body):
+        shaped = shaped_trailer(line, catalogue) if keys and ":" in line else None
         if shaped and (shaped[0].lower(), shaped[1]) not in parsed:
             yield from trailer_evidence(commit.sha, catalogue, "body", *shaped)
-        yield from evidence(commit.sha, "footer", catalogue.match_footer(line.rstrip()), line)
+        marks = catalogue.match_footer(line.rstrip()) if footers else None
+        if marks:
+            yield from evidence(commit.sha, "footer", marks, line)
+
+
+@functools.lru_cache(maxsize=8)
+def _key_finder(trailer_keys: frozenset[str]) -> Finder:
+    """Finds every line ``shaped_trailer`` could accept, and more: a wanted key anywhere."""
+    return Finder(IDENTITY_KEYS | trailer_keys)
 
 
 def detect_commit(commit: Commit, catalogue: Catalogue) -> tuple[Evidence, ...]:
     """Every marker of ``catalogue`` found in ``commit``, each marker and text once."""
+    items = _header(commit, catalogue)
+    for trailer in commit.trailers:
+        items += trailer_evidence(commit.sha, catalogue, "trailer", trailer.key, trailer.value)
+    items += _body(commit, catalogue)
+    if not items:
+        return ()
     found: dict[tuple[str, str], Evidence] = {}
-    parsed = (ev for trailer in commit.trailers
-              for ev in trailer_evidence(commit.sha, catalogue, "trailer", trailer.key,
-                                         trailer.value))
-    for item in (*_header(commit, catalogue), *parsed, *_body(commit, catalogue)):
+    for item in items:
         found.setdefault((item.marker, item.text), item)
     return tuple(found.values())
 

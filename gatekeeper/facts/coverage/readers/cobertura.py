@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import BinaryIO
 
 from gatekeeper.facts.coverage.model import Report
+from gatekeeper.facts.coverage.readers.cobertura_scan import Event, State, plan
 from gatekeeper.facts.coverage.readers.collect import REGENERATE, Collector
-from gatekeeper.facts.coverage.readers.xmlstream import XmlStream, sniff_root
+from gatekeeper.facts.coverage.readers.xmlstream import MAX_TOKEN_BYTES, XmlStream, sniff_root
 
 NAME = "cobertura"
 
@@ -44,8 +46,39 @@ class _Reader:
         self.has_branches = False
 
     def read(self, stream: BinaryIO) -> Report:
-        self.xml.run(stream, self.start, self.end)
+        self.xml.run(stream, self.start, self.end, fast=self.fast)
         return self.out.report(tuple(self.roots), has_branches=self.has_branches)
+
+    def fast(self, piece: bytes) -> tuple[int, Callable[[], None]] | None:
+        """Take the complete tokens of ``piece`` when they are plain (see cobertura_scan)."""
+        steps = plan(piece, State(self.depth, self.text is not None, self.text_size))
+        # Room for the most the files in the stretch could grow by (with the one open), and
+        # what is left for the next stretch bounded as expat's unfinished tokens are.
+        most = (steps.classes + 1) * max(2 * steps.top_line + 2, 256) if steps else 0
+        if (steps is None or not self.out.room_for(most)
+                or len(piece) - steps.cut > MAX_TOKEN_BYTES):
+            if self.text is not None:  # the callbacks go on inside a <source>
+                self.xml.parser.CharacterDataHandler = self.chars
+            return None
+        return steps.cut, lambda: self.apply(steps.events)
+
+    def apply(self, events: list[Event]) -> None:
+        """Replay planned events as expat would have called back."""
+        for event in events:
+            kind = event[0]
+            if kind == "lines":
+                if self.in_class:
+                    self.out.hits(event[1], event[2], event[3])
+                    self.branches(event[4])
+            elif kind == "line":
+                if self.in_class:
+                    self.line(event[1])
+            elif kind == "start":
+                self.start(event[1], event[2])
+            elif kind == "end":
+                self.end(event[1])
+            else:
+                self.chars(event[1])
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         self.depth += 1
@@ -60,7 +93,8 @@ class _Reader:
             self.in_class = True
         elif name == "source":
             self.text, self.text_size = [], 0
-            self.xml.parser.CharacterDataHandler = self.chars
+            if self.xml.parser.StartElementHandler is not None:  # expat calls back, not a plan
+                self.xml.parser.CharacterDataHandler = self.chars
         elif self.depth == 1 and name != "coverage":
             raise self.out.error(f"the root element is <{name}>, not Cobertura's <coverage>",
                                  hint="give a Cobertura XML report")
@@ -76,6 +110,14 @@ class _Reader:
                 self.roots.append(root)
             self.text = None
             self.xml.parser.CharacterDataHandler = None
+
+    def branches(self, triples: list[tuple[int, int, int]]) -> None:
+        """Record the branches of planned lines, as ``line`` would each."""
+        if triples:
+            self.has_branches = True
+        for line, covered, total in triples:
+            if total:
+                self.out.branch(line, covered, total)
 
     def chars(self, data: str) -> None:
         if self.text is not None:

@@ -114,6 +114,24 @@ class Collector:
         if lines[number] < state:  # COVERED wins over MISSED, which wins over nothing
             lines[number] = state
 
+    def hits(self, covered: list[int], missed: list[int], top: int) -> None:
+        """Record lines known to be within MAX_LINE (``top`` the highest, -1 for none), as
+        ``line`` would one at a time."""
+        if top < 0:
+            return
+        if top >= len(self._lines):
+            self._grow(top)
+        lines = self._lines
+        for number in covered:
+            lines[number] = COVERED
+        for number in missed:
+            if not lines[number]:
+                lines[number] = MISSED
+
+    def room_for(self, lines: int) -> bool:
+        """Whether ``lines`` more line slots stay within MAX_TOTAL_LINES."""
+        return self._total + lines <= MAX_TOTAL_LINES
+
     def lines(self, numbers: Sequence[Any], covered: bool) -> None:
         """Record many lines of one state; ``numbers`` come unchecked from a decoded document."""
         if not numbers:

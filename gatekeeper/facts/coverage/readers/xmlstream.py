@@ -18,6 +18,10 @@ an unfinished one whole, and makes a string of each attribute, so this bounds me
 tools write tags of a few hundred bytes."""
 
 StartHandler = Callable[[str, dict[str, str]], None]
+FastPath = Callable[[bytes], "tuple[int, Callable[[], None]] | None"]
+"""Takes a stretch of the document: how much of it, and what applies it once expat checked
+it; None to decline (see XmlStream.run). It declines rather than leave more than
+MAX_TOKEN_BYTES untaken."""
 EndHandler = Callable[[str], None]
 TextHandler = Callable[[str], None]
 
@@ -57,6 +61,15 @@ def encoding_error(name: str, source: str) -> ReportError:
                        hint="write the report in UTF-8, as coverage tools do by default")
 
 
+def _plain_encoding(head: bytes) -> bool:
+    """Whether the document starts as UTF-8 markup: no other encoding declared, no UTF-16."""
+    if not head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<"):
+        return False
+    declaration = _DECLARATION.match(head)
+    named = _ENCODING.search(declaration.group(0)) if declaration else None
+    return named is None or named.group(1).lower() in (b"utf-8", b"utf8")
+
+
 class _Stop(Exception):
     """Ends a sniff early: the root element (or an entity declaration) has been seen."""
 
@@ -80,6 +93,11 @@ class XmlStream:
     def __init__(self, source: str) -> None:
         self.source = source
         self.parser = _safe_parser()
+        if hasattr(self.parser, "SetReparseDeferralEnabled"):  # expat 2.6 and later
+            # Deferred parsing could hand the callbacks a stretch a plan already applied.
+            self.parser.SetReparseDeferralEnabled(False)
+        self._handlers: tuple[StartHandler, EndHandler, TextHandler | None] | None = None
+        self._fed = 0
         self.parser.EntityDeclHandler = self._refuse_entity
         self.parser.ExternalEntityRefHandler = self._refuse_external
 
@@ -93,29 +111,68 @@ class XmlStream:
         return ReportError(message, file=self.source, line=line, column=column, hint=hint)
 
     def run(self, stream: BinaryIO, start: StartHandler, end: EndHandler,
-            text: TextHandler | None = None) -> None:
-        """Feed ``stream`` to expat in chunks, calling the handlers; ReportError for bad XML."""
-        parser = self.parser
-        parser.StartElementHandler = start
-        parser.EndElementHandler = end
-        if text is not None:
-            parser.CharacterDataHandler = text
+            text: TextHandler | None = None, fast: FastPath | None = None) -> None:
+        """Feed ``stream`` to expat in chunks, calling the handlers; ReportError for bad XML.
+
+        With ``fast``, each chunk is first offered to it: when it takes the chunk's complete
+        tokens (and applies them once expat has checked them), the handlers stay unset.
+        From the first chunk it declines, the handlers read the rest.
+        """
+        self._handlers = (start, end, text)
         final = False
-        fed = 0
+        self._fed = 0
         try:
-            while chunk := stream.read(CHUNK):
-                if not fed and (encoding := unreadable_encoding(chunk)) is not None:
-                    raise encoding_error(encoding, self.source)
-                parser.Parse(chunk, False)
-                fed += len(chunk)
-                # Expat holds an unfinished tag, comment or declaration whole: bound it.
-                if fed - parser.CurrentByteIndex > MAX_TOKEN_BYTES:
-                    raise self.error(f"an XML tag or comment longer than {MAX_TOKEN_BYTES:,} bytes",
-                                     hint="this is not a coverage report; " + REGENERATE)
+            carry = b""
+            for chunk in iter(lambda: stream.read(CHUNK), b""):
+                if not self._fed and not carry:
+                    self._check_encoding(chunk)
+                    if fast is not None and not _plain_encoding(chunk):
+                        fast = None
+                if fast is not None:
+                    rest = self._offer(fast, carry + chunk)
+                    if rest is None:
+                        fast = None
+                    carry = rest or b""
+                    continue
+                self._feed(chunk)
+            if fast is not None or carry:
+                self._feed(carry)
             final = True
-            parser.Parse(b"", True)
+            self.parser.Parse(b"", True)
         except expat.ExpatError as exc:
             raise self._syntax_error(exc, final) from None
+
+    def _check_encoding(self, chunk: bytes) -> None:
+        if (encoding := unreadable_encoding(chunk)) is not None:
+            raise encoding_error(encoding, self.source)
+
+    def _offer(self, fast: FastPath, piece: bytes) -> bytes | None:
+        """The rest of ``piece`` after what ``fast`` took; None when it declined (then the
+        whole piece went to the handlers)."""
+        taken = fast(piece)
+        if taken is not None and len(piece) - taken[0] <= MAX_TOKEN_BYTES:
+            cut, apply = taken
+            self.parser.Parse(piece[:cut], False)  # expat checks it all before it counts
+            self._fed += cut
+            apply()
+            return piece[cut:]
+        self._feed(piece)
+        return None
+
+    def _feed(self, data: bytes) -> None:
+        """Feed ``data`` with the handlers set, bounding what expat holds unfinished."""
+        parser = self.parser
+        if parser.StartElementHandler is None and self._handlers is not None:
+            start, end, text = self._handlers
+            parser.StartElementHandler, parser.EndElementHandler = start, end
+            if text is not None:
+                parser.CharacterDataHandler = text
+        parser.Parse(data, False)
+        self._fed += len(data)
+        # Expat holds an unfinished tag, comment or declaration whole: bound it.
+        if self._fed - parser.CurrentByteIndex > MAX_TOKEN_BYTES:
+            raise self.error(f"an XML tag or comment longer than {MAX_TOKEN_BYTES:,} bytes",
+                             hint="this is not a coverage report; " + REGENERATE)
 
     def _syntax_error(self, exc: expat.ExpatError, final: bool) -> ReportError:
         line, column = exc.lineno, exc.offset + 1

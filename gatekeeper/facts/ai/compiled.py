@@ -1,0 +1,78 @@
+"""Catalogue entries with their patterns compiled when first used, and the entries sought in
+single lines behind their pre-filters."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from gatekeeper.facts.ai.entries import MarkerEntry
+from gatekeeper.facts.ai.literals import Finder, needle_finder
+
+
+def _compile(pattern: str | None) -> re.Pattern[str] | None:
+    """``pattern`` compiled case-insensitive, as every marker pattern is matched."""
+    return re.compile(pattern, re.IGNORECASE) if pattern is not None else None
+
+
+def _any_of(patterns: Iterable[str | None]) -> re.Pattern[str] | None:
+    """One pattern that finds whatever one of ``patterns`` finds: most lines are no footer."""
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns if p), re.IGNORECASE)
+    except re.error:  # inline flags such as (?i) are allowed only at the start of a pattern
+        return None
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """An entry with its patterns, compiled when first used: a run uses few of them."""
+
+    entry: MarkerEntry
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str] | None:
+        """The entry's pattern, compiled case-insensitive."""
+        return _compile(self.entry.pattern)
+
+    @functools.cached_property
+    def exclude(self) -> re.Pattern[str] | None:
+        """The entry's exclude pattern, compiled case-insensitive."""
+        return _compile(self.entry.exclude)
+
+    def accepts(self, text: str) -> bool:
+        """Whether the pattern finds something in ``text`` and the exclude pattern nothing."""
+        if self.pattern is not None and not self.pattern.search(text):
+            return False
+        return self.exclude is None or not self.exclude.search(text)
+
+
+class LineEntries:
+    """The entries looked for in single lines of one place, behind two pre-filters: the
+    literals their patterns require, then one pattern combining them all."""
+
+    def __init__(self) -> None:
+        self.compiled: list[Compiled] = []
+
+    @functools.cached_property
+    def any(self) -> re.Pattern[str] | None:
+        """Finds what one of the entries would find; None when they cannot be combined."""
+        return _any_of(c.entry.pattern for c in self.compiled)
+
+    @functools.cached_property
+    def needles(self) -> Finder | None:
+        """Finds a literal one of the entries requires; None when one requires none."""
+        return needle_finder(str(c.entry.pattern) for c in self.compiled)
+
+    def may_match(self, text: str) -> bool:
+        """False only when no entry can find anything in any line of ``text``."""
+        if not self.compiled:
+            return False
+        return self.needles is None or self.needles.search(text)
+
+    def match(self, line: str) -> list[MarkerEntry]:
+        """The entries that find something in ``line``."""
+        if not self.may_match(line) or (self.any is not None and not self.any.search(line)):
+            return []
+        return [c.entry for c in self.compiled if c.accepts(line)]

@@ -1,0 +1,123 @@
+"""The marker pre-filter: the literals a pattern requires, and a search as fast as ``in``."""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+
+import pytest
+
+from gatekeeper.facts.ai import literals
+from gatekeeper.facts.ai.catalogue import load
+from gatekeeper.facts.ai.entries import Kind
+from gatekeeper.facts.ai.literals import Finder, needle_finder, required
+
+
+@pytest.mark.parametrize(("pattern", "needles"), [
+    (r"^\W{0,3}generated with \[?claude code\]?\s*$", {"generated with "}),
+    (r"^https://claude\.ai/code/session_\w+", {"https://claude.ai/code/session_"}),
+    (r"(?:made|built) with cursor", {" with cursor"}),
+    (r"(?:alpha|beta)-(?:one|two)", {"alpha", "beta"}),
+    (r"(?:abc)+defg", {"defg"}),
+    (r"\w+ assisted", {" assisted"}),
+    (r"(?:abcd)+x", {"abcd"}),
+    (r"(?:abcd)?xyz", {"xyz"}),
+    (r"(?=hello)hel", {"hel"}),
+])
+def test_required_literals(pattern: str, needles: set[str]) -> None:
+    assert required(pattern) == frozenset(needles)
+
+
+@pytest.mark.parametrize("pattern", [r"\w+\s\d+", r"(?:alpha|b)c", r"a|bcd", r"[xy]z",
+                                     r"(?:abc)*", r"ab", r"(", r"(?i)a.{3}b"])
+def test_no_useful_literal(pattern: str) -> None:
+    assert required(pattern) is None
+
+
+def test_a_policy_pattern_without_literals_turns_the_filter_off() -> None:
+    assert needle_finder([r"generated with claude", r"\w+\s\d+"]) is None
+    finder = needle_finder([r"generated with claude", r"session_\d+"])
+    assert finder is not None and finder.search("x SESSION_1") and not finder.search("session")
+
+
+def test_only_four_characters_fold_onto_ascii() -> None:
+    """Why lowercasing matches as ``re.IGNORECASE`` does, except for the four of _FOLDS_TO_ASCII."""
+    ascii_chars = re.compile(f"[{re.escape(string.printable)}]", re.IGNORECASE)
+    folding = {chr(c) for c in range(128, 0x110000)
+               if (chr(c).lower() != chr(c) or chr(c).upper() != chr(c))
+               and ascii_chars.fullmatch(chr(c))}
+    assert folding == set(literals._FOLDS_TO_ASCII.pattern[1:-1])
+    lowered_to_ascii = {chr(c) for c in range(128, 0x110000)
+                        if chr(c).lower() != chr(c) and any(ord(x) < 128 for x in chr(c).lower())}
+    assert lowered_to_ascii <= folding
+
+
+@pytest.mark.parametrize("text", [
+    "Generated With CLAUDE code", "generated with claude", "geneRated w\u0131th claude",
+    "\u017fession", "SESSION", "\u212aelvin", "kelvin", "x\u0130y",
+    "\U0001f916 generated with claude",
+    "nothing here", "",
+])
+def test_finder_agrees_with_the_pattern(text: str) -> None:
+    needles = ["generated with", "session", "kelvin", "xiy", "\u0130"]
+    finder = Finder(needles)
+    exact = re.compile("|".join(map(re.escape, needles)), re.IGNORECASE)
+    assert finder.search(text) == (exact.search(text) is not None)
+
+
+def test_finder_agrees_on_random_text() -> None:
+    rng = random.Random(3)
+    needles = ["co-authored-by", "assisted-by", "generated with ", "https://app.devin.ai/"]
+    finder = Finder(needles)
+    exact = re.compile("|".join(map(re.escape, needles)), re.IGNORECASE)
+    alphabet = "coauthredbysigntwhp:/.-Ss \u017f\u0131\u0130Kk\u212a\n\U0001f916"
+    for _ in range(5000):
+        pieces = [rng.choice(needles) if rng.random() < 0.2 else
+                  "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+                  for _ in range(rng.randint(0, 4))]
+        text = "".join(p.upper() if rng.random() < 0.3 else p for p in pieces)
+        assert finder.search(text) == (exact.search(text) is not None), text
+
+
+def test_every_built_in_line_marker_has_literals() -> None:
+    """Else the catalogue's pre-filter is off, and every line runs every pattern."""
+    index = load()._index
+    for kind in (Kind.FOOTER, Kind.DESCRIPTION, Kind.COMMENT):
+        assert index.lines[kind].needles is not None, kind
+
+
+LINES = ("Co-authored-by: Claude <noreply@anthropic.com>", "co-AUTHORED-by: x <y@z.org>",
+         "\U0001f916 Generated with [Claude Code](https://claude.com/claude-code)",
+         "Generated with Claude Code", "Made-with: Cursor", "Assisted-by: GPT-4 via tool",
+         "https://claude.ai/code/session_abc", "Link to Devin run: https://app.devin.ai/sessions/1",
+         "```", "    indented: text", "plain prose about cursor and claude", "\u017fession", "",
+         "Agent-Logs-Url: https://github.com/o/r/sessions/1", "Signed-off-by: Ada <a@b.c>")
+
+
+def test_pre_filters_change_no_evidence(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages of marker lines and near misses, with and without the pre-filters."""
+    from gatekeeper.changeset.model import Commit, Trailer
+    from gatekeeper.facts.ai import compiled, detect
+
+    rng = random.Random(5)
+    separators = ("\n", "\r\n", "\r", "\u2028", "\n\n")
+    commits = []
+    for n in range(400):
+        body = "".join(rng.choice(LINES) + rng.choice(separators)
+                       for _ in range(rng.randint(0, 8)))
+        trailers = tuple(Trailer(*line.split(": ", 1)) for line in rng.sample(LINES[:2], 1))
+        commits.append(Commit(f"{n:040x}", (), "Ada", "ada@example.com", "Ada",
+                              "ada@example.com", "Fix", body, trailers))
+    catalogue = load()
+    filtered = [detect.detect_commit(c, catalogue) for c in commits]
+
+    class Always(Finder):
+        def search(self, text: str) -> bool:
+            return True
+
+    monkeypatch.setattr(detect, "_key_finder", lambda keys: Always(()))
+    monkeypatch.setattr(compiled.LineEntries, "may_match", lambda self, text: True)
+    unfiltered = [detect.detect_commit(c, load()) for c in commits]
+    assert filtered == unfiltered
+    assert sum(map(len, filtered)) > 300
