@@ -27,15 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-GIT_ENV = {
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_AUTHOR_NAME": "Bench Author",
-    "GIT_AUTHOR_EMAIL": "author@example.com",
-    "GIT_COMMITTER_NAME": "Bench Committer",
-    "GIT_COMMITTER_EMAIL": "committer@example.com",
-    "GIT_TERMINAL_PROMPT": "0",
-}
+from harness import GIT_ENV
+
 TARGETS = {"version": 0.06, "check": 0.30, "hook": 0.30}
 """The issue's targets, in seconds: --version, a small PR's check, what the hook adds."""
 
