@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -114,6 +115,42 @@ def run_cli(*args: str, cwd: Path | None = None, input: bytes | None = None,
     )
     return RunResult(result.returncode, result.stdout.decode("utf-8", errors="replace"),
                      result.stderr.decode("utf-8", errors="replace"))
+
+
+def on_terminal(*args: str, cwd: Path, env: dict[str, str] | None = None,
+                stream: str = "stdout") -> tuple[int, bytes, bytes]:
+    """Run the real ``gatekeeper`` with ``stream`` (stdout or stderr) on a pseudo-terminal and
+    the other on a pipe: its exit code, what the terminal showed, and what the pipe got. The
+    terminal is read while it runs, so a long output cannot fill it and stall the command."""
+    import pty
+    import threading
+
+    leader, follower = pty.openpty()
+    shown = bytearray()
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # EIO: nobody holds the terminal any more
+                return
+            if not chunk:
+                return
+            shown.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    pipes: dict[str, Any] = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE,
+                             stream: follower}
+    try:
+        done = subprocess.run([sys.executable, "-m", "gatekeeper", *args], cwd=cwd,
+                              env={**os.environ, **GIT_ENV, **(env or {})}, timeout=120,
+                              **pipes)
+    finally:
+        os.close(follower)
+    reader.join(timeout=30)
+    os.close(leader)
+    return done.returncode, bytes(shown), done.stderr if stream == "stdout" else done.stdout
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 
 from gatekeeper import __version__
 from gatekeeper.errors import EXIT_INTERRUPTED, EXIT_USAGE
-from tests.conftest import GIT_ENV, Repo, RunResult, make_repo, run_cli
+from tests.conftest import GIT_ENV, Repo, RunResult, make_repo, on_terminal, run_cli
 
 
 def feature_repo(repo: Repo, lines: int = 10) -> str:
@@ -422,27 +422,9 @@ def test_no_colour_where_stdout_is_not_a_terminal(repo: Repo) -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_a_terminal_gets_colour(repo: Repo) -> None:
-    import pty
-
     base = failing_change(repo)
-    leader, follower = pty.openpty()
-    try:
-        done = subprocess.run([sys.executable, "-m", "gatekeeper", "check", "--base", base],
-                              cwd=repo.path, stdout=follower, stderr=subprocess.PIPE,
-                              env={**os.environ, **GIT_ENV, **UNSET_COLOUR}, timeout=120)
-    finally:
-        os.close(follower)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # EIO: nothing is left, and nobody holds the terminal
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(leader)
-    assert done.returncode == 1, done.stderr
+    code, shown, err = on_terminal("check", "--base", base, cwd=repo.path, env=UNSET_COLOUR)
+    assert code == 1, err
     assert shown.startswith(b"\x1b[31m\x1b[1mgatekeeper: FAIL")
 
 

@@ -16,7 +16,7 @@ from gatekeeper.commands.replay.history import Change
 from gatekeeper.commands.replay.reader import Options, read_one
 from gatekeeper.gitread.gitio import GitRepo
 from tests.commands.replay.histories import LOOSE, build, with_policy
-from tests.conftest import Repo, RunResult, make_repo, run_cli
+from tests.conftest import Repo, RunResult, make_repo, on_terminal, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -229,30 +229,8 @@ def test_since_and_until_pick_changes_by_commit_date(history: Repo, tmp_path: Pa
     assert all(c["date"].startswith("2026-11-01T0") for c in changes)
 
 
-def test_a_terminal_gets_a_progress_bar_on_stderr(history: Repo, tmp_path: Path) -> None:
-    import pty
-    import subprocess
-    import sys
-
-    from tests.conftest import GIT_ENV
-
-    leader, follower = pty.openpty()
-    try:
-        done = subprocess.run([sys.executable, "-m", "gatekeeper", "replay", "--no-cache"],
-                              cwd=history.path, stdout=subprocess.PIPE, stderr=follower,
-                              env={**os.environ, **GIT_ENV}, timeout=120)
-    finally:
-        os.close(follower)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # EIO: the terminal has no writer left
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(leader)
-    assert done.returncode == 0
+def test_a_terminal_gets_a_progress_bar_on_stderr(history: Repo) -> None:
+    code, shown, out = on_terminal("replay", "--no-cache", cwd=history.path, stream="stderr")
+    assert code == 0
     assert b"replaying" in shown and b"100%" in shown  # drawn on the terminal, to the end
-    assert b"replaying" not in done.stdout  # the summary stays clean for a pipe
+    assert b"replaying" not in out  # the summary stays clean for a pipe
