@@ -39,14 +39,18 @@ REPORTERS_MAY_IMPORT = ("gatekeeper.reporters", "gatekeeper.evaluation.verdict",
                         "gatekeeper.common", "gatekeeper.errors", "gatekeeper")
 """Reporters are pure functions of the verdict: they read its data types, nothing that judges."""
 
-RUNS_GIT = ("gatekeeper.gitread.gitio",)
+RUNS_GIT = ("gatekeeper.gitread.gitproc",)
 """The one place that starts git (GitPython or a process)."""
 
-READS_ENVIRONMENT = ("gatekeeper.context", "gatekeeper.cli", "gatekeeper.commands.guard",
-                     "gatekeeper.gitread.giterrors", "gatekeeper.commands.replay.clicommand")
-"""CI variables are the context layer's; the CLI splits the action's named inputs, the guard
-reads its debug switch, git's errors name the git program GitPython was pointed at, and the
-replay command finds the user's cache folder (GATEKEEPER_CACHE_DIR, XDG_CACHE_HOME)."""
+READS_ENVIRONMENT = ("gatekeeper", "gatekeeper.context", "gatekeeper.cli",
+                     "gatekeeper.commands.guard",
+                     "gatekeeper.gitread.giterrors", "gatekeeper.gitread.gitproc",
+                     "gatekeeper.commands.replay.clicommand")
+"""CI variables are the context layer's; the package face switches pydantic's plugins off
+before anything loads pydantic; the CLI splits the action's named inputs, the guard
+reads its debug switch, git's errors name the git program GitPython was pointed at, the git
+runner hands the environment on to git with its messages in English, and the replay command
+finds the user's cache folder (GATEKEEPER_CACHE_DIR, XDG_CACHE_HOME)."""
 
 
 @dataclass(frozen=True)

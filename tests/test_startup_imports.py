@@ -65,9 +65,8 @@ CHECK_THIRD_PARTY = {
     "pydantic", "pydantic_core", "annotated_types", "typing_extensions", "typing_inspection",
     # Policy files and the AI marker catalogue are YAML (the catalogue through libyaml).
     "yaml",
-    # GitPython and its object database: the git runner of gitread/gitio.py. About a tenth
-    # of a small check's time, with two `git version` probes as it loads.
-    "git", "gitdb", "smmap",
+    # Not GitPython: a check starts git through gitread/gitproc.py's own runner. GitPython
+    # costs about a tenth of a second to load, with a `git version` probe; replay uses it.
     # Loaded by gitread.collect for --diff-file input only; a lazy import would save ~3 ms.
     "unidiff",
 }

@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from gatekeeper.common import plainglobs
+
 
 class GlobError(ValueError):
     """A pattern that is not a valid glob."""
@@ -116,9 +118,19 @@ def _translate(body: str, anchored: bool, name: str = "g") -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=8192)
+def _regex(source: str) -> re.Pattern[str]:
+    """A glob's expression compiled, once per process; compile_glob has proven it compiles."""
+    return re.compile(source, re.DOTALL)
+
+
 @dataclass(frozen=True, slots=True)
 class Glob:
-    """One compiled pattern. ``negated`` patterns start with ``!`` and re-include a path."""
+    """One parsed pattern. ``negated`` patterns start with ``!`` and re-include a path.
+
+    Its expressions compile on first use: the built-in classes hold hundreds of globs, and a
+    set without negations matches through one combined expression instead (see PathSet).
+    """
 
     pattern: str
     negated: bool
@@ -127,10 +139,17 @@ class Glob:
     """The pattern without its ``!``, and without the slashes that end or anchor it."""
     anchored: bool
     body: str
-    regex: re.Pattern[str]
-    """Matches the path itself (unless ``dir_only``) or anything inside a matching folder."""
-    exact: re.Pattern[str]
-    """Matches the path itself only."""
+    """The expression of the path itself."""
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """Matches the path itself (unless ``dir_only``) or anything inside a matching folder."""
+        return _regex(_with_parents(self.body, self.dir_only))
+
+    @property
+    def exact(self) -> re.Pattern[str]:
+        """Matches the path itself only."""
+        return _regex(self.body)
 
     def matches(self, path: str, *, parents: bool = True) -> bool:
         """Whether the pattern matches ``path``, or (with ``parents``) one of its folders."""
@@ -143,9 +162,21 @@ def _with_parents(body: str, dir_only: bool) -> str:
     return f"(?:{body})/.*" if dir_only else f"(?:{body})(?:/.*)?"
 
 
+def _checked(body: str, dir_only: bool, pattern: str) -> None:
+    """Raise GlobError unless the glob's expression compiles. Only a bracket expression can
+    make it fail (``[z-a]``): everything else is escaped text or a fixed construct with group
+    names of its own, so other globs are not compiled before they are used."""
+    if "[" not in pattern:
+        return
+    try:
+        _regex(_with_parents(body, dir_only))
+    except re.error as exc:
+        raise GlobError(f"invalid glob {pattern!r}: {exc}") from exc
+
+
 @functools.lru_cache(maxsize=4096)
 def compile_glob(pattern: str) -> Glob:
-    """One glob compiled; raises GlobError for a pattern that is not valid."""
+    """One glob parsed and checked; raises GlobError for a pattern that is not valid."""
     text = pattern.strip()
     if not text or text == "!":
         raise GlobError("empty glob")
@@ -158,13 +189,9 @@ def compile_glob(pattern: str) -> Glob:
     text = text.lstrip("/")
     if not text:
         raise GlobError(f"glob {pattern!r} matches nothing")
-    try:
-        body = _translate(text, anchored)
-        regex = re.compile(_with_parents(body, dir_only), re.DOTALL)
-        exact = re.compile(body, re.DOTALL)
-    except re.error as exc:
-        raise GlobError(f"invalid glob {pattern!r}: {exc}") from exc
-    return Glob(pattern, negated, dir_only, text, anchored, body, regex, exact)
+    body = _translate(text, anchored)
+    _checked(body, dir_only, pattern)
+    return Glob(pattern, negated, dir_only, text, anchored, body)
 
 
 class PathSet:
@@ -172,21 +199,31 @@ class PathSet:
 
     def __init__(self, patterns: Iterable[str]) -> None:
         self.globs = tuple(compile_glob(p) for p in patterns)
+        # Without negation the order does not matter: plain globs are matched as text, and
+        # one alternation of the others' expressions does the rest.
+        self._alternation = bool(self.globs) and not any(g.negated for g in self.globs)
+        self._plain, self._rest = plainglobs.split(
+            (g.source, g.anchored, g.dir_only) for g in self.globs if self._alternation)
         self._any: re.Pattern[str] | None = None
-        if self.globs and not any(g.negated for g in self.globs):
-            # Without negation the order does not matter: one alternation does the work.
-            # Each glob's lookahead groups get names of their own in the one expression.
+
+    def _combined(self) -> re.Pattern[str]:
+        """The alternation of the globs that are not plain, compiled on first use. Each
+        glob's lookahead groups get names of their own in the one expression."""
+        if self._any is None:
+            globs = [self.globs[n] for n in self._rest]
             self._any = re.compile("|".join(
                 _with_parents(_translate(g.source, g.anchored, f"g{n}_"), g.dir_only)
-                for n, g in enumerate(self.globs)), re.DOTALL)
+                for n, g in enumerate(globs)), re.DOTALL)
+        return self._any
 
     def __bool__(self) -> bool:
         return bool(self.globs)
 
     def matches(self, path: str) -> bool:
         """Whether ``path`` is in the set: the last glob that matches it decides."""
-        if self._any is not None:
-            return self._any.fullmatch(path) is not None
+        if self._alternation:
+            return self._plain.matches(path) or (
+                bool(self._rest) and self._combined().fullmatch(path) is not None)
         hit = False
         for glob in self.globs:
             if glob.negated == hit and glob.matches(path):

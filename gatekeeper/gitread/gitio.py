@@ -1,9 +1,11 @@
-"""The only module that runs git; everything else receives plain data from here.
+"""The repository layer: every git command gatekeeper runs is built here, and everything
+else receives plain data from here.
 
-Commands go through GitPython's process runner, always as argument lists (never a shell), with
-the configuration that would change the output format pinned on the command line. GitRepo's
-ref and tree queries (``gitrefs``) and object reads (``gitobjects``) are written apart, over
-the two ways of running git defined here: ``run`` and the ``cat-file --batch`` process.
+Commands go through a runner of ``gitproc`` (the module that starts the processes), always as
+argument lists (never a shell), with the configuration that would change the output format
+pinned on the command line. GitRepo's ref and tree queries (``gitrefs``) and object reads
+(``gitobjects``) are written apart, over the ways of running git defined here: ``run``,
+``stream`` and the ``cat-file --batch`` process.
 """
 
 from __future__ import annotations
@@ -14,16 +16,13 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gatekeeper.changeset.model import LineRange
-from gatekeeper.errors import ChangeSetError, GatekeeperError
-from gatekeeper.gitread import giterrors, prefetch
+from gatekeeper.errors import GatekeeperError
+from gatekeeper.gitread import giterrors, gitproc, prefetch
 from gatekeeper.gitread.gitobjects import BlobHandler, ObjectReads, skip
 from gatekeeper.gitread.gitrefs import RefQueries
-
-if TYPE_CHECKING:
-    import git
 
 # Settings in a user's gitconfig that would change what we parse.
 _PINNED_CONFIG = (
@@ -44,18 +43,6 @@ ATTR_SOURCE_SINCE = (2, 41)
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
-def _gitpython() -> Any:
-    """GitPython, imported on first use (it costs ~130 ms). It runs ``git version`` as it loads
-    and raises ImportError when that fails: git is missing, not the package."""
-    try:
-        import git as gitpython
-    except ModuleNotFoundError:
-        raise
-    except ImportError as exc:
-        raise giterrors.no_git(exc) from None
-    return gitpython
-
-
 def _git_args(*args: str) -> list[str]:
     cmd = ["git"]
     for setting in _PINNED_CONFIG:
@@ -72,39 +59,49 @@ def _failure(process: Any) -> bytes | None:
     return said if status not in (0, 141, -13) and said.strip() else None  # 13: SIGPIPE
 
 
+def _text(out: bytes) -> str:
+    """git's stdout as text, without the one newline that ends it (file names that are not
+    UTF-8 keep their bytes as surrogates)."""
+    return out.removesuffix(b"\n").decode("utf-8", "surrogateescape")
+
+
 @dataclass
 class GitRepo(RefQueries, ObjectReads):
     """A git work tree and a git process runner bound to it."""
 
     root: str
-    runner: git.cmd.Git
+    runner: gitproc.Runner
 
     @classmethod
-    def discover(cls, path: str = ".") -> GitRepo:
+    def discover(cls, path: str = ".", *, gitpython: bool = False) -> GitRepo:
         """The repository whose work tree holds ``path``; a ChangeSetError when git cannot run
-        or will not open it."""
-        gitpython = _gitpython()
+        or will not open it. ``gitpython``: run git through GitPython (see ``gitproc``)."""
+        kind = gitproc.GitPythonRunner if gitpython else gitproc.Processes
         where = os.path.abspath(path)
-        runner = gitpython.cmd.Git(where)
         try:
-            top = runner.execute(_git_args("rev-parse", "--show-toplevel"))
-        except gitpython.GitCommandNotFound as exc:
-            raise giterrors.no_git(exc) from exc
-        except gitpython.GitCommandError as exc:
-            raise giterrors.not_opened(where, exc.stderr) from exc
-        return cls(root=str(top), runner=gitpython.cmd.Git(str(top)))
+            status, out, err = kind(where).run(_git_args("rev-parse", "--show-toplevel"))
+            if status != 0:
+                raise giterrors.not_opened(where, err)
+            top = _text(out)
+            return cls(root=top, runner=kind(top))
+        except gitproc.GitMissing as exc:
+            raise giterrors.no_git(exc) from None
 
     # -- commands run to completion --------------------------------------------------------
+
+    def _execute(self, args: Sequence[str], **given: Any) -> tuple[int, bytes, bytes]:
+        try:
+            return self.runner.run(_git_args(*args), **given)
+        except gitproc.GitMissing as exc:
+            raise giterrors.no_git(exc) from None
 
     def run(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> tuple[int, str]:
         """Run git with ``args``: its exit status and stdout; a status not in ``ok_codes`` is
         a ChangeSetError with git's words."""
-        status, out, err = self.runner.execute(
-            _git_args(*args), with_extended_output=True, with_exceptions=False
-        )
+        status, out, err = self._execute(args)
         if status not in ok_codes:
             raise giterrors.failed(args[0], err)
-        return int(status), str(out)
+        return status, _text(out)
 
     def resolve_commit(self, rev: str) -> str | None:
         """The commit ``rev`` names, or None; a ref whose commit git cannot read (a corrupt
@@ -125,8 +122,7 @@ class GitRepo(RefQueries, ObjectReads):
         if status != 0 or not _OBJECT_ID.fullmatch(oid):
             return  # names nothing: unborn, unknown, or beyond a shallow clone's edge
         # log reads the whole commit (rev-parse only its name); a tree or blob prints nothing.
-        status, _, err = self.runner.execute(_git_args("log", "-1", "--format=%H", oid, "--"),
-                                             with_extended_output=True, with_exceptions=False)
+        status, _, err = self._execute(("log", "-1", "--format=%H", oid, "--"))
         if status != 0:
             raise giterrors.unreadable(rev, oid, err)
 
@@ -145,70 +141,73 @@ class GitRepo(RefQueries, ObjectReads):
             args.append(f"--deepen={deepen}")
         # "--" keeps a refspec that starts with "-" from being read as an option. A prompt for
         # a password would hang a CI job or a hook, so git must fail and say so instead.
-        status, _, err = self.runner.execute(
-            _git_args(*args, "--", remote, *refspecs), with_extended_output=True,
-            with_exceptions=False, env={"GIT_TERMINAL_PROMPT": "0"})
+        status, _, err = self._execute((*args, "--", remote, *refspecs),
+                                       env={"GIT_TERMINAL_PROMPT": "0"})
         return None if status == 0 else giterrors.text(err) or "git fetch failed"
 
     def read_blob(self, rev: str, path: str) -> bytes | None:
         """The content of ``path`` in commit ``rev``, or None if it has no such file."""
-        status, out, _ = self.runner.execute(
-            _git_args("cat-file", "blob", f"{rev}:{path}"), with_extended_output=True,
-            with_exceptions=False, strip_newline_in_stdout=False, as_process=False,
-            stdout_as_string=False)
-        return bytes(out) if status == 0 else None
+        status, out, _ = self._execute(("cat-file", "blob", f"{rev}:{path}"))
+        return out if status == 0 else None
 
     def empty_tree(self) -> str:
         """The object name of the empty tree, in this repository's hash."""
         with open(os.devnull, "rb") as nothing:
-            status, out, err = self.runner.execute(
-                _git_args("hash-object", "-t", "tree", "--stdin"),
-                with_extended_output=True, with_exceptions=False, istream=nothing,
-            )
+            status, out, err = self._execute(("hash-object", "-t", "tree", "--stdin"),
+                                             stdin=nothing)
         if status != 0:
             raise giterrors.failed("hash-object", err)
-        return str(out).strip()
+        return _text(out).strip()
 
     # -- commands read while they run ------------------------------------------------------
 
     def reads_attributes_from_trees(self) -> bool:
         """Whether this git takes ``--attr-source=<tree>`` (git 2.41 and later)."""
-        return tuple(self.runner.version_info[:2]) >= ATTR_SOURCE_SINCE
+        return self.runner.version()[:2] >= ATTR_SOURCE_SINCE
+
+    def _spawn(self, command: list[str], *, feed: bool = False) -> Any:
+        try:
+            return self.runner.spawn(command, feed=feed)
+        except gitproc.GitMissing as exc:
+            raise giterrors.no_git(exc) from None
 
     @contextmanager
     def stream(self, *args: str, attr_source: str | None = None) -> Iterator[Any]:
         """Run git and yield its stdout as a binary file; a failure becomes ChangeSetError.
         ``attr_source``: the tree git reads .gitattributes from instead of the work tree."""
-        gitpython = _gitpython()
         command = _git_args(*args)
         if attr_source is not None:
             command.insert(1, f"--attr-source={attr_source}")
-        proc = self.runner.execute(command, as_process=True)
-        stdout: Any = proc.proc.stdout if proc.proc is not None else None
-        if stdout is None:
-            raise ChangeSetError(f"git {args[0]} could not be started")
+        proc = self._spawn(command)
+        stdout: Any = proc.stdout
         prefetch.widen_pipe(stdout)
         ahead = prefetch.Prefetch(stdout)
         reader = io.BufferedReader(ahead, buffer_size=1 << 16)
+        status, said, ended = 0, b"", False
         try:
             yield reader
             while reader.read(1 << 16):  # let git finish writing before we wait for it
                 pass
             ahead.stop()
-            proc.wait()
-        except gitpython.GitCommandError as exc:
-            raise giterrors.failed(args[0], exc.stderr) from exc
+            said = proc.stderr.read()
+            status, ended = proc.wait(), True
         except GatekeeperError:
             # Output that stops short (no patch for a file) is a symptom when git failed
             # itself, say on an object it cannot read: git's own words name the cause.
             ahead.stop()
-            said = _failure(proc.proc)
-            if said is None:
+            failure, ended = _failure(proc), True
+            if failure is None:
                 raise
-            raise giterrors.failed(args[0], said) from None
+            raise giterrors.failed(args[0], failure) from None
         finally:
             ahead.stop()
             stdout.close()
+            proc.stderr.close()
+            if not ended:  # the reader gave up (an error, Ctrl-C): git need not go on
+                proc.kill()
+            proc.wait()
+        if status != 0:
+            raise giterrors.failed(args[0], said)
 
     def _blobs(self, names: list[str], handle: BlobHandler) -> None:
         """Call ``handle(spec, stdout, size)`` for each blob named, to read exactly its bytes.
@@ -220,12 +219,9 @@ class GitRepo(RefQueries, ObjectReads):
         if not specs:
             return
         import contextlib
-        import subprocess
         import threading
 
-        proc = self.runner.execute(_git_args("cat-file", "--batch"), as_process=True,
-                                   istream=subprocess.PIPE)
-        process: Any = proc.proc
+        process = self._spawn(_git_args("cat-file", "--batch"), feed=True)
         stdin, stdout = process.stdin, process.stdout
 
         def feed() -> None:
@@ -257,6 +253,7 @@ class GitRepo(RefQueries, ObjectReads):
         finally:
             writer.join()
             stdout.close()
+            process.stderr.close()
             process.wait()
 
     def blame(self, head: str, path: str, ranges: Sequence[LineRange],
@@ -275,6 +272,6 @@ class GitRepo(RefQueries, ObjectReads):
             return bytes(out.read())
 
     def close(self) -> None:
-        """Stop the git processes GitPython keeps for this repository."""
-        self.runner.clear_cache()
+        """Stop the git processes the runner keeps for this repository."""
+        self.runner.close()
 

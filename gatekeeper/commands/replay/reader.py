@@ -73,7 +73,7 @@ _WORKER: dict[str, Any] = {}
 
 def _start(options: Options) -> None:
     """Worker initialiser: one git runner per worker process."""
-    _WORKER["repo"] = GitRepo.discover(options.root)
+    _WORKER["repo"] = GitRepo.discover(options.root, gitpython=True)
     _WORKER["options"] = options
 
 
@@ -107,7 +107,7 @@ class Reader:
 
     def read(self, changes: Iterable[Change]) -> Iterator[Read]:
         """Each change with its change set or skip reason, in the order given."""
-        git = ".".join(str(n) for n in self.repo.runner.version_info)
+        git = ".".join(str(n) for n in self.repo.runner.version())
         if self.jobs <= 1:
             for change in changes:
                 yield change, self._one(change, git, lambda c: read_one(self.repo, c,

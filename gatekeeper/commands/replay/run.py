@@ -53,7 +53,8 @@ def _no_progress(length: int, items: Iterable[Any]) -> Iterable[Any]:
 
 def replay(options: ReplayOptions, progress: Progress = _no_progress) -> Replayed:
     """Replay the branch; ChangeSetError (exit 3) when its history cannot be read."""
-    repo = GitRepo.discover(options.repo_path)
+    # A replay runs git hundreds of times: GitPython's fixed cost is paid once for all of them.
+    repo = GitRepo.discover(options.repo_path, gitpython=True)
     cache = open_cache(options.cache_dir)
     try:
         return _replay(repo, cache, options, progress)
