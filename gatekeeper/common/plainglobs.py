@@ -40,10 +40,16 @@ class _Names:
             return False
         return True
 
-    def test(self, name: str) -> bool:
-        """Whether ``name`` passes one of the tests."""
-        return (name in self.equal or name.endswith(self.endings)
-                or name.startswith(self.beginnings))
+    def test_any(self, names: list[str]) -> bool:
+        """Whether one of ``names`` passes one of the tests."""
+        if not self.equal.isdisjoint(names):
+            return True
+        endings, beginnings = self.endings, self.beginnings
+        if endings or beginnings:
+            for name in names:
+                if name.endswith(endings) or name.startswith(beginnings):
+                    return True
+        return False
 
 
 @dataclass
@@ -75,9 +81,7 @@ class PlainGlobs:
         if path in self.paths or path.startswith(self.prefixes):
             return True
         names = path.split("/")
-        last = len(names) - 1
-        return any(self.any_name.test(name) or (n < last and self.folder_name.test(name))
-                   for n, name in enumerate(names))
+        return self.any_name.test_any(names) or self.folder_name.test_any(names[:-1])
 
 
 def split(globs: Iterable[tuple[str, bool, bool]]) -> tuple[PlainGlobs, list[int]]:

@@ -135,6 +135,10 @@ class ClassSpec:
     builtin: bool = True
 
 
+_NONE: frozenset[str] = frozenset()
+_GENERATED_ONLY = frozenset({GENERATED})
+
+
 class Classifier:
     """Gives each path its classes: policy globs beat .gitattributes, which beats the defaults."""
 
@@ -151,12 +155,19 @@ class Classifier:
         # match stands for one per class (on 50,000 files the per-class ones took seconds).
         self._any_default = PathSet([g.pattern for _, defaults, _ in self.classes.values()
                                      for g in defaults.globs])
+        # Without policy globs, a path that no default matches and no attribute names can be
+        # in one class only: generated, by its banner (most paths of a large change).
+        self._defaults_only = not any(policy for policy, _, _ in self.classes.values())
 
     def classify(
         self, path: str, attributes: Mapping[str, bool], header: str | None
     ) -> frozenset[str]:
         """The classes of ``path``, given its .gitattributes and the start of its text."""
         some_default = self._any_default.matches(path)
+        if not some_default and not attributes and self._defaults_only:
+            banner = self.classes[GENERATED][2] and header is not None \
+                and has_generated_banner(header)
+            return _GENERATED_ONLY if banner else _NONE
         found = set()
         for name, (policy, defaults, builtin) in self.classes.items():
             if self._decide(name, path, attributes, header, policy,

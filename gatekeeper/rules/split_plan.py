@@ -59,12 +59,13 @@ def _folder(path: str, depth: int) -> str:
     return "/".join(parts) + "/" if parts else path
 
 
-def _refine(all_units: list[Unit], measure: Measure, limit: int) -> dict[str, list[Unit]]:
+def _refine(all_units: list[Unit], weigh: Callable[[Unit], int],
+            limit: int) -> dict[str, list[Unit]]:
     """Group units by folder, going deeper into any folder that alone exceeds the limit."""
     groups: dict[str, list[Unit]] = {"": all_units}
     depth_of = {"": 0}
     # each group's weight, summed once: summing every group on each pass took quadratic time
-    weight_of = {"": sum(_weight(u, measure) for u in all_units)}
+    weight_of = {"": sum(map(weigh, all_units))}
     while True:
         name = max(groups, key=weight_of.__getitem__)
         members = groups[name]
@@ -80,7 +81,7 @@ def _refine(all_units: list[Unit], measure: Measure, limit: int) -> dict[str, li
         for child, child_units in children.items():
             groups[child] = child_units
             depth_of[child] = depth
-            weight_of[child] = sum(_weight(u, measure) for u in child_units)
+            weight_of[child] = sum(map(weigh, child_units))
 
 
 def _outside(name: str, members: list[Unit]) -> list[str]:
@@ -107,12 +108,19 @@ def split_plan(files: list[FileFacts], measure: Measure, limit: int, unit: str,
     ``files`` are the files measured against the limit; ``everything`` the other files of the
     change, so that a test of one of them moves with it wherever it lies.
     """
-    groups = _refine(units(files, everything), measure, limit)
+    found = units(files, everything)
+    # Each unit is weighed once: the folders holding it are weighed again on every pass.
+    weights = {id(u): _weight(u, measure) for u in found}
+
+    def weigh(unit: Unit) -> int:
+        return weights[id(unit)]
+
+    groups = _refine(found, weigh, limit)
     total = sum(measure(f) for f in files)
     if len(groups) < 2:
         return (f"everything sits in one place; split it into smaller sequential changes of at "
                 f"most {limit} {unit} each, keeping each test with the code it tests")
-    sized = sorted(((sum(_weight(u, measure) for u in g), name) for name, g in groups.items()),
+    sized = sorted(((sum(map(weigh, g)), name) for name, g in groups.items()),
                    key=lambda t: (-t[0], t[1]))
     chosen, remaining = [], total
     for size, name in sized[:-1]:
