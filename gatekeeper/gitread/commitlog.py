@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+
 from gatekeeper.changeset.model import Commit, Trailer
 from gatekeeper.gitread.gitio import GitRepo
 
@@ -9,22 +11,36 @@ _LOG_FIELDS = ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%s", "%b", "%(trailers:u
 
 
 def read_commits(repo: GitRepo, spec: str) -> tuple[Commit, ...]:
-    """The commits ``git log`` lists for ``spec``, newest first, with their trailers."""
+    """The commits ``git log`` lists for ``spec``, newest first, with their trailers.
+
+    Each record is parsed as soon as its bytes arrive, while git goes on walking the history.
+    """
     fmt = "%x00".join(_LOG_FIELDS)
+    width = len(_LOG_FIELDS)
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    commits: list[Commit] = []
+    fields: list[str] = []
+    rest = ""
     with repo.stream("log", "-z", "--encoding=UTF-8", "--no-color", "--no-show-signature",
                      f"--format=tformat:{fmt}", spec, "--") as out:
-        data = out.read().decode("utf-8", errors="replace")
-    fields = data.split("\0")
-    width = len(_LOG_FIELDS)
-    commits = []
-    for i in range(0, len(fields) - width + 1, width):
-        sha, parents, an, ae, cn, ce, subject, body, trailers = fields[i : i + width]
-        commits.append(Commit(
-            sha=sha.strip(), parents=tuple(parents.split()), author_name=an, author_email=ae,
-            committer_name=cn, committer_email=ce, subject=subject, body=body.rstrip("\n"),
-            trailers=parse_trailer_lines(trailers),
-        ))
-    return tuple(commits)
+        while True:
+            chunk = out.read1(1 << 16)
+            parts = (rest + decoder.decode(chunk, final=not chunk)).split("\0")
+            rest = parts.pop()  # the field still being written (all of it at the end)
+            fields += parts
+            whole = len(fields) - len(fields) % width
+            commits += map(_commit, *(fields[n:whole:width] for n in range(width)))
+            del fields[:whole]
+            if not chunk:
+                return tuple(commits)
+
+
+def _commit(sha: str, parents: str, an: str, ae: str, cn: str, ce: str, subject: str,
+            body: str, trailers: str) -> Commit:
+    """One record of the log's fields."""
+    return Commit(sha=sha.strip(), parents=tuple(parents.split()), author_name=an,
+                  author_email=ae, committer_name=cn, committer_email=ce, subject=subject,
+                  body=body.rstrip("\n"), trailers=parse_trailer_lines(trailers))
 
 
 def parse_trailer_lines(text: str) -> tuple[Trailer, ...]:

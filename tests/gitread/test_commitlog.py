@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from gatekeeper.changeset.model import Trailer
 from gatekeeper.gitread.commitlog import parse_trailer_lines, read_commits
 from gatekeeper.gitread.gitio import GitRepo
 from tests.conftest import GIT_ENV, Repo
@@ -59,3 +60,21 @@ def test_trailers_bodies_and_a_merge(repo: Repo, git_repo: GitRepo) -> None:
 def test_trailer_lines_without_a_key_are_skipped() -> None:
     parsed = parse_trailer_lines("Key: value\n: no key\nno colon\n  Spaced :  padded  \n")
     assert [(t.key, t.value) for t in parsed] == [("Key", "value"), ("Spaced", "padded")]
+
+
+def test_records_read_as_they_stream_keep_every_character(repo: Repo, git_repo: GitRepo) -> None:
+    """Messages far longer than one read, of characters whose bytes a read may split, in a
+    history of many commits: each comes back whole and in order."""
+    bodies = []
+    for n in range(40):
+        body = f"{n} " + "é€😀" * (3000 + 7 * n)
+        bodies.append(body)
+        repo.write("f.txt", f"{n}\n")
+        repo.git("add", "-A")
+        message = f"subject {n}\n\n{body}\n\nCo-authored-by: A <a@x>\n"
+        repo.git("commit", "-q", "-F", "-", input=message.encode())
+    commits = read_commits(git_repo, "HEAD")[:-1]  # the fixture's base commit last
+    assert [c.subject for c in commits] == [f"subject {n}" for n in reversed(range(40))]
+    assert [c.body for c in commits] == [f"{b}\n\nCo-authored-by: A <a@x>"
+                                         for b in reversed(bodies)]
+    assert {c.trailers for c in commits} == {(Trailer("Co-authored-by", "A <a@x>"),)}
