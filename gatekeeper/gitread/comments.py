@@ -67,15 +67,6 @@ def keep_comment(budget: CommentBudget, line: bytes) -> str | None:
     return text
 
 
-def keep_if_comment(current: PatchFile, budget: CommentBudget, line: bytes,
-                    number: int) -> None:
-    """Keep added ``line`` (new line ``number``) in ``current`` as a comment if it holds one
-    and the budget has room; only lines the sieve let through come here."""
-    comment = keep_comment(budget, line)
-    if comment is not None:
-        current.comments.append((number, comment))
-
-
 def start_text(current: PatchFile, budget: TextBudget) -> None:
     """At a file's first hunk: keep its text if the budget wants the file and has room."""
     current.text_decided = True

@@ -8,8 +8,7 @@ import re
 from collections.abc import Iterator
 
 from gatekeeper.errors import DiffInputError
-from gatekeeper.gitread import hunkbulk
-from gatekeeper.gitread.comments import SIEVE_LEADS, SIEVE_MARKS, CommentBudget, keep_if_comment
+from gatekeeper.gitread.comments import SIEVE_LEADS, SIEVE_MARKS, CommentBudget, keep_comment
 from gatekeeper.gitread.patchfile import ParsedHunk, PatchFile
 
 # unidiff's hunk header, with ASCII digits of a plausible length: int() refuses more than 4,300
@@ -18,9 +17,6 @@ _HUNK_HEADER = re.compile(r"@@ -([0-9]{1,15})(?:,([0-9]{1,15}))? \+([0-9]{1,15})
                           r"(?:,([0-9]{1,15}))? @@[ ]?(.*)")
 # The first byte of a hunk's context lines (a blank line is an empty context line).
 _CONTEXT = (b" ", b"\n", b"\r")
-BULK_FROM = 16
-"""Hunks whose larger count is this or more are read a block at a time (``hunkbulk``); a
-shorter one costs less line by line than the block's set-up."""
 
 
 def read_hunk(
@@ -30,16 +26,7 @@ def read_hunk(
     """Read the hunk ``header`` (line ``lineno``) opens from ``it`` into ``current``; return
     the number of its last line."""
     hunk = _hunk_header(header, lineno, source)
-    state = (*_first_numbers(hunk), hunk.old_count, hunk.new_count)
-
-    def by_line(current: PatchFile, hunk: ParsedHunk, it: Iterator[bytes], lineno: int,
-                state: hunkbulk.State) -> int:
-        return _hunk_lines(current, hunk, it, lineno, source, budget, state)
-
-    if max(hunk.old_count, hunk.new_count) >= BULK_FROM:
-        lineno = hunkbulk.read_lines(current, hunk, it, lineno, state, budget, by_line)
-    else:
-        lineno = by_line(current, hunk, it, lineno, state)
+    lineno = _hunk_lines(current, hunk, it, lineno, source, budget)
     current.added += _line_count(hunk.added)
     current.deleted += _line_count(hunk.removed)
     current.hunks.append(hunk)
@@ -68,16 +55,16 @@ def _first_numbers(hunk: ParsedHunk) -> tuple[int, int]:
 
 def _hunk_lines(
     current: PatchFile, hunk: ParsedHunk, it: Iterator[bytes], lineno: int, source: str,
-    budget: CommentBudget | None, state: hunkbulk.State,
+    budget: CommentBudget | None,
 ) -> int:
-    """Read the lines of ``hunk``, as many as its header counts, from ``state`` on into its
-    ranges and into ``current``'s comments and kept text; return the number of the last line
-    read.
+    """Read the lines of ``hunk``, as many as its header counts, into its ranges and into
+    ``current``'s comments and kept text; return the number of the last line read.
 
     This loop runs once per line of the diff, so it keeps its state in local variables and
     tests for a comment inline (see ``comments.SIEVE_LEADS``).
     """
-    old_no, new_no, old_left, new_left = state
+    old_no, new_no = _first_numbers(hunk)
+    old_left, new_left = hunk.old_count, hunk.new_count
     added, removed = hunk.added, hunk.removed
     leads, marks = SIEVE_LEADS, SIEVE_MARKS  # looked up once per hunk
     plus_text, minus_text = current.added_text, current.removed_text
@@ -92,7 +79,7 @@ def _hunk_lines(
             if budget is not None and (
                 line.lstrip(b"+ \t")[:1] in leads or len(line.translate(None, marks)) != len(line)
             ):
-                keep_if_comment(current, budget, line, new_no)
+                _keep_comment(current, budget, line, new_no)
             if plus_text is not None:
                 plus_text += line[1:]
             new_no += 1
@@ -121,6 +108,14 @@ def _extend(ranges: list[list[int]], number: int) -> None:
         ranges[-1][1] = number
     else:
         ranges.append([number, number])
+
+
+def _keep_comment(current: PatchFile, budget: CommentBudget, line: bytes, number: int) -> None:
+    """Keep added ``line`` (new line ``number``) as a comment if it holds one and the budget
+    has room; only lines the sieve let through come here."""
+    comment = keep_comment(budget, line)
+    if comment is not None:
+        current.comments.append((number, comment))
 
 
 def _line_count(ranges: list[list[int]]) -> int:

@@ -17,7 +17,6 @@ from gatekeeper.common.fields import TRUSTED_PATTERNS
 from gatekeeper.errors import PolicyError
 from gatekeeper.facts.ai.compiled import Compiled, LineEntries
 from gatekeeper.facts.ai.entries import EMAIL_KINDS, LINE_KINDS, SUFFIX_KINDS, Kind, MarkerEntry
-from gatekeeper.facts.ai.literals import Finder
 
 BUILTIN_NAME = "gatekeeper/facts/ai/markers.yml"
 ROLES = ("author", "committer", "coauthor")
@@ -163,10 +162,6 @@ class Catalogue:
     def may_find_footer(self, text: str) -> bool:
         """False only when no footer entry can match any line of ``text``: most messages."""
         return self._index.lines[Kind.FOOTER].may_match(text)
-
-    def footer_finder(self) -> Finder | None:
-        """Finds the literals some footer entry requires; None when one requires none."""
-        return self._index.lines[Kind.FOOTER].needles
 
     def match_footer(self, line: str) -> list[MarkerEntry]:
         """Footer entries found in a line of a commit message or PR/MR description."""

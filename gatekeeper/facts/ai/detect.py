@@ -33,11 +33,6 @@ _FENCE = re.compile(r"\s{0,3}(```|~~~)")
 # "<address>" and a bare address: one run of characters each, so no backtracking; whether it
 # holds an "@" inside is asked afterwards (see _is_address).
 _ANGLED = re.compile(r"<\s*([^<>\s]+)\s*>")
-# The start _TRAILER_KEY matches, at the start of any line of a text: a superset of the lines
-# shaped_trailer accepts.
-_TRAILER_LINE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*[ \t]*:", re.MULTILINE)
-# Line breaks str.splitlines() splits at besides the newline.
-_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _TOKEN = re.compile(r"[^<>\s]+")
 
 
@@ -178,37 +173,13 @@ def _body(commit: Commit, catalogue: Catalogue) -> Iterator[Evidence]:
     if not keys and not footers:
         return
     parsed = {(t.key.lower(), t.value.strip()) for t in commit.trailers}
-    for line in _candidates(body, keys, footers, catalogue):
+    for line in prose_lines(body):
         shaped = shaped_trailer(line, catalogue) if keys and ":" in line else None
         if shaped and (shaped[0].lower(), shaped[1]) not in parsed:
             yield from trailer_evidence(commit.sha, catalogue, "body", *shaped)
         marks = catalogue.match_footer(line.rstrip()) if footers else None
         if marks:
             yield from evidence(commit.sha, "footer", marks, line)
-
-
-def _candidates(body: str, keys: bool, footers: bool, catalogue: Catalogue) -> Iterable[str]:
-    """The prose lines of ``body`` that may hold a trailer-shaped line or a footer, in order.
-
-    One search of the whole body finds them: a line that starts like a trailer, or holds a
-    literal some footer entry requires. Every other line can give no evidence. A body with a
-    fence, or with line breaks other than a newline, is read line by line instead, as is one
-    whose footers have no literal to look for.
-    """
-    finder = catalogue.footer_finder() if footers else None
-    if ("```" in body or "~~~" in body or _OTHER_BREAKS.search(body)
-            or (footers and (finder is None or not finder.one_line))):
-        return prose_lines(body)
-    hits = [*(_TRAILER_LINE.finditer(body) if keys else ()),
-            *(finder.exact.finditer(body) if finder is not None else ())]
-    starts = sorted({body.rfind("\n", 0, hit.start()) + 1 for hit in hits})
-    return [_line_at(body, start) for start in starts]
-
-
-def _line_at(body: str, start: int) -> str:
-    """The line of ``body`` that starts at ``start``, within LINE_LIMIT."""
-    end = body.find("\n", start)
-    return body[start:end if end != -1 else len(body)][:LINE_LIMIT]
 
 
 @functools.lru_cache(maxsize=8)

@@ -103,8 +103,6 @@ class Finder:
         self.lowered = tuple(dict.fromkeys(text.lower() for text in ordered))
         self.fast = all(text.isascii() for text in ordered)
         self.exact = re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE)
-        self.one_line = not any("\n" in text for text in ordered)
-        """Whether every needle fits in one line, so a hit in a text lies in one of its lines."""
 
     def search(self, text: str) -> bool:
         """Whether ``text`` holds a needle in any case, as ``re.IGNORECASE`` matches."""
