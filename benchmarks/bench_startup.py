@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import GIT_ENV
+from harness import bench_env
 
 TARGETS = {"version": 0.06, "check": 0.30, "hook": 0.30}
 """The issue's targets, in seconds: --version, a small PR's check, what the hook adds."""
@@ -38,18 +38,6 @@ Command = Callable[[int], Sequence[str]]
 
 class BenchError(RuntimeError):
     """A step that failed; the benchmark ends with its message."""
-
-
-def _env(cache: Path) -> dict[str, str]:
-    """The children's environment: hermetic git, and Python's bytecode cache switched on.
-
-    An installed package has its bytecode compiled; with PYTHONDONTWRITEBYTECODE set, every
-    run would compile gatekeeper's sources again and measure that instead. The cache goes to
-    a folder of its own, so the checkout is left as it was.
-    """
-    env = {**os.environ, **GIT_ENV, "PYTHONPYCACHEPREFIX": str(cache)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
 
 
 def _run(cmd: Sequence[str], cwd: Path, env: dict[str, str], *, check: bool = True,
@@ -223,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--runs must be at least 5: the figures are medians")
     root = Path(tempfile.mkdtemp(prefix="gk-startup-"))
     try:
-        env = _env(root / "pycache")
+        env = bench_env()
         work = build(root, env)
         load_before = _load()
         rows = measure(work, env, args.runs)

@@ -98,9 +98,20 @@ def git(repo: Path, *args: str, capture: bool = True) -> str:
     return (result.stdout or b"").decode("utf-8", errors="replace").strip()
 
 
+PYCACHE = Path(tempfile.gettempdir()) / "gatekeeper-bench-pycache"
+"""Where the measured Python processes keep their compiled bytecode (see bench_env)."""
+
+
 def bench_env() -> dict[str, str]:
-    return {**os.environ, **GIT_ENV, "GIT_AUTHOR_DATE": COMMIT_DATE,
-            "GIT_COMMITTER_DATE": COMMIT_DATE}
+    """The children's environment: hermetic git with fixed dates, and Python's bytecode cache
+    switched on. An installed package has its bytecode compiled; with PYTHONDONTWRITEBYTECODE
+    set (some CI images and shells set it), every run of a checkout would compile its sources
+    again, and a benchmark would measure the compiler. The cache goes to a folder of its own,
+    so the checkout is left as it was."""
+    env = {**os.environ, **GIT_ENV, "GIT_AUTHOR_DATE": COMMIT_DATE,
+           "GIT_COMMITTER_DATE": COMMIT_DATE, "PYTHONPYCACHEPREFIX": str(PYCACHE)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def write_tree(repo: Path, files: Mapping[str, str | bytes],
