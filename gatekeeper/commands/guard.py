@@ -4,6 +4,7 @@ traceback; Ctrl-C as exit 130; standard output that cannot be written as a usage
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -94,6 +95,10 @@ def guarded(func: F) -> F:
             _say(f"gatekeeper: internal error: {type(exc).__name__}: {said} "
                  "(set GATEKEEPER_DEBUG=1 for details and report it)")
             sys.exit(EXIT_INTERNAL)
+        finally:
+            # The command is done and the process ends next: what it loaded and made need not
+            # be walked by the collector once more as the interpreter shuts down.
+            gc.freeze()
 
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__

@@ -6,17 +6,21 @@ internal error needs a bug to show it.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import subprocess
 import sys
 
 import pytest
 
+from gatekeeper.commands.guard import guarded
 from gatekeeper.errors import (
     EXIT_CHANGESET,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_POLICY_FAILURE,
     EXIT_USAGE,
+    ChangeSetError,
 )
 
 PROGRAM = """
@@ -69,3 +73,22 @@ def test_every_exit_code_means_one_thing() -> None:
 ])
 def test_an_outcome_is_its_exit_code_and_one_line(command: str, code: int, line: str) -> None:
     assert run(command) == (code, line + "\n")
+
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_finished_command_leaves_its_objects_out_of_the_last_collection(fails: bool) -> None:
+    """The interpreter's shutdown collects garbage once more over everything a run made; a
+    command that has finished marks all of it as frozen, whether it returned or failed."""
+
+    def command() -> None:
+        if fails:
+            raise ChangeSetError("no change set")
+
+    gc.unfreeze()
+    try:
+        with pytest.raises(SystemExit) if fails else contextlib.nullcontext():
+            guarded(command)()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
