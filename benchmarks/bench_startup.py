@@ -11,6 +11,11 @@ slows both alike:
   with ``--no-verify``; the difference is what the hook adds to a push.
 
 Each figure is the median of ``--runs`` runs (at least 5), after one warm-up run of each.
+
+The targets were set on another machine, against the figures in SET_AGAINST. ``--reference
+SRC`` times the version they were measured on (a worktree of that commit) in the same rounds,
+and gives each figure scaled to that machine as well: ours here, times the reference's figure
+there, over the reference's time here.
 """
 
 from __future__ import annotations
@@ -31,6 +36,10 @@ from harness import bench_env
 
 TARGETS = {"version": 0.06, "check": 0.30, "hook": 0.30}
 """The issue's targets, in seconds: --version, a small PR's check, what the hook adds."""
+SET_AGAINST = {"version": 0.05, "check": 0.51, "hook": 0.52}
+"""What the version the targets were set against took on the machine they were set on. With
+``--reference``, that version is timed here too, and each figure is also given scaled to that
+machine: ours here times SET_AGAINST over the reference's time here."""
 
 Command = Callable[[int], Sequence[str]]
 """The command of the ``n``-th run (a push needs a ref name of its own each time)."""
@@ -92,6 +101,8 @@ class Pair:
     ours: list[float]
     base: list[float]
     ours_cpu: list[float]
+    reference: list[float]
+    """The reference version's side (``--reference``), or empty."""
     """CPU seconds (user and system, the process and the children it waited for): less
     sensitive than wall time to other work on a shared machine."""
 
@@ -104,6 +115,11 @@ class Pair:
     def base_median(self) -> float:
         """The median of the baseline, in seconds."""
         return statistics.median(self.base)
+
+    @property
+    def reference_median(self) -> float | None:
+        """The median of the reference version's side, in seconds; None without one."""
+        return statistics.median(self.reference) if self.reference else None
 
 
 def _time(cmd: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
@@ -120,23 +136,26 @@ def _time(cmd: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float, fl
 
 
 def pair(name: str, ours: Command, base: Command, cwd: Path, env: dict[str, str],
-         runs: int) -> Pair:
-    """Time both sides in turn, ``runs`` times each, after one warm-up run of each."""
-    _run(ours(-1), cwd, env)
-    _run(base(-1), cwd, env)
-    mine, theirs, cpu = [], [], []
+         runs: int, reference: dict[str, str] | None = None) -> Pair:
+    """Time both sides in turn, ``runs`` times each, after one warm-up run of each; with
+    ``reference`` (its environment), our side once more as the reference version."""
+    sides: list[tuple[Command, dict[str, str]]] = [(ours, env), (base, env)]
+    if reference is not None:
+        sides.append((ours, reference))
+    for command, side_env in sides:
+        _run(command(-1), cwd, side_env)
+    walls: list[list[float]] = [[] for _ in sides]
+    cpu: list[float] = []
     for n in range(runs):
-        # Alternating which side goes first evens out a machine that is busy in bursts.
-        if n % 2:
-            base_wall, _ = _time(base(n), cwd, env)
-            our_wall, our_cpu = _time(ours(n), cwd, env)
-        else:
-            our_wall, our_cpu = _time(ours(n), cwd, env)
-            base_wall, _ = _time(base(n), cwd, env)
-        mine.append(our_wall)
-        theirs.append(base_wall)
-        cpu.append(our_cpu)
-    return Pair(name, mine, theirs, cpu)
+        # Turning which side goes first evens out a machine that is busy in bursts.
+        for k in range(len(sides)):
+            index = (n + k) % len(sides)
+            command, side_env = sides[index]
+            wall, used = _time(command(n if index != 2 else n + runs), cwd, side_env)
+            walls[index].append(wall)
+            if index == 0:
+                cpu.append(used)
+    return Pair(name, walls[0], walls[1], cpu, walls[2] if reference is not None else [])
 
 
 def _gatekeeper() -> list[str]:
@@ -145,13 +164,14 @@ def _gatekeeper() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "gatekeeper"]
 
 
-def measure(work: Path, env: dict[str, str], runs: int) -> list[Pair]:
+def measure(work: Path, env: dict[str, str], runs: int,
+            reference: dict[str, str] | None = None) -> list[Pair]:
     """The three rows, in the order they are printed."""
     gk = _gatekeeper()
     version = pair("version", lambda n: [*gk, "--version"], lambda n: ["git", "--version"],
-                   work, env, runs)
+                   work, env, runs, reference)
     check = pair("check", lambda n: [*gk, "check", "--base", "main"],
-                 lambda n: ["git", "diff", "main...feature"], work, env, runs)
+                 lambda n: ["git", "diff", "main...feature"], work, env, runs, reference)
     _run([sys.executable, "-m", "gatekeeper", "install-hook"], work, env)
     said = _run(["git", "push", "origin", "feature:refs/heads/probe"], work, env).stderr
     if b"PASS" not in said:
@@ -159,7 +179,7 @@ def measure(work: Path, env: dict[str, str], runs: int) -> list[Pair]:
                          + said.decode(errors="replace"))
     push = pair("push", lambda n: ["git", "push", "-q", "origin", f"feature:refs/heads/h{n}"],
                 lambda n: ["git", "push", "-q", "--no-verify", "origin",
-                           f"feature:refs/heads/n{n}"], work, env, runs)
+                           f"feature:refs/heads/n{n}"], work, env, runs, reference)
     return [version, check, push]
 
 
@@ -177,7 +197,25 @@ def report(rows: list[Pair], runs: int, load_before: str) -> str:
         f"{'what the hook adds to a push':40}{added:>11.3f}{'':26}   "
         f"<= {TARGETS['hook']:.2f} s  {_verdict(added <= TARGETS['hook'])}",
     ]
+    if push.reference:
+        lines += ["", *_scaled(version, check, push)]
     return "\n".join(lines)
+
+
+def _scaled(version: Pair, check: Pair, push: Pair) -> list[str]:
+    """Each figure beside the reference version's, and scaled to the machine the targets
+    were set on (see SET_AGAINST)."""
+    base = push.base_median
+    rows = [("version", version.ours_median, version.reference_median or 0.0),
+            ("check", check.ours_median, check.reference_median or 0.0),
+            ("hook", push.ours_median - base, (push.reference_median or 0.0) - base)]
+    lines = [f"{'against the reference version':40}{'ours':>11}{'reference':>10}"
+             f"{'scaled':>9}   target"]
+    for name, ours, theirs in rows:
+        scaled = ours * SET_AGAINST[name] / theirs if theirs > 0 else float("inf")
+        lines.append(f"{name:40}{ours:>11.3f}{theirs:>10.3f}{scaled:>9.3f}   "
+                     f"<= {TARGETS[name]:.2f} s  {_verdict(scaled <= TARGETS[name])}")
+    return lines
 
 
 def _line(label: str, row: Pair, target: str) -> str:
@@ -206,6 +244,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9, help="runs per side (at least 5)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--reference", type=Path, metavar="SRC",
+                        help="the source folder of the version the targets were set against "
+                        "(a worktree of that commit): timed too, and every figure scaled")
     args = parser.parse_args(argv)
     if args.runs < 5:
         parser.error("--runs must be at least 5: the figures are medians")
@@ -214,7 +255,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         env = bench_env()
         work = build(root, env)
         load_before = _load()
-        rows = measure(work, env, args.runs)
+        reference = None
+        if args.reference is not None:
+            reference = {**env, "PYTHONPATH": str(args.reference.resolve())}
+        rows = measure(work, env, args.runs, reference)
         print(report(rows, args.runs, load_before))
     except BenchError as exc:
         print(f"bench_startup: {exc}", file=sys.stderr)

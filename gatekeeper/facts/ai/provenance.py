@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gatekeeper.changeset.model import ChangeSet
 from gatekeeper.facts.ai import catalogue
-from gatekeeper.facts.ai.attribute import NoteFile, attribute
 from gatekeeper.facts.ai.detect import Evidence, Strength, detect_commit, strongest
 from gatekeeper.facts.ai.review import detect_comments, detect_review
 from gatekeeper.facts.ai.settings import AiSettings
-from gatekeeper.facts.ai.spotcheck import SpotCheck, spot_check
+
+if TYPE_CHECKING:  # loaded when a change has notes, or the policy asks for a spot check
+    from gatekeeper.facts.ai.attribute import NoteFile
+    from gatekeeper.facts.ai.spotcheck import SpotCheck
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +80,17 @@ def gather(changeset: ChangeSet, settings: AiSettings) -> AiFacts:
     files: tuple[NoteFile, ...] = ()
     problems: tuple[str, ...] = ()
     if "notes" in settings.detectors and (changeset.notes or changeset.unread_notes):
+        from gatekeeper.facts.ai.attribute import attribute
+
         notes = attribute(changeset)
         found.extend(notes.evidence)
         files, problems = notes.files, notes.problems
     evidence = _dedupe(e for e in found if e.source in wanted)
     with_evidence = {e.commit for e in evidence if e.commit}
     commits = {c.sha for c in changeset.commits}
-    check = (spot_check(settings.spot_check, changeset, evidence)
-             if settings.spot_check is not None else None)
+    check = None
+    if settings.spot_check is not None:
+        from gatekeeper.facts.ai.spotcheck import spot_check
+
+        check = spot_check(settings.spot_check, changeset, evidence)
     return AiFacts(evidence, len(commits), len(with_evidence & commits), files, check, problems)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gatekeeper.changeset.model import ChangeSet, FileStatus
 from gatekeeper.errors import CoverageMismatchError
-from gatekeeper.facts.coverage import committed
-from gatekeeper.facts.coverage.merge import merge
-from gatekeeper.facts.coverage.model import Report
-from gatekeeper.facts.coverage.patch import CoverageFacts, build
-from gatekeeper.facts.coverage.paths import PathMapper
-from gatekeeper.facts.coverage.settings import CoverageSettings
+
+if TYPE_CHECKING:  # a run without reports loads none of what reads and measures them
+    from gatekeeper.facts.coverage.model import Report
+    from gatekeeper.facts.coverage.patch import CoverageFacts
+    from gatekeeper.facts.coverage.settings import CoverageSettings
 
 HOOKS = ("pre-push", "pre-commit")
 """Contexts that run on a developer's machine at every push or commit, with no reports."""
@@ -81,6 +81,10 @@ def gather(reports: Reports, settings: CoverageSettings, changeset: ChangeSet,
         if context not in HOOKS:
             _missing(settings, judged_by, changeset)
         return None, ()
+    from gatekeeper.facts.coverage.merge import merge
+    from gatekeeper.facts.coverage.patch import build
+    from gatekeeper.facts.coverage.paths import PathMapper
+
     head_files = set(repo_files)
     if tracked and repo_root is not None and not settings.allow_committed_reports:
         _refuse_committed(reports, repo_root, head_files, changeset)
@@ -97,6 +101,8 @@ def gather(reports: Reports, settings: CoverageSettings, changeset: ChangeSet,
 def _refuse_committed(reports: Reports, repo_root: str, head_files: set[str],
                       changeset: ChangeSet) -> None:
     # A staged report is as much the change's own as a committed one.
+    from gatekeeper.facts.coverage import committed
+
     staged = (c.path for c in changeset.files if c.status is not FileStatus.DELETED)
     committed.refuse(reports.paths, repo_root, {*head_files, *staged})
 
