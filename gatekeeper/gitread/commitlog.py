@@ -20,17 +20,24 @@ def read_commits(repo: GitRepo, spec: str) -> tuple[Commit, ...]:
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     commits: list[Commit] = []
     fields: list[str] = []
-    rest = ""
+    # The pieces of the field still being written, joined once it ends: a message of many
+    # megabytes (the change's author decides) is copied once, not once per read.
+    pending: list[str] = []
     with repo.stream("log", "-z", "--encoding=UTF-8", "--no-color", "--no-show-signature",
                      f"--format=tformat:{fmt}", spec, "--") as out:
         while True:
             chunk = out.read1(1 << 16)
-            parts = (rest + decoder.decode(chunk, final=not chunk)).split("\0")
-            rest = parts.pop()  # the field still being written (all of it at the end)
-            fields += parts
-            whole = len(fields) - len(fields) % width
-            commits += map(_commit, *(fields[n:whole:width] for n in range(width)))
-            del fields[:whole]
+            text = decoder.decode(chunk, final=not chunk)
+            if "\0" in text:
+                parts = text.split("\0")
+                parts[0] = "".join(pending) + parts[0]
+                pending = [parts.pop()]
+                fields += parts
+                whole = len(fields) - len(fields) % width
+                commits += map(_commit, *(fields[n:whole:width] for n in range(width)))
+                del fields[:whole]
+            else:
+                pending.append(text)
             if not chunk:
                 return tuple(commits)
 
