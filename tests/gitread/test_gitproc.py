@@ -56,6 +56,16 @@ def test_streams_and_the_batch_reader(opened: tuple[GitRepo, Repo]) -> None:
     git.close()
 
 
+def test_a_reader_s_own_error_passes_through_and_git_is_stopped(
+        opened: tuple[GitRepo, Repo]) -> None:
+    git, _ = opened
+    with pytest.raises(ValueError, match=r"^the reader's own$"), \
+            git.stream("log", "--format=%H%n%B", "-p") as out:
+        out.read(1)
+        raise ValueError("the reader's own")
+    assert git.run("rev-parse", "--verify", "HEAD")[0] == 0  # nothing left half-done
+
+
 def test_a_failed_fetch_gives_git_s_words(opened: tuple[GitRepo, Repo], tmp_path: Path) -> None:
     git, _ = opened
     said = git.try_fetch(str(tmp_path / "nowhere.git"))
