@@ -75,9 +75,26 @@ def emit(text: str | bytes, *, nl: bool = True, color: bool | None = None) -> No
 
 
 def guarded(func: F) -> F:
-    """Turn our errors into one line on stderr and an exit code; never show a traceback."""
+    """Turn our errors into one line on stderr and an exit code; never show a traceback. The
+    command runs once and the process ends: the cyclic collector stays off while it runs."""
+    return _guard(func, collect=False)
 
+
+def guarded_long(func: F) -> F:
+    """``guarded``, for a command that runs long over many inputs (``replay``): the cyclic
+    collector stays on, so garbage from one input does not outlive it."""
+    return _guard(func, collect=True)
+
+
+def _guard(func: F, *, collect: bool) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        was_collecting = gc.isenabled()
+        if not collect:
+            # Start-up builds hundreds of thousands of objects that all live to the end (the
+            # modules, pydantic's validators); each collection would walk them for nothing.
+            # What a check makes goes by reference counting: measured, its peak memory on a
+            # 2,000-file change is the same with the collector off.
+            gc.disable()
         try:
             return func(*args, **kwargs)
         except GatekeeperError as exc:
@@ -99,6 +116,8 @@ def guarded(func: F) -> F:
             # The command is done and the process ends next: what it loaded and made need not
             # be walked by the collector once more as the interpreter shuts down.
             gc.freeze()
+            if was_collecting:  # as it was: the caller may go on (a test, a library user)
+                gc.enable()
 
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from gatekeeper.commands.guard import guarded
+from gatekeeper.commands.guard import guarded, guarded_long
 from gatekeeper.errors import (
     EXIT_CHANGESET,
     EXIT_INTERNAL,
@@ -91,4 +91,42 @@ def test_a_finished_command_leaves_its_objects_out_of_the_last_collection(fails:
             guarded(command)()
         assert gc.get_freeze_count() > 0
     finally:
+        gc.unfreeze()
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_one_shot_command_runs_without_the_cyclic_collector_and_gives_it_back(
+        fails: bool) -> None:
+    """Start-up makes objects that live to the end, which a collection would walk for nothing:
+    a command runs with the collector off, and leaves it on again for whoever called it."""
+    seen: list[bool] = []
+
+    def command() -> None:
+        seen.append(gc.isenabled())
+        if fails:
+            raise ChangeSetError("no change set")
+
+    assert gc.isenabled()
+    try:
+        with pytest.raises(SystemExit) if fails else contextlib.nullcontext():
+            guarded(command)()
+        assert seen == [False]
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+def test_a_long_command_keeps_the_collector_and_a_caller_without_it_stays_so() -> None:
+    """``replay`` runs over hundreds of changes: its garbage is collected as it goes. And a
+    caller that had switched the collector off finds it off afterwards."""
+    seen: list[bool] = []
+    try:
+        guarded_long(lambda: seen.append(gc.isenabled()))()
+        gc.disable()
+        guarded(lambda: seen.append(gc.isenabled()))()
+        assert seen == [True, False]
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
         gc.unfreeze()

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from gatekeeper.commands.guard import emit, guarded
+from gatekeeper.commands.guard import emit, guarded_long
 from gatekeeper.errors import UsageError
 
 
@@ -44,7 +44,7 @@ def cache_folder() -> str:
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the replay cache.")
 @click.option("-C", "--repo", "repo_path", default=".", metavar="DIR", show_default=True,
               help="Run as if started in DIR.")
-@guarded
+@guarded_long
 def replay(merged: tuple[str, ...], merging: bool, html_path: str | None,
            json_path: str | None, csv_path: str | None, no_cache: bool,
            **replayed: Any) -> None:
