@@ -43,12 +43,22 @@ def _split(path: str) -> tuple[list[str], str, str]:
 def is_test_name(path: str) -> bool:
     """Whether ``path`` is named or placed as a test by a common convention."""
     folders, base, _family = _split(path)
-    return bool(_AFFIXED.search(base)) or any(f.lower() in _TEST_FOLDERS for f in folders)
+    return _test_named(folders, base)
+
+
+def _test_named(folders: list[str], base: str) -> bool:
+    """``is_test_name`` of a path already split by ``_split``."""
+    return bool(_AFFIXED.search(base)) or not _TEST_FOLDERS.isdisjoint(map(str.lower, folders))
 
 
 def subject_key(path: str, test: bool) -> tuple[str, str]:
     """What a test and its subject share: the language family and the subject's name."""
     _folders, base, family = _split(path)
+    return _key(base, family, test)
+
+
+def _key(base: str, family: str, test: bool) -> tuple[str, str]:
+    """``subject_key`` of a path already split by ``_split``."""
     if test:
         match = _TEST_NAME.fullmatch(base)
         base = match.group("stem") if match else base
@@ -67,16 +77,19 @@ def pair(paths: Iterable[str], is_test: Callable[[str], bool]) -> dict[str, str]
 
     ``is_test`` says which paths are tests (their class); names alone decide the subject.
     """
-    tests: list[str] = []
+    tests: list[tuple[str, tuple[str, str]]] = []
     subjects: dict[tuple[str, str], list[str]] = {}
+    # Each path is split once: this runs over every file of a change, 50,000 of them or more.
     for path in paths:
-        if is_test(path) or is_test_name(path):
-            tests.append(path)
+        folders, base, family = _split(path)
+        if is_test(path) or _test_named(folders, base):
+            tests.append((path, _key(base, family, test=True)))
         else:
-            subjects.setdefault(subject_key(path, test=False), []).append(path)
+            subjects.setdefault(_key(base, family, test=False), []).append(path)
     pairs: dict[str, str] = {}
-    for test in tests:
-        found = subjects.get(subject_key(test, test=True))
+    for test, key in tests:
+        found = subjects.get(key)
         if found:
-            pairs[test] = min(found, key=lambda s: _closeness(test, s))
+            pairs[test] = found[0] if len(found) == 1 else min(
+                found, key=lambda s: _closeness(test, s))
     return pairs

@@ -33,21 +33,26 @@ class Unit:
 
 def units(measured: list[FileFacts], everything: Iterable[FileFacts]) -> list[Unit]:
     """``measured`` grouped into units: each subject with its tests among ``everything``."""
+    inside = {f.path: f for f in measured}
     every = {f.path: f for f in everything}
-    every.update((f.path, f) for f in measured)
+    every.update(inside)
     pairs = pair(every, lambda p: TEST in every[p].classes)
     members: dict[str, list[str]] = defaultdict(list)
     for path in every:
         members[pairs.get(path, path)].append(path)
-    inside = {f.path for f in measured}
     found = []
     for anchor, paths in members.items():
-        mine = [every[p] for p in paths if p in inside]
+        if len(paths) == 1:  # most files: no test of theirs in the change
+            if anchor in inside:
+                found.append(Unit(anchor, (inside[anchor],)))
+            continue
+        mine = [inside[p] for p in paths if p in inside]
         if not mine:
             continue
         place = anchor if anchor in inside else mine[0].path
         found.append(Unit(place, tuple(mine), tuple(p for p in paths if p not in inside)))
-    return sorted(found, key=lambda u: u.path)
+    found.sort(key=lambda u: u.path)
+    return found
 
 
 def _weight(unit: Unit, measure: Measure) -> int:
@@ -122,13 +127,16 @@ def split_plan(files: list[FileFacts], measure: Measure, limit: int, unit: str,
                 f"most {limit} {unit} each, keeping each test with the code it tests")
     sized = sorted(((sum(map(weigh, g)), name) for name, g in groups.items()),
                    key=lambda t: (-t[0], t[1]))
-    chosen, remaining = [], total
+    chosen: list[tuple[int, str]] = []
+    remaining = total
     for size, name in sized[:-1]:
         if remaining <= limit:
             break
-        chosen.append(_named(name, groups[name], size, unit))
+        chosen.append((size, name))
         remaining -= size
-    named = ", ".join(chosen[:SHOWN_GROUPS])
+    # Only the folders shown are named: tens of thousands may be chosen.
+    named = ", ".join(_named(name, groups[name], size, unit)
+                      for size, name in chosen[:SHOWN_GROUPS])
     if len(chosen) > SHOWN_GROUPS:
         named += f" and {len(chosen) - SHOWN_GROUPS} more folders"
     if remaining <= limit and len(chosen) <= SHOWN_GROUPS:
