@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 
 LineRange = tuple[int, int]
 """An inclusive range of line numbers, ``(first, last)``."""
@@ -147,3 +148,15 @@ class FileChange:
         """Numbers of the removed lines, in the old file."""
         for hunk in self.hunks:
             yield from hunk.removed_lines()
+
+
+_FILE_FIELDS = attrgetter(*(f.name for f in fields(FileChange)))
+_SIZE_AT = [f.name for f in fields(FileChange)].index("size")
+
+
+def with_size(change: FileChange, size: int) -> FileChange:
+    """``change`` with its ``size`` set. It is done once per file of a change, 50,000 times or
+    more; ``dataclasses.replace`` takes twice as long, as it looks up every field by name."""
+    values = list(_FILE_FIELDS(change))
+    values[_SIZE_AT] = size
+    return FileChange(*values)

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from gatekeeper.changeset import binaries
 from gatekeeper.changeset.binaries import Decision
+from gatekeeper.changeset.files import with_size
 from gatekeeper.changeset.model import MODE_SUBMODULE, MODE_SYMLINK, FileChange, FileStatus
 from gatekeeper.gitread import gitattributes
 from gatekeeper.gitread.gitio import GitRepo
@@ -119,7 +120,7 @@ def _probe_file(change: FileChange, heads: dict[str, Head], attrs: dict[str, boo
     # git printed lines only if neither side was binary to it: the new side suffices then
     old = heads.get(change.old_blob or "") if change.binary else None
     if new is not None:
-        change = dataclasses.replace(change, size=new.size)
+        change = with_size(change, new.size)
     change = _mark_unchanged_binary(change, new, attrs)
     decision, nul = _decide(change, attrs, [h for h in (old, new) if h is not None])
     text = decision is Decision.TEXT or (not change.binary and decision is Decision.KEEP)
@@ -138,6 +139,8 @@ def _decide(change: FileChange, attrs: dict[str, bool],
     """The trusted verdict on a file whose content changed; KEEP for anything else."""
     if change.is_submodule or change.is_symlink or not (change.hunks or change.binary):
         return Decision.KEEP, False
+    if not change.binary and "diff" not in attrs and not any(h.nul for h in sides):
+        return Decision.KEEP, False  # text to git and to us: the common case, decided early
     return binaries.decide(change.path, change.binary, attrs, _stand_ins(sides),
                            [h.size for h in sides])
 
