@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -159,9 +159,11 @@ class Catalogue:
             return []
         return [c.entry for c in self._index.trailers.get(key.lower(), ()) if c.accepts(value)]
 
-    def may_find_footer(self, text: str) -> bool:
-        """False only when no footer entry can match any line of ``text``: most messages."""
-        return self._index.lines[Kind.FOOTER].may_match(text)
+    def footer_lines(self, text: str, low: str | None) -> Callable[[str], bool] | None:
+        """None when no footer entry can match any line of ``text`` (most messages); else a
+        test of its lines that rules out most of them before ``match_footer``. ``low`` is
+        ``literals.lowered(text)``."""
+        return self._index.lines[Kind.FOOTER].line_test(text, low)
 
     def match_footer(self, line: str) -> list[MarkerEntry]:
         """Footer entries found in a line of a commit message or PR/MR description."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from gatekeeper.facts.ai.entries import MarkerEntry
@@ -48,6 +48,11 @@ class Compiled:
         return self.exclude is None or not self.exclude.search(text)
 
 
+def _every_line(line: str) -> bool:
+    """The test of a text whose lines cannot be ruled out by their literals."""
+    return True
+
+
 class LineEntries:
     """The entries looked for in single lines of one place, behind two pre-filters: the
     literals their patterns require, then one pattern combining them all."""
@@ -70,6 +75,22 @@ class LineEntries:
         if not self.compiled:
             return False
         return self.needles is None or self.needles.search(text)
+
+    def line_test(self, text: str, low: str | None) -> Callable[[str], bool] | None:
+        """None when no entry can find anything in any line of ``text`` (``low`` is
+        ``literals.lowered(text)``); else a test that rules out most of its lines cheaply:
+        those holding none of the literals found in the whole text."""
+        if not self.compiled:
+            return None
+        if self.needles is None:
+            return _every_line
+        present = self.needles.present(text, low)
+        if present is None:
+            return _every_line if self.needles.search_lowered(text, low) else None
+        if not present:
+            return None
+        # The lines of a text compare by lowercase just as the whole text does.
+        return lambda line: any(map(line.lower().__contains__, present))
 
     def match(self, line: str) -> list[MarkerEntry]:
         """The entries that find something in ``line``."""

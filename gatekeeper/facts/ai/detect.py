@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from gatekeeper.changeset.model import Commit, LineRange
 from gatekeeper.facts.ai.catalogue import Catalogue
 from gatekeeper.facts.ai.entries import MarkerEntry, Strength
-from gatekeeper.facts.ai.literals import Finder
+from gatekeeper.facts.ai.literals import Finder, lowered
 
 __all__ = ["IDENTITY_KEYS", "Evidence", "Strength", "detect_commit", "evidence", "prose_lines",
            "shaped_trailer", "short", "strongest", "trailer_evidence"]
@@ -167,17 +167,20 @@ def _body(commit: Commit, catalogue: Catalogue) -> Iterator[Evidence]:
     mid-body and tools put footers above the trailers.
     """
     body = commit.body[:MESSAGE_LIMIT]
-    # Two searches of the whole body rule out most messages before any line is looked at.
-    keys = _key_finder(catalogue.trailer_keys).search(body)
-    footers = catalogue.may_find_footer(body)
-    if not keys and not footers:
+    # Two searches of the whole body, lowercased once, rule out most messages before any
+    # line is looked at; a footer is then looked for only in lines holding its literals.
+    low = lowered(body)
+    keys = _key_finder(catalogue.trailer_keys).search_lowered(body, low)
+    footers = catalogue.footer_lines(body, low)
+    if not keys and footers is None:
         return
     parsed = {(t.key.lower(), t.value.strip()) for t in commit.trailers}
     for line in prose_lines(body):
         shaped = shaped_trailer(line, catalogue) if keys and ":" in line else None
         if shaped and (shaped[0].lower(), shaped[1]) not in parsed:
             yield from trailer_evidence(commit.sha, catalogue, "body", *shaped)
-        marks = catalogue.match_footer(line.rstrip()) if footers else None
+        marks = catalogue.match_footer(line.rstrip()) \
+            if footers is not None and footers(line) else None
         if marks:
             yield from evidence(commit.sha, "footer", marks, line)
 

@@ -106,11 +106,28 @@ class Finder:
 
     def search(self, text: str) -> bool:
         """Whether ``text`` holds a needle in any case, as ``re.IGNORECASE`` matches."""
-        # For ASCII needles, lowercasing is the pattern's comparison unless the text holds a
-        # character that folds onto an ASCII letter; the pattern itself decides those texts.
-        if self.fast and (text.isascii() or not _FOLDS_TO_ASCII.search(text)):
-            return any(map(text.lower().__contains__, self.lowered))
+        return self.search_lowered(text, lowered(text) if self.fast else None)
+
+    def search_lowered(self, text: str, low: str | None) -> bool:
+        """``search``, given ``lowered(text)``: a text searched by several finders is
+        lowercased once."""
+        if self.fast and low is not None:
+            return any(map(low.__contains__, self.lowered))
         return self.exact.search(text) is not None
+
+    def present(self, text: str, low: str | None) -> tuple[str, ...] | None:
+        """The needles ``text`` holds, lowercased, given ``lowered(text)``; None when only the
+        pattern can tell (a needle or a character of the text beyond ASCII)."""
+        if not self.fast or low is None:
+            return None
+        return tuple(needle for needle in self.lowered if needle in low)
+
+
+def lowered(text: str) -> str | None:
+    """``text`` lowercased, when comparing that with lowercase ASCII needles is what a
+    case-insensitive pattern does: unless it holds a character that folds onto an ASCII
+    letter, which the pattern itself must then judge (None)."""
+    return text.lower() if text.isascii() or not _FOLDS_TO_ASCII.search(text) else None
 
 
 def needle_finder(patterns: Iterable[str]) -> Finder | None:

@@ -113,11 +113,13 @@ def test_pre_filters_change_no_evidence(monkeypatch: pytest.MonkeyPatch) -> None
     filtered = [detect.detect_commit(c, catalogue) for c in commits]
 
     class Always(Finder):
-        def search(self, text: str) -> bool:
+        def search_lowered(self, text: str, low: str | None) -> bool:
             return True
 
     monkeypatch.setattr(detect, "_key_finder", lambda keys: Always(()))
     monkeypatch.setattr(compiled.LineEntries, "may_match", lambda self, text: True)
+    monkeypatch.setattr(compiled.LineEntries, "line_test",
+                        lambda self, text, low: compiled._every_line)
     unfiltered = [detect.detect_commit(c, load()) for c in commits]
     assert filtered == unfiltered
     assert sum(map(len, filtered)) > 300
