@@ -100,7 +100,10 @@ class Finder:
 
     def __init__(self, needles: Iterable[str]) -> None:
         ordered = sorted(set(needles), key=lambda text: (-len(text), text))
-        self.lowered = tuple(dict.fromkeys(text.lower() for text in ordered))
+        low = list(dict.fromkeys(text.lower() for text in ordered))
+        # A needle holding another is found wherever that one is: one search fewer.
+        self.lowered = tuple(text for n, text in enumerate(low)
+                             if not any(other in text for other in low[n + 1:]))
         self.fast = all(text.isascii() for text in ordered)
         self.exact = re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE)
 

@@ -66,9 +66,17 @@ def test_finder_agrees_with_the_pattern(text: str) -> None:
     assert finder.search(text) == (exact.search(text) is not None)
 
 
+def test_a_needle_holding_another_is_not_searched_for_and_still_found() -> None:
+    finder = Finder(["Co-Authored-By-AI", "co-authored-by", "amp-thread-id", "amp-thread"])
+    assert finder.lowered == ("co-authored-by", "amp-thread")
+    assert finder.search("AMP-Thread-ID: 1") and finder.search("co-authored-by-ai: x")
+    assert finder.present("amp-thread-id: 1", "amp-thread-id: 1") == ("amp-thread",)
+
+
 def test_finder_agrees_on_random_text() -> None:
     rng = random.Random(3)
-    needles = ["co-authored-by", "assisted-by", "generated with ", "https://app.devin.ai/"]
+    needles = ["co-authored-by", "assisted-by", "generated with ", "https://app.devin.ai/",
+               "co-authored-by-ai", "generated"]
     finder = Finder(needles)
     exact = re.compile("|".join(map(re.escape, needles)), re.IGNORECASE)
     alphabet = "coauthredbysigntwhp:/.-Ss \u017f\u0131\u0130Kk\u212a\n\U0001f916"
