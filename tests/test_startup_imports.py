@@ -153,6 +153,9 @@ def test_a_default_policy_check_imports_only_what_it_uses(tmp_path: Path) -> Non
              if not name.startswith(tuple(p + "." for p in CHECK_PACKAGES))
              and name not in CHECK_PACKAGES}
     assert extra == set()
+    # Within the packages a check may load: a change without Git AI notes loads neither the
+    # note format nor the reader of blame's output.
+    assert {"gatekeeper.facts.ai.notes", "gatekeeper.facts.ai.blame"} & _ours(loaded) == set()
 
 
 def test_the_probe_sees_a_module_outside_the_lists(tmp_path: Path) -> None:

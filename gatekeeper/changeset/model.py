@@ -21,12 +21,14 @@ from gatekeeper.changeset.files import (
 if TYPE_CHECKING:
     from gatekeeper.common.secret import Secret
 
-__all__ = ["MODE_SUBMODULE", "MODE_SYMLINK", "NOTES_REF", "AddedComment", "ChangeMeta",
-           "ChangeSet", "Commit", "EntryKind", "FileChange", "FileStatus", "FileText", "Hunk",
-           "LineOrigin", "LineRange", "Revisions", "Trailer", "fold_ranges", "kind_of_mode"]
+__all__ = ["MAX_NOTE_BYTES", "MODE_SUBMODULE", "MODE_SYMLINK", "NOTES_REF", "AddedComment",
+           "ChangeMeta", "ChangeSet", "Commit", "EntryKind", "FileChange", "FileStatus", "FileText",
+           "Hunk", "LineOrigin", "LineRange", "Revisions", "Trailer", "fold_ranges", "kind_of_mode"]
 
 NOTES_REF = "refs/notes/ai"
 """Where Git AI keeps its authorship notes; a change set carries those of its commits."""
+MAX_NOTE_BYTES = 8 << 20
+"""A larger note is not read: the change's author writes it."""
 
 
 @dataclass(frozen=True, slots=True)

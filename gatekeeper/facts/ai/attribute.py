@@ -12,10 +12,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from gatekeeper.changeset.model import NOTES_REF, ChangeSet, LineRange
+from gatekeeper.changeset.model import MAX_NOTE_BYTES, NOTES_REF, ChangeSet, LineRange
 from gatekeeper.errors import LocatedError
 from gatekeeper.facts.ai.detect import TEXT_LIMIT, Evidence, Strength
-from gatekeeper.facts.ai.notes import MAX_NOTE_BYTES, AuthorshipLog, NoteError, parse
+from gatekeeper.facts.ai.notes import AuthorshipLog, NoteError, parse
 
 MARKER = "git-ai-note"
 UNKNOWN_TOOL = "unknown"

@@ -10,9 +10,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from gatekeeper.changeset.model import NOTES_REF, ChangeSet, FileChange, FileStatus, LineOrigin
-from gatekeeper.facts.ai.blame import parse_porcelain
-from gatekeeper.facts.ai.notes import MAX_NOTE_BYTES
+from gatekeeper.changeset.model import (
+    MAX_NOTE_BYTES,
+    NOTES_REF,
+    ChangeSet,
+    FileChange,
+    FileStatus,
+    LineOrigin,
+)
 
 if TYPE_CHECKING:
     from gatekeeper.gitread.gitio import GitRepo
@@ -38,6 +43,9 @@ def collect(repo: GitRepo, changeset: ChangeSet) -> ChangeSet:
 
 def _trace(repo: GitRepo, head: str, since: str | None,
            change: FileChange) -> tuple[LineOrigin, ...]:
+    # Only a change with notes comes here: every other check loads none of blame's code.
+    from gatekeeper.facts.ai.blame import parse_porcelain
+
     ranges = [r for hunk in change.hunks for r in hunk.added]
     if not ranges:
         return ()

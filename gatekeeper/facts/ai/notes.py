@@ -18,8 +18,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from gatekeeper.changeset.model import MAX_NOTE_BYTES
+
 SCHEMA = "authorship/3.0.0"
-MAX_NOTE_BYTES = 8 << 20
 MAX_LINE = 10_000_000
 _HASH = re.compile(r"[0-9a-f]{7}|[0-9a-f]{16}")
 # ASCII digits: \d takes any script's digits, and int() refuses more than 4,300 of them.

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.changeset.model import (
+    MAX_NOTE_BYTES,
     ChangeSet,
     Commit,
     FileChange,
@@ -20,7 +21,6 @@ from gatekeeper.errors import LocatedError
 from gatekeeper.facts.ai import gitnotes
 from gatekeeper.facts.ai.attribute import NoteFacts, NoteFile, attribute
 from gatekeeper.facts.ai.detect import TEXT_LIMIT, Evidence, Strength
-from gatekeeper.facts.ai.notes import MAX_NOTE_BYTES
 from gatekeeper.gitread.gitio import GitRepo
 from tests.conftest import GIT_ENV, Repo, changeset, make_repo, move
 from tests.facts.ai.test_gitnotes import CLAUDE, CURSOR, add_note, authorship

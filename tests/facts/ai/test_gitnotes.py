@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.changeset.model import NOTES_REF, ChangeSet, LineOrigin
+from gatekeeper.changeset.model import MAX_NOTE_BYTES, NOTES_REF, ChangeSet, LineOrigin
 from gatekeeper.facts.ai import gitnotes
 from gatekeeper.facts.ai.blame import parse_porcelain
-from gatekeeper.facts.ai.notes import MAX_NOTE_BYTES
 from gatekeeper.gitread import collect
 from gatekeeper.gitread.gitio import GitRepo
 from tests.conftest import Repo, changeset, make_repo, numbered
