@@ -41,6 +41,9 @@ ATTR_SOURCE_SINCE = (2, 41)
 
 # A full object name: typed in, it may simply be absent here (not fetched), unlike a ref's.
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_STDERR_WAIT = 10.0
+"""Seconds to wait, once git has exited, for the end of its stderr: a process git started
+that is still running could hold the pipe open."""
 
 
 def _git_args(*args: str) -> list[str]:
@@ -50,12 +53,12 @@ def _git_args(*args: str) -> list[str]:
     return [*cmd, *args]
 
 
-def _failure(process: Any) -> bytes | None:
+def _failure(process: Any, errors: prefetch.Drain) -> bytes | None:
     """The stderr of a git process that ended in failure, once its stdout is closed; None if
     it succeeded or only died of the closed pipe."""
     process.stdout.close()
-    said = process.stderr.read() if process.stderr is not None else b""
     status = process.wait()
+    said = errors.result(_STDERR_WAIT)
     return said if status not in (0, 141, -13) and said.strip() else None  # 13: SIGPIPE
 
 
@@ -182,6 +185,7 @@ class GitRepo(RefQueries, ObjectReads):
         stdout: Any = proc.stdout
         prefetch.widen_pipe(stdout)
         ahead = prefetch.Prefetch(stdout)
+        errors = prefetch.Drain(proc.stderr)
         reader = io.BufferedReader(ahead, buffer_size=1 << 16)
         status, said, ended = 0, b"", False
         try:
@@ -189,23 +193,24 @@ class GitRepo(RefQueries, ObjectReads):
             while reader.read(1 << 16):  # let git finish writing before we wait for it
                 pass
             ahead.stop()
-            said = proc.stderr.read()
             status, ended = proc.wait(), True
+            said = errors.result(_STDERR_WAIT)
         except GatekeeperError:
             # Output that stops short (no patch for a file) is a symptom when git failed
             # itself, say on an object it cannot read: git's own words name the cause.
             ahead.stop()
-            failure, ended = _failure(proc), True
+            failure, ended = _failure(proc, errors), True
             if failure is None:
                 raise
             raise giterrors.failed(args[0], failure) from None
         finally:
             ahead.stop()
             stdout.close()
-            proc.stderr.close()
             if not ended:  # the reader gave up (an error, Ctrl-C): git need not go on
                 proc.kill()
             proc.wait()
+            errors.result(_STDERR_WAIT)
+            proc.stderr.close()
         if status != 0:
             raise giterrors.failed(args[0], said)
 
@@ -236,6 +241,7 @@ class GitRepo(RefQueries, ObjectReads):
 
         writer = threading.Thread(target=feed, daemon=True)
         writer.start()
+        errors = prefetch.Drain(process.stderr)
         try:
             for spec in specs:
                 line = stdout.readline()
@@ -253,8 +259,9 @@ class GitRepo(RefQueries, ObjectReads):
         finally:
             writer.join()
             stdout.close()
-            process.stderr.close()
             process.wait()
+            errors.result(_STDERR_WAIT)
+            process.stderr.close()
 
     def blame(self, head: str, path: str, ranges: Sequence[LineRange],
               since: str | None = None) -> bytes:

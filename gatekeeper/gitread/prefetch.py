@@ -104,3 +104,54 @@ class Prefetch(io.RawIOBase):
             self._chunks.clear()
             self._cond.notify_all()
         self._thread.join()
+
+
+HEAD_BYTES = 16 << 10
+TAIL_BYTES = 48 << 10
+"""What ``Drain`` keeps of a stream: its start and its end, where git puts its fatal line."""
+
+
+class Drain:
+    """Reads a stream (git's stderr) to its end on a thread of its own, keeping its first
+    HEAD_BYTES and last TAIL_BYTES.
+
+    git may write more to stderr than a pipe holds before it is done with stdout: a change's
+    own ``.gitattributes`` can make it warn once per line per folder, megabytes of it. A
+    stderr nobody reads until stdout ends would stop git there, and the check with it.
+    """
+
+    def __init__(self, source: Any) -> None:
+        self._source = source
+        self._head = bytearray()
+        self._tail: collections.deque[bytes] = collections.deque()
+        self._tail_bytes = 0
+        self._dropped = False
+        self._thread = threading.Thread(target=self._pump, name="git-stderr", daemon=True)
+        self._thread.start()
+
+    def _pump(self) -> None:
+        try:
+            while data := self._source.read1(CHUNK):
+                self._keep(data)
+        except (OSError, ValueError):  # closed under us: git was stopped
+            pass
+
+    def _keep(self, data: bytes) -> None:
+        room = HEAD_BYTES - len(self._head)
+        self._head += data[:room]
+        if len(data) <= room:
+            return
+        self._tail.append(data[room:])
+        self._tail_bytes += len(data) - room
+        while self._tail_bytes - len(self._tail[0]) >= TAIL_BYTES:
+            self._tail_bytes -= len(self._tail.popleft())
+            self._dropped = True
+
+    def result(self, timeout: float | None = None) -> bytes:
+        """What was kept, once the stream ended (or ``timeout`` seconds passed): the start,
+        and the end after a line saying that bytes between were left out."""
+        self._thread.join(timeout)
+        tail = b"".join(self._tail)[-TAIL_BYTES:]
+        if self._dropped:
+            return bytes(self._head) + b"\n[...]\n" + tail
+        return bytes(self._head) + tail

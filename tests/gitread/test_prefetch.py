@@ -1,0 +1,69 @@
+"""Tests for draining git's stderr while its stdout is read."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from gatekeeper.errors import EXIT_POLICY_FAILURE
+from gatekeeper.gitread import prefetch
+from gatekeeper.gitread.giterrors import complaint
+from tests.conftest import GIT_ENV, make_repo
+
+WARNING = b"[attr]m x not allowed: d1/.gitattributes:1\n"
+
+
+def _drained(data: bytes) -> bytes:
+    read, write = os.pipe()
+    with os.fdopen(read, "rb") as source:
+        drain = prefetch.Drain(source)
+
+        def writer() -> None:
+            with os.fdopen(write, "wb") as sink:
+                sink.write(data)
+
+        thread = threading.Thread(target=writer)
+        thread.start()  # more than a pipe holds: it ends only if the drain reads as it goes
+        thread.join(timeout=30)
+        assert not thread.is_alive()
+        return drain.result(timeout=30)
+
+
+def test_a_short_stderr_is_kept_whole() -> None:
+    assert _drained(b"fatal: bad revision 'x'\n") == b"fatal: bad revision 'x'\n"
+
+
+def test_megabytes_of_warnings_keep_the_start_and_the_fatal_line_at_the_end() -> None:
+    said = _drained(WARNING * 50_000 + b"fatal: unable to read tree 1234\n")
+    assert len(said) <= prefetch.HEAD_BYTES + prefetch.TAIL_BYTES + 16
+    assert said.startswith(WARNING) and b"\n[...]\n" in said
+    assert said.endswith(b"fatal: unable to read tree 1234\n")
+    assert complaint(said) == "unable to read tree 1234"
+
+
+def test_a_change_whose_attributes_make_git_warn_megabytes_is_still_judged(
+        tmp_path: Path) -> None:
+    """git warns once per line of a folder's .gitattributes that defines a macro (only the
+    top level may): a change can make `git diff` write megabytes to stderr before its patch
+    ends. With stderr read only after stdout, git stopped on the full pipe and the check
+    with it, until the CI job's own time limit."""
+    repo = make_repo(tmp_path / "repo")
+    for folder in range(60):
+        repo.write(f"d{folder}/f.txt", "a\n")
+    base = repo.commit("base")
+    macros = "".join(f"[attr]m{n} x\n" for n in range(200))
+    for folder in range(60):
+        repo.write(f"d{folder}/.gitattributes", macros)
+        repo.write(f"d{folder}/f.txt", "a\nb\n")
+    repo.commit("warn")
+    warned = subprocess.run(["git", "diff", base, "HEAD"], cwd=repo.path, capture_output=True,
+                            env={**os.environ, **GIT_ENV}, check=True).stderr
+    assert len(warned) > 256 << 10  # more than a pipe holds
+    done = subprocess.run([sys.executable, "-m", "gatekeeper", "check", "--base", base],
+                          cwd=repo.path, capture_output=True, timeout=60,
+                          env={**os.environ, **GIT_ENV})
+    assert done.returncode == EXIT_POLICY_FAILURE, done.stderr.decode()
+    assert b"d0/.gitattributes" in done.stdout
