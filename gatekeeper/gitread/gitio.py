@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gatekeeper.changeset.model import LineRange
@@ -74,6 +74,10 @@ class GitRepo(RefQueries, ObjectReads):
 
     root: str
     runner: gitproc.Runner
+    _commits: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    """Revisions already resolved to a commit. A run asks for the same few several times
+    (the hook's context, then the pipeline), each a git process; refs move only by a
+    fetch, which forgets them."""
 
     @classmethod
     def discover(cls, path: str = ".", *, gitpython: bool = False) -> GitRepo:
@@ -109,9 +113,13 @@ class GitRepo(RefQueries, ObjectReads):
     def resolve_commit(self, rev: str) -> str | None:
         """The commit ``rev`` names, or None; a ref whose commit git cannot read (a corrupt
         repository) is a ChangeSetError saying so, not a missing revision."""
+        known = self._commits.get(rev)
+        if known is not None:
+            return known
         status, out = self.run("rev-parse", "--verify", "--quiet", "--end-of-options",
                                f"{rev}^{{commit}}", ok_codes=(0, 1, 128))
         if status == 0 and out.strip():
+            self._commits[rev] = out.strip()
             return out.strip()
         self._check_readable(rev)
         return None
@@ -137,6 +145,7 @@ class GitRepo(RefQueries, ObjectReads):
     def try_fetch(self, remote: str, refspecs: tuple[str, ...] = (), *,
                   depth: int | None = None, deepen: int | None = None) -> str | None:
         """Fetch as ``fetch`` does; None when it worked, else what git said on stderr."""
+        self._commits.clear()  # the fetch may move any ref
         args = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head"]
         if depth is not None:
             args.append(f"--depth={depth}")

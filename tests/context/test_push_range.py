@@ -68,24 +68,27 @@ def test_a_setting_that_is_neither_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_the_remote_head_wins_then_main_then_master(tmp_path: Path) -> None:
     work, _ = with_origin(tmp_path)
-    repo = GitRepo.discover(str(work.path))
-    try:
-        main = prepush.default_branch(repo, "origin")
-        assert main == prepush.DefaultBranch("main", "refs/remotes/origin/main",
-                                             "origin/main, as origin/HEAD is not set here")
-        work.git("push", "-q", "origin", "main:develop")
-        work.git("remote", "set-head", "origin", "develop")
-        assert prepush.default_branch(repo, "origin") == prepush.DefaultBranch(
-            "develop", "refs/remotes/origin/develop", "origin/HEAD")
-        work.git("remote", "set-head", "origin", "--delete")
-        work.git("branch", "-q", "-m", "main", "master")
-        work.git("push", "-q", "origin", "master", ":main")
-        assert prepush.default_branch(repo, "origin") == prepush.DefaultBranch(
-            "master", "refs/remotes/origin/master", "origin/master, as origin/HEAD is not set "
-            "here")
-        assert prepush.default_branch(repo, "elsewhere") is None
-    finally:
-        repo.close()
+
+    def default(remote: str = "origin") -> prepush.DefaultBranch | None:
+        # A run's GitRepo remembers the refs it resolved: each run here is a new one.
+        repo = GitRepo.discover(str(work.path))
+        try:
+            return prepush.default_branch(repo, remote)
+        finally:
+            repo.close()
+
+    assert default() == prepush.DefaultBranch("main", "refs/remotes/origin/main",
+                                              "origin/main, as origin/HEAD is not set here")
+    work.git("push", "-q", "origin", "main:develop")
+    work.git("remote", "set-head", "origin", "develop")
+    assert default() == prepush.DefaultBranch(
+        "develop", "refs/remotes/origin/develop", "origin/HEAD")
+    work.git("remote", "set-head", "origin", "--delete")
+    work.git("branch", "-q", "-m", "main", "master")
+    work.git("push", "-q", "origin", "master", ":main")
+    assert default() == prepush.DefaultBranch(
+        "master", "refs/remotes/origin/master", "origin/master, as origin/HEAD is not set here")
+    assert default("elsewhere") is None
 
 
 def test_the_default_branch_itself_is_judged_per_push(tmp_path: Path) -> None:

@@ -121,3 +121,30 @@ def test_a_broken_git_config_is_named_not_called_a_missing_repository(repo: Repo
         config.write("[core\n")
     line = assert_one_line(run_cli("check", "--base", "HEAD", cwd=repo.path))
     assert f"git cannot open the repository at {repo.path}: bad config line" in line
+
+
+def test_a_revision_is_resolved_once_until_a_fetch_moves_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hook's context and then the pipeline resolve the same refs: git is asked once. A
+    fetch may move any ref, so it forgets what was resolved."""
+    from gatekeeper.gitread.gitio import GitRepo
+    from tests.conftest import with_origin
+
+    work, origin = with_origin(tmp_path)
+    work.git("fetch", "-q", "origin")
+    other = make_repo(tmp_path / "other")
+    other.git("pull", "-q", str(origin), "main")
+    other.write("b.txt", "two\n")
+    moved = other.commit("two")
+    trace = tmp_path / "trace.txt"
+    monkeypatch.setenv("GIT_TRACE", str(trace))
+    repo = GitRepo.discover(str(work.path))
+    before = repo.resolve_commit("refs/remotes/origin/main")
+    assert repo.resolve_commit("refs/remotes/origin/main") == before == work.head()
+    assert trace.read_text().count("rev-parse --verify") == 1
+    other.git("push", "-q", str(origin), "main")
+    assert repo.fetch("origin")
+    assert repo.resolve_commit("refs/remotes/origin/main") == moved != before
+    assert repo.resolve_commit("refs/heads/nothing-here") is None
+    assert repo.resolve_commit("refs/heads/nothing-here") is None  # a miss is asked again
+    assert trace.read_text().count("rev-parse --verify") == 6  # each miss: two processes
