@@ -170,7 +170,8 @@ def _as_branch(repo: GitRepo, remote: str, ref: PushedRef, head: str,
     will be; None when they share no history here (it is then judged by what it adds)."""
     if is_zero(ref.remote_sha) and depart(repo, remote, head) is None:
         return f"{ref.remote_ref} with no commits new to {remote}"
-    if repo.merge_base(head, default.ref) is None:
+    # Base first, as the pipeline asks for the merge base it diffs from: git answers once.
+    if repo.merge_base(default.ref, head) is None:
         return None
     return Target(ref.local_sha, f"pushing {ref.local_ref}", default.ref, (
         f"{ref.remote_ref} is judged from its merge base with {remote}/{default.name} "

@@ -78,6 +78,9 @@ class GitRepo(RefQueries, ObjectReads):
     """Revisions already resolved to a commit. A run asks for the same few several times
     (the hook's context, then the pipeline), each a git process; refs move only by a
     fetch, which forgets them."""
+    _bases: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False,
+                                                      compare=False)
+    """Merge bases found, by the two commits; a fetch (which may deepen) forgets them."""
 
     @classmethod
     def discover(cls, path: str = ".", *, gitpython: bool = False) -> GitRepo:
@@ -119,10 +122,23 @@ class GitRepo(RefQueries, ObjectReads):
         status, out = self.run("rev-parse", "--verify", "--quiet", "--end-of-options",
                                f"{rev}^{{commit}}", ok_codes=(0, 1, 128))
         if status == 0 and out.strip():
-            self._commits[rev] = out.strip()
-            return out.strip()
+            found = self._commits[rev] = out.strip()
+            self._commits.setdefault(found, found)
+            return found
         self._check_readable(rev)
         return None
+
+    def merge_base(self, a: str, b: str) -> str | None:
+        """The best common ancestor of commits ``a`` and ``b``, or None if they have none;
+        remembered when both were resolved already."""
+        first, second = self._commits.get(a), self._commits.get(b)
+        if first is None or second is None:
+            return super().merge_base(a, b)
+        # In the order given: of several equally good bases, git's choice may follow it.
+        key = (first, second)
+        if key not in self._bases:
+            self._bases[key] = super().merge_base(first, second)
+        return self._bases[key]
 
     def _check_readable(self, rev: str) -> None:
         if _OBJECT_ID.fullmatch(rev.lower()):
@@ -145,7 +161,8 @@ class GitRepo(RefQueries, ObjectReads):
     def try_fetch(self, remote: str, refspecs: tuple[str, ...] = (), *,
                   depth: int | None = None, deepen: int | None = None) -> str | None:
         """Fetch as ``fetch`` does; None when it worked, else what git said on stderr."""
-        self._commits.clear()  # the fetch may move any ref
+        self._commits.clear()  # the fetch may move any ref, and deepen a shallow history
+        self._bases.clear()
         args = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head"]
         if depth is not None:
             args.append(f"--depth={depth}")

@@ -148,3 +148,27 @@ def test_a_revision_is_resolved_once_until_a_fetch_moves_it(
     assert repo.resolve_commit("refs/heads/nothing-here") is None
     assert repo.resolve_commit("refs/heads/nothing-here") is None  # a miss is asked again
     assert trace.read_text().count("rev-parse --verify") == 6  # each miss: two processes
+
+
+def test_a_merge_base_of_resolved_commits_is_found_once_per_order_until_a_fetch(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gatekeeper.gitread.gitio import GitRepo
+    from tests.conftest import with_origin
+
+    work, _ = with_origin(tmp_path)
+    base = work.head()
+    work.write("c.txt", "three\n")
+    head = work.commit("three")
+    trace = tmp_path / "trace.txt"
+    monkeypatch.setenv("GIT_TRACE", str(trace))
+    repo = GitRepo.discover(str(work.path))
+    assert repo.merge_base("main", base) == base  # not resolved yet: asked each time
+    assert repo.resolve_commit("main") == head and repo.resolve_commit(base) == base
+    for _ in range(3):
+        assert repo.merge_base(base, "main") == base
+        assert repo.merge_base(base, head) == base  # the same commits by other names
+    assert trace.read_text().count("merge-base") == 2
+    assert repo.fetch("origin")
+    assert repo.resolve_commit("main") == head and repo.resolve_commit(base) == base
+    assert repo.merge_base(base, "main") == base
+    assert trace.read_text().count("merge-base") == 3
