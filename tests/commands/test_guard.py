@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +24,7 @@ from gatekeeper.errors import (
     EXIT_USAGE,
     ChangeSetError,
 )
+from tests.conftest import GIT_ENV, make_repo
 
 PROGRAM = """
 import sys
@@ -130,3 +133,41 @@ def test_a_long_command_keeps_the_collector_and_a_caller_without_it_stays_so() -
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+GARBAGE_PROBE = """
+import gc, sys
+sys.argv = ["gatekeeper", *sys.argv[1:]]
+from gatekeeper.cli import main
+try:
+    main(prog_name="gatekeeper", standalone_mode=False)
+except SystemExit:
+    pass
+gc.unfreeze()
+print(gc.collect())
+"""
+
+
+def test_a_check_leaves_cyclic_garbage_that_does_not_grow_with_the_change(
+        tmp_path: Path) -> None:
+    """With the collector off, garbage in reference cycles stays until the process ends: a
+    check may leave what building its classes leaves, never an amount that grows with the
+    files, lines or commits it reads."""
+    repo = make_repo(tmp_path / "repo")
+    repo.write("README.md", "hi\n")
+    base = repo.commit("base")
+    repo.write("src/a.py", "a = 1\n")
+    small = repo.commit("small")
+    for n in range(300):
+        repo.write(f"src/m{n % 7}/f{n}.py", "".join(f"v{k} = {k}  # note\n" for k in range(20)))
+        if n % 50 == 0:
+            repo.commit(f"part {n}\n\nCo-authored-by: Claude <noreply@anthropic.com>")
+    large = repo.commit("large")
+    found = []
+    for head in (small, large):
+        done = subprocess.run(
+            [sys.executable, "-c", GARBAGE_PROBE, "check", "--format", "json", "--base", base,
+             "--head", head], cwd=repo.path, capture_output=True, text=True,
+            env={**os.environ, **GIT_ENV}, check=False)
+        found.append(int(done.stdout.strip().splitlines()[-1]))
+    assert found[0] == found[1], found

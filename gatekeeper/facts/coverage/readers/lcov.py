@@ -29,6 +29,20 @@ def read(stream: BinaryIO, source: str) -> Report:
     return _Reader(source).read(stream)
 
 
+class _Line:
+    """The line the reader is at, for the collector's messages. A locator over the reader
+    itself would make a cycle with it, which only the cyclic collector frees."""
+
+    __slots__ = ("number",)
+
+    def __init__(self) -> None:
+        self.number = 0
+
+    def location(self) -> tuple[int, int]:
+        """The line and column (1) of the collector's messages."""
+        return self.number, 1
+
+
 class _Reader:
     """Reads line by line; SF starts a file, DA and BRDA fill it, end_of_record closes it.
 
@@ -37,8 +51,8 @@ class _Reader:
     """
 
     def __init__(self, source: str) -> None:
-        self.lineno = 0
-        self.out = Collector(source, NAME, lambda: (self.lineno, 1))
+        self.at = _Line()
+        self.out = Collector(source, NAME, self.at.location)
         self.branches: dict[int, list[int]] = {}
         self.has_branches = False
 
@@ -63,16 +77,16 @@ class _Reader:
                             exc.line = lineno
                             raise
                         continue
-                self.lineno = lineno
+                self.at.number = lineno
                 self.record(raw.rstrip(b"\r"))
                 inside = out.current is not None
             if len(carry) > MAX_LINE_BYTES:
-                self.lineno = lineno + 1
+                self.at.number = lineno + 1
                 raise out.error(f"a line longer than {MAX_LINE_BYTES:,} bytes",
                                 hint="this is not an LCOV tracefile; " + REGENERATE)
-        self.lineno = lineno
+        self.at.number = lineno
         if carry:
-            self.lineno = lineno + 1
+            self.at.number = lineno + 1
             self.record(carry.rstrip(b"\r"))
         if out.current is not None:
             raise out.error(f"the file ends inside the record for {out.current!r}, before "

@@ -98,8 +98,6 @@ class XmlStream:
             self.parser.SetReparseDeferralEnabled(False)
         self._handlers: tuple[StartHandler, EndHandler, TextHandler | None] | None = None
         self._fed = 0
-        self.parser.EntityDeclHandler = self._refuse_entity
-        self.parser.ExternalEntityRefHandler = self._refuse_external
 
     def location(self) -> Location:
         """The line and 1-based column expat has reached, for messages."""
@@ -119,6 +117,9 @@ class XmlStream:
         From the first chunk it declines, the handlers read the rest.
         """
         self._handlers = (start, end, text)
+        # Set for each run, as ``_release`` takes them away after it.
+        self.parser.EntityDeclHandler = self._refuse_entity
+        self.parser.ExternalEntityRefHandler = self._refuse_external
         final = False
         self._fed = 0
         try:
@@ -141,6 +142,18 @@ class XmlStream:
             self.parser.Parse(b"", True)
         except expat.ExpatError as exc:
             raise self._syntax_error(exc, final) from None
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        """Let go of the handlers: each is a bound method, and the parser holding its owner
+        (which holds the parser) is a cycle that only the cyclic collector would free, with
+        everything the reader gathered. A check runs without that collector."""
+        parser = self.parser
+        parser.StartElementHandler = parser.EndElementHandler = None
+        parser.CharacterDataHandler = None
+        parser.EntityDeclHandler = parser.ExternalEntityRefHandler = None
+        self._handlers = None
 
     def _check_encoding(self, chunk: bytes) -> None:
         if (encoding := unreadable_encoding(chunk)) is not None:
