@@ -104,9 +104,10 @@ def not_opened(where: str, stderr: Any) -> ChangeSetError:
                           hint=hint)
 
 
-def no_git(cause: BaseException) -> ChangeSetError:
-    """git cannot be run: not on PATH, or the program GitPython was pointed at fails."""
-    chosen = os.environ.get("GIT_PYTHON_GIT_EXECUTABLE")
+def no_git(cause: BaseException, *, gitpython: bool) -> ChangeSetError:
+    """git cannot be run: not on PATH, or the program GitPython was pointed at fails
+    (``gitpython``: git was run through GitPython, which alone reads that variable)."""
+    chosen = os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") if gitpython else None
     if chosen:
         return ChangeSetError(f"git cannot be run from GIT_PYTHON_GIT_EXECUTABLE "
                               f"({clean(chosen)})", hint="point it at git, or unset it")

@@ -95,7 +95,7 @@ class GitRepo(RefQueries, ObjectReads):
             top = _text(out)
             return cls(root=top, runner=kind(top))
         except gitproc.GitMissing as exc:
-            raise giterrors.no_git(exc) from None
+            raise giterrors.no_git(exc, gitpython=gitpython) from None
 
     # -- commands run to completion --------------------------------------------------------
 
@@ -103,7 +103,7 @@ class GitRepo(RefQueries, ObjectReads):
         try:
             return self.runner.run(_git_args(*args), **given)
         except gitproc.GitMissing as exc:
-            raise giterrors.no_git(exc) from None
+            raise giterrors.no_git(exc, gitpython=self._through_gitpython) from None
 
     def run(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> tuple[int, str]:
         """Run git with ``args``: its exit status and stdout; a status not in ``ok_codes`` is
@@ -198,7 +198,11 @@ class GitRepo(RefQueries, ObjectReads):
         try:
             return self.runner.spawn(command, feed=feed)
         except gitproc.GitMissing as exc:
-            raise giterrors.no_git(exc) from None
+            raise giterrors.no_git(exc, gitpython=self._through_gitpython) from None
+
+    @property
+    def _through_gitpython(self) -> bool:
+        return isinstance(self.runner, gitproc.GitPythonRunner)
 
     @contextmanager
     def stream(self, *args: str, attr_source: str | None = None) -> Iterator[Any]:

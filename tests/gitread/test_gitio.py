@@ -35,11 +35,15 @@ def loose_object(repo: Repo, oid: str) -> Path:
     return repo.path / ".git" / "objects" / oid[:2] / oid[2:]
 
 
-def test_git_missing_from_path(repo: Repo, tmp_path: Path) -> None:
+@pytest.mark.parametrize("gitpython_var", [None, "/nowhere/git"])
+def test_git_missing_from_path(repo: Repo, tmp_path: Path, gitpython_var: str | None) -> None:
+    """check runs git from PATH itself: GitPython's variable, set or not, is not the cause."""
     committed(repo)
     empty = tmp_path / "bin"
     empty.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "GIT_PYTHON_GIT_EXECUTABLE"}
+    if gitpython_var is not None:
+        env["GIT_PYTHON_GIT_EXECUTABLE"] = gitpython_var
     result = subprocess.run([sys.executable, "-m", "gatekeeper", "check", "--base", "HEAD"],
                             cwd=repo.path, capture_output=True, text=True,
                             env={**env, **GIT_ENV, "PATH": str(empty)})

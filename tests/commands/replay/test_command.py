@@ -234,3 +234,17 @@ def test_a_terminal_gets_a_progress_bar_on_stderr(history: Repo) -> None:
     assert code == 0
     assert b"replaying" in shown and b"100%" in shown  # drawn on the terminal, to the end
     assert b"replaying" not in out  # the summary stays clean for a pipe
+
+
+def test_a_bad_git_for_gitpython_is_named_by_its_variable(tmp_path: Path) -> None:
+    """replay runs git through GitPython, which takes the program from
+    GIT_PYTHON_GIT_EXECUTABLE: a program there that is no git is named as the cause."""
+    repo = make_repo(tmp_path / "repo")
+    repo.write("a.txt", "a\n")
+    repo.commit("a")
+    result = run_cli("replay", cwd=repo.path,
+                     env={"GIT_PYTHON_GIT_EXECUTABLE": str(tmp_path / "no-git"),
+                          "GATEKEEPER_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.code == 3, result.stderr
+    assert result.stderr.startswith("gatekeeper: error: git cannot be run from "
+                                    "GIT_PYTHON_GIT_EXECUTABLE ("), result.stderr
