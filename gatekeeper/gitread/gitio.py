@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from gatekeeper.changeset.model import LineRange
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.gitread import giterrors, gitproc, prefetch
 from gatekeeper.gitread.gitobjects import BlobHandler, ObjectReads, skip
@@ -292,21 +291,6 @@ class GitRepo(RefQueries, ObjectReads):
             process.wait()
             errors.result(_STDERR_WAIT)
             process.stderr.close()
-
-    def blame(self, head: str, path: str, ranges: Sequence[LineRange],
-              since: str | None = None) -> bytes:
-        """The ``git blame --porcelain`` output on where each line of ``path`` at ``head`` in
-        ``ranges`` came from (git sorts and joins the ranges itself).
-
-        With ``since``, history stops there: lines older than ``since`` are marked boundary
-        lines, with no origin in the range. Root commits count as origins (a clone's shallow
-        edge, or a change with no base).
-        """
-        args = ["blame", "--porcelain", "--root", "--no-textconv", "--no-ignore-revs-file"]
-        args += [f"-L{first},{last}" for first, last in ranges]
-        args += [f"{since}..{head}" if since else head, "--", path]
-        with self.stream(*args) as out:
-            return bytes(out.read())
 
     def close(self) -> None:
         """Stop the git processes the runner keeps for this repository."""

@@ -1,4 +1,5 @@
-"""Reading the contents of git objects (blobs and notes) through one ``git cat-file --batch``.
+"""Reading the contents of git objects (blobs and notes) through one ``git cat-file --batch``,
+and blame's account of where lines came from.
 
 GitRepo (in ``gitio``, the module that runs git) takes these methods from ObjectReads and
 gives them the batch process; here each blob's bytes are read, measured or skipped.
@@ -7,8 +8,11 @@ gives them the batch process; here each blob's bytes are read, measured or skipp
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, TypeVar
+
+from gatekeeper.changeset.model import LineRange
 
 T = TypeVar("T")
 BlobHandler = Callable[[str, Any, int], None]
@@ -33,6 +37,11 @@ class ObjectReads:
 
     def _blobs(self, names: list[str], handle: BlobHandler) -> None:
         """Call ``handle`` for each blob named, in one batch process (GitRepo runs it)."""
+        raise NotImplementedError
+
+    def stream(self, *args: str, attr_source: str | None = None
+               ) -> AbstractContextManager[Any]:
+        """Run git and yield its stdout as a binary file (GitRepo runs it)."""
         raise NotImplementedError
 
     def object_heads(self, limits: dict[str, int]) -> dict[str, tuple[bytes, int]]:
@@ -122,3 +131,18 @@ class ObjectReads:
 
         self._blobs(list(blobs), take)
         return notes, too_big
+
+    def blame(self, head: str, path: str, ranges: Sequence[LineRange],
+              since: str | None = None) -> bytes:
+        """The ``git blame --porcelain`` output on where each line of ``path`` at ``head`` in
+        ``ranges`` came from (git sorts and joins the ranges itself).
+
+        With ``since``, history stops there: lines older than ``since`` are marked boundary
+        lines, with no origin in the range. Root commits count as origins (a clone's shallow
+        edge, or a change with no base).
+        """
+        args = ["blame", "--porcelain", "--root", "--no-textconv", "--no-ignore-revs-file"]
+        args += [f"-L{first},{last}" for first, last in ranges]
+        args += [f"{since}..{head}" if since else head, "--", path]
+        with self.stream(*args) as out:
+            return bytes(out.read())

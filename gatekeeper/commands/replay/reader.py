@@ -9,6 +9,7 @@ history is. A change git cannot diff, or one too large to keep, comes back as a 
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -72,9 +73,20 @@ _WORKER: dict[str, Any] = {}
 
 
 def _start(options: Options) -> None:
-    """Worker initialiser: one git runner per worker process."""
+    """Worker initialiser: one git runner per worker process, and Ctrl-C left to the command.
+
+    A worker waiting for its next change when Ctrl-C reaches the whole process group would
+    die of KeyboardInterrupt there, outside any task, and multiprocessing prints a traceback.
+    The command itself stops the pool; the git a worker runs still dies of Ctrl-C, since a
+    handler (unlike SIG_IGN) does not pass to the programs a process starts.
+    """
+    signal.signal(signal.SIGINT, _leave_to_the_command)
     _WORKER["repo"] = GitRepo.discover(options.root, gitpython=True)
     _WORKER["options"] = options
+
+
+def _leave_to_the_command(signum: int, frame: object) -> None:
+    """A worker's Ctrl-C: nothing to do here (see ``_start``)."""
 
 
 def _work(change: Change) -> tuple[str, str]:

@@ -186,3 +186,35 @@ def test_ctrl_c_leaves_every_entry_whole(tmp_path: Path) -> None:
     again, document = _replay(repo, cache, "--last", "120")
     assert f"Change sets: {kept} from the cache, {119 - kept} read from git" in again.stdout
     assert len(document["repositories"][0]["changes"]) == 120
+
+
+WORKER_PROBE = """
+import os, signal, subprocess, sys, time
+from gatekeeper.commands.replay.reader import Options, _start
+_start(Options(sys.argv[1]))
+os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C reaches an idle worker
+time.sleep(0.1)
+child = subprocess.Popen(["sleep", "30"])
+time.sleep(0.1)
+child.send_signal(signal.SIGINT)
+print("worker went on; its child ended with", child.wait(timeout=10))
+"""
+
+
+def test_a_worker_leaves_ctrl_c_to_the_command_and_its_git_still_gets_it(
+        tmp_path: Path) -> None:
+    """A worker idle when Ctrl-C came died of KeyboardInterrupt outside any task, and
+    multiprocessing printed its traceback; the programs it starts must still die of Ctrl-C."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import GIT_ENV, make_repo
+
+    repo = make_repo(tmp_path / "repo")
+    done = subprocess.run([sys.executable, "-c", WORKER_PROBE, str(repo.path)],
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, **GIT_ENV}, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "worker went on; its child ended with -2"
+    assert done.stderr == ""
