@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from gatekeeper.changeset.model import ChangeMeta
-from gatekeeper.context.model import Context
+from gatekeeper.context.model import Context, is_object_name
 from gatekeeper.errors import UsageError
 from gatekeeper.gitread.gitio import GitRepo
 
@@ -31,7 +31,6 @@ MIN_SALT = 32
 """Characters a secret salt needs: the reports show draws, so a short salt could be guessed
 from them; 32 is what ``openssl rand -hex 16`` prints (128 bits)."""
 SALT_FIX = f"set {SALT_VARIABLE} to a random value, such as the output of openssl rand -hex 32"
-_OBJECT_NAME = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
 _SCP = re.compile(r"(?:[^@/]*@)?(?P<host>[^:/]+):(?P<path>.*)")
 """git's scp-like address, ``user@host:path`` (a colon before any slash)."""
 
@@ -146,6 +145,6 @@ def checked_out_branch(context: Context, repo: GitRepo) -> str | None:
     if target.staged or target.head == "HEAD":
         return repo.symbolic_ref("HEAD", short=True)
     name = target.head.removeprefix("refs/heads/")
-    if _OBJECT_NAME.fullmatch(name):  # git reads a full object name as the object, not a ref
+    if is_object_name(name.lower()):  # git reads a full object name as the object
         return None
     return name if repo.resolve_commit(f"refs/heads/{name}") and name else None

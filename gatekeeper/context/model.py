@@ -15,6 +15,14 @@ ZERO_SHAS = ("0" * 40, "0" * 64)
 """The object name git uses for "nothing", in SHA-1 and SHA-256 repositories."""
 
 
+_HEX = frozenset("0123456789abcdef")
+
+
+def is_object_name(text: str) -> bool:
+    """A full SHA-1 or SHA-256 object name in lower-case hex."""
+    return len(text) in (40, 64) and set(text) <= _HEX
+
+
 def is_zero(sha: str | None) -> bool:
     """Whether ``sha`` is all zeros, git's name for a ref that does not exist (yet or any more)."""
     return bool(sha) and set(sha or "") == {"0"}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import IO
 
 from gatekeeper.changeset.model import ChangeMeta
-from gatekeeper.context.model import Context, Request, Target, is_zero
+from gatekeeper.context.model import Context, Request, Target, is_object_name, is_zero
 from gatekeeper.errors import ChangeSetError, UsageError
 from gatekeeper.gitread.gitio import GitRepo
 
@@ -22,7 +22,6 @@ SETTING = "gatekeeper.pushRange"
 SETTING_VARIABLE = "GATEKEEPER_PUSH_RANGE"
 RANGES = ("branch", "push")
 """branch: a branch as its pull request will be judged (the default); push: what it adds."""
-_HEX = frozenset("0123456789abcdef")
 
 
 @dataclass(frozen=True)
@@ -133,11 +132,6 @@ def parse(lines: Iterable[str]) -> list[PushedRef]:
                 hint="let git feed the hook's stdin to gatekeeper unchanged")
         refs.append(PushedRef(*parts))
     return refs
-
-
-def is_object_name(text: str) -> bool:
-    """A full SHA-1 or SHA-256 object name in lower-case hex."""
-    return len(text) in (40, 64) and set(text) <= _HEX
 
 
 def target_for(repo: GitRepo, remote: str, ref: PushedRef, default: DefaultBranch | None = None,

@@ -11,7 +11,7 @@ import pytest
 from gatekeeper import context
 from gatekeeper.changeset.model import Revisions
 from gatekeeper.context import prepush
-from gatekeeper.context.model import Context, Request
+from gatekeeper.context.model import Context, Request, is_object_name
 from gatekeeper.errors import ChangeSetError, UsageError
 from gatekeeper.gitread import collect
 from gatekeeper.gitread.gitio import GitRepo
@@ -258,7 +258,7 @@ def test_parsing_splits_from_the_right_and_rejects_anything_else() -> None:
                 f"refs/heads/x {sha.upper()} r {ZERO1}", f"x {sha} r {'0' * 50}"):
         with pytest.raises(ChangeSetError, match="line 1 of the pre-push input"):
             prepush.parse([bad])
-    assert prepush.is_object_name("b" * 64) and not prepush.is_object_name("g" * 40)
+    assert is_object_name("b" * 64) and not is_object_name("g" * 40)
 
 
 def test_without_a_hooks_stdin_it_says_how_to_run_it(tmp_path: Path,
