@@ -84,7 +84,7 @@ class LineEntries:
             return None
         if self.needles is None:
             return _every_line
-        present = self.needles.present(text, low)
+        present = self.needles.present(low)
         if present is None:
             return _every_line if self.needles.search_lowered(text, low) else None
         if not present:

@@ -118,8 +118,8 @@ class Finder:
             return any(map(low.__contains__, self.lowered))
         return self.exact.search(text) is not None
 
-    def present(self, text: str, low: str | None) -> tuple[str, ...] | None:
-        """The needles ``text`` holds, lowercased, given ``lowered(text)``; None when only the
+    def present(self, low: str | None) -> tuple[str, ...] | None:
+        """The needles a text holds, lowercased, given ``lowered(text)``; None when only the
         pattern can tell (a needle or a character of the text beyond ASCII)."""
         if not self.fast or low is None:
             return None
