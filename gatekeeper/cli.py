@@ -69,11 +69,11 @@ def check(fmt: str, json_path: str | None, junit_path: str | None, dotenv_path: 
     """Check the change set against the policy (in colour on a terminal, unless NO_COLOR)."""
     from gatekeeper.commands.consoleopts import colour_wanted, console_level, stdout_report
     from gatekeeper.pipeline import run
-    from gatekeeper.reporters import render_all
 
     level = console_level(quiet, verbose)
     options = _options(**change)
     outcome = run(options, stdin=sys.stdin if options.request.ci == "pre-push" else None)
+    from gatekeeper.reporters import render_all  # with the verdict: see gatekeeper.pipeline
     for name, path in (("json", json_path), ("junit", junit_path), ("dotenv", dotenv_path),
                        ("markdown", markdown_path), ("github", annotations_path),
                        ("codequality", codequality_path), ("sarif", sarif_path)):
@@ -129,10 +129,10 @@ def explain(**change: Any) -> None:
     Exits 0 whatever the rules decided; `check` is the command that gates.
     """
     from gatekeeper.pipeline import run
-    from gatekeeper.reporters import render_all
 
     options = _options(**change)
     outcome = run(options, stdin=sys.stdin if options.request.ci == "pre-push" else None)
+    from gatekeeper.reporters import render_all  # with the verdict: see gatekeeper.pipeline
     emit(render_all("explain", outcome.verdicts, outcome.context), nl=False)
 
 

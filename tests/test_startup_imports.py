@@ -108,7 +108,8 @@ CHECK_MODULES = {
     "gatekeeper.evaluation", "gatekeeper.evaluation.evaluate", "gatekeeper.evaluation.review",
     "gatekeeper.evaluation.review.assign", "gatekeeper.evaluation.verdict",
     "gatekeeper.evaluation.waivers",
-    "gatekeeper.pipeline", "gatekeeper.pipeline.judge", "gatekeeper.pipeline.trust",
+    "gatekeeper.pipeline", "gatekeeper.pipeline.judge", "gatekeeper.pipeline.phases",
+    "gatekeeper.pipeline.trust",
     # Only the console report that is printed.
     "gatekeeper.reporters", "gatekeeper.reporters.common", "gatekeeper.reporters.console",
     "gatekeeper.reporters.explain",
@@ -156,6 +157,49 @@ def test_a_default_policy_check_imports_only_what_it_uses(tmp_path: Path) -> Non
     # Within the packages a check may load: a change without Git AI notes loads neither the
     # note format nor the reader of blame's output.
     assert {"gatekeeper.facts.ai.notes", "gatekeeper.facts.ai.blame"} & _ours(loaded) == set()
+
+
+# Runs a check as PROBE does, noting at the start of the change's `git diff` whether it started
+# and which of the heavy modules were loaded by then.
+EARLY_PROBE = """
+import json, runpy, sys
+from gatekeeper.gitread import collect
+out, args = sys.argv[1], sys.argv[2:]
+heavy = ("pydantic", "yaml", "gatekeeper.policy.model", "gatekeeper.rules",
+         "gatekeeper.evaluation.verdict", "gatekeeper.facts.model")
+real, seen = collect.start, []
+
+def start(*given, **named):
+    started = real(*given, **named)
+    seen.append({"started": started is not None,
+                 "loaded": [name for name in heavy if name in sys.modules]})
+    return started
+
+collect.start = start
+sys.argv = ["gatekeeper", *args]
+try:
+    runpy.run_module("gatekeeper", run_name="__main__", alter_sys=True)
+finally:
+    with open(out, "w", encoding="utf-8") as handle:
+        json.dump(seen, handle)
+"""
+
+
+def test_the_change_is_diffed_while_the_policy_model_loads(tmp_path: Path) -> None:
+    # git's diff of a huge change takes as long as loading the policy model and the rules:
+    # it starts first, so the two overlap.
+    repo = make_repo(tmp_path / "repo")
+    repo.write("README.md", "hi\n")
+    base = repo.commit("base")
+    repo.write("src/app.py", "x = 1\n")
+    repo.commit("add app")
+    out = tmp_path / "early.json"
+    result = subprocess.run([sys.executable, "-c", EARLY_PROBE, str(out), "check", "--base", base],
+                            cwd=repo.path, capture_output=True, env={**os.environ, **GIT_ENV},
+                            check=False)
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"PASS" in result.stdout
+    assert json.loads(out.read_text(encoding="utf-8")) == [{"started": True, "loaded": []}]
 
 
 def test_the_probe_sees_a_module_outside_the_lists(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import IO
 
 from gatekeeper.changeset.model import (
@@ -18,9 +19,9 @@ from gatekeeper.changeset.model import (
     FileText,
     Revisions,
 )
-from gatekeeper.errors import ChangeSetError, UsageError
-from gatekeeper.gitread import blobprobe, diffparse
-from gatekeeper.gitread.commitlog import read_commits
+from gatekeeper.errors import ChangeSetError, GatekeeperError, UsageError
+from gatekeeper.gitread import blobprobe, diffparse, gitstream, prefetch
+from gatekeeper.gitread.commitlog import read_commits, start_log
 from gatekeeper.gitread.difffile import from_patch, merge_type_changes
 from gatekeeper.gitread.gitdiff import GitDiff
 from gatekeeper.gitread.gitio import GitRepo
@@ -41,6 +42,43 @@ as unscanned, so a rule that needs them can say so rather than pass."""
 Wants = Callable[[str], bool]
 
 
+@dataclass(frozen=True)
+class Started:
+    """A change set's ``git diff``, started before anything is known of the policy (its command
+    line depends only on the revisions and where .gitattributes come from), to be read by
+    ``from_git`` or abandoned."""
+
+    args: tuple[str, ...]
+    attr_source: str | None
+    running: gitstream.Running
+    log_spec: str | None = None
+    """The range of the commits' ``git log``, when it was started too (``log``)."""
+    log: gitstream.Running | None = None
+
+    def abandon(self) -> None:
+        """Stop the git processes whose output was never read."""
+        self.running.abandon()
+        if self.log is not None:
+            self.log.abandon()
+
+
+def start(repo: GitRepo, revisions: Revisions, *, find_copies: bool = False,
+          attributes_from: str | None = None) -> Started | None:
+    """Start the ``git diff`` that ``from_git`` with the same arguments reads; None when it
+    cannot start, so that ``from_git`` meets the error itself, in its turn."""
+    try:
+        args, native = _diff_command(repo, revisions, find_copies, attributes_from)
+        running = repo.start("diff", *args, attr_source=native, early=prefetch.EARLY)
+    except GatekeeperError:
+        return None
+    spec = _log_spec(revisions)
+    try:
+        log = start_log(repo, spec, early=prefetch.EARLY) if spec else None
+    except GatekeeperError:
+        spec, log = None, None
+    return Started(tuple(args), native, running, spec, log)
+
+
 def _texts(budget: diffparse.TextBudget | None,
            patches: Iterable[tuple[str, diffparse.PatchFile]],
            unscanned: tuple[str, ...]) -> dict[str, FileText]:
@@ -53,7 +91,8 @@ def _texts(budget: diffparse.TextBudget | None,
 
 
 def from_git(repo: GitRepo, revisions: Revisions, *, find_copies: bool = False,
-             texts: Wants | None = None, attributes_from: str | None = None) -> ChangeSet:
+             texts: Wants | None = None, attributes_from: str | None = None,
+             started: Started | None = None) -> ChangeSet:
     """The change set of ``revisions``; ``texts`` says which files' line text to keep.
 
     ``attributes_from`` is the trusted commit (a PR's base) whose .gitattributes decide what
@@ -61,22 +100,42 @@ def from_git(repo: GitRepo, revisions: Revisions, *, find_copies: bool = False,
     reads them from there itself (``--attr-source``); with any git, ``blobprobe`` judges each
     file from those attributes and its bytes, and a file git took for binary that is text by
     that judgement is diffed again as text, so the counts agree across git versions.
+    ``started``: this diff, already running (see ``start``).
     """
-    args = _diff_args(repo, revisions, find_copies)
-    tree = (revisions.head_sha or "") if revisions.mode == "range" else ""
+    args, native = _diff_command(repo, revisions, find_copies, attributes_from)
+    tree = _tree(revisions)
     attr_tree = attributes_from or tree
-    native = attr_tree if attr_tree and repo.reads_attributes_from_trees() else None
+    if started is not None and (started.args, started.attr_source, started.log_spec) \
+            != (tuple(args), native, _log_spec(revisions)):
+        started.abandon()  # not this change after all: never read another command's output
+        started = None
     budget = _text_budget(texts)
     early = blobprobe.EarlyHeads(repo)
-    diff = GitDiff(repo, args, native, MAX_COMMENTS, budget, REDIFF_BATCH, on_raw=early.start)
+    diff = GitDiff(repo, args, native, MAX_COMMENTS, budget, REDIFF_BATCH, on_raw=early.start,
+                   started=started.running if started else None)
     files = diff.files()
-    commits = _commits(repo, revisions)
+    commits = _commits(repo, revisions, started.log if started else None)
     probe = blobprobe.probe(repo, tree, files, attributes_from, early)
     files = diff.settle(probe)
     unscanned = _over(budget, files)
     return ChangeSet(revisions, files, commits, probe.attributes, probe.headers,
                      comments=tuple(diff.comments), texts=_texts(budget, diff.kept, unscanned),
                      unscanned=unscanned, attributes_from=_described(attr_tree, attributes_from))
+
+
+def _tree(revisions: Revisions) -> str:
+    """The head commit of a range, whose .gitattributes git reads by default; "" for the
+    index."""
+    return (revisions.head_sha or "") if revisions.mode == "range" else ""
+
+
+def _diff_command(repo: GitRepo, revisions: Revisions, find_copies: bool,
+                  attributes_from: str | None) -> tuple[list[str], str | None]:
+    """The change set's ``git diff`` arguments and the tree for ``--attr-source`` (None
+    where git reads .gitattributes itself or cannot take the option)."""
+    attr_tree = attributes_from or _tree(revisions)
+    native = attr_tree if attr_tree and repo.reads_attributes_from_trees() else None
+    return _diff_args(repo, revisions, find_copies), native
 
 
 def _diff_args(repo: GitRepo, revisions: Revisions, find_copies: bool) -> list[str]:
@@ -92,13 +151,19 @@ def _diff_args(repo: GitRepo, revisions: Revisions, find_copies: bool) -> list[s
     return [*args, revisions.merge_base or repo.empty_tree(), revisions.head_sha, "--"]
 
 
-def _commits(repo: GitRepo, revisions: Revisions) -> tuple[Commit, ...]:
-    """The commits of a revision range; none for the index or an empty range."""
+def _log_spec(revisions: Revisions) -> str | None:
+    """The ``git log`` range of a change's commits; None for the index or an empty range."""
     if revisions.mode != "range" or revisions.merge_base == revisions.head_sha:
-        return ()
-    spec = (f"{revisions.merge_base}..{revisions.head_sha}" if revisions.merge_base
+        return None
+    return (f"{revisions.merge_base}..{revisions.head_sha}" if revisions.merge_base
             else str(revisions.head_sha))
-    return read_commits(repo, spec)
+
+
+def _commits(repo: GitRepo, revisions: Revisions, started: gitstream.Running | None
+             ) -> tuple[Commit, ...]:
+    """The commits of a revision range; none for the index or an empty range."""
+    spec = _log_spec(revisions)
+    return read_commits(repo, spec, started) if spec else ()
 
 
 def _described(attr_tree: str, attributes_from: str | None) -> str:

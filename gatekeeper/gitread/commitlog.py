@@ -5,17 +5,26 @@ from __future__ import annotations
 import codecs
 
 from gatekeeper.changeset.model import Commit, Trailer
+from gatekeeper.gitread import gitstream
 from gatekeeper.gitread.gitio import GitRepo
 
 _LOG_FIELDS = ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%s", "%b", "%(trailers:unfold,only)")
 
 
-def read_commits(repo: GitRepo, spec: str) -> tuple[Commit, ...]:
-    """The commits ``git log`` lists for ``spec``, newest first, with their trailers.
+def start_log(repo: GitRepo, spec: str, *, early: int = 0) -> gitstream.Running:
+    """Start the ``git log`` that ``read_commits`` reads for ``spec``."""
+    fmt = "%x00".join(_LOG_FIELDS)
+    return repo.start("log", "-z", "--encoding=UTF-8", "--no-color", "--no-show-signature",
+                      f"--format=tformat:{fmt}", spec, "--", early=early)
+
+
+def read_commits(repo: GitRepo, spec: str, started: gitstream.Running | None = None
+                 ) -> tuple[Commit, ...]:
+    """The commits ``git log`` lists for ``spec``, newest first, with their trailers;
+    ``started``: that log, already running (``start_log``).
 
     Each record is parsed as soon as its bytes arrive, while git goes on walking the history.
     """
-    fmt = "%x00".join(_LOG_FIELDS)
     width = len(_LOG_FIELDS)
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     commits: list[Commit] = []
@@ -23,8 +32,7 @@ def read_commits(repo: GitRepo, spec: str) -> tuple[Commit, ...]:
     # The pieces of the field still being written, joined once it ends: a message of many
     # megabytes (the change's author decides) is copied once, not once per read.
     pending: list[str] = []
-    with repo.stream("log", "-z", "--encoding=UTF-8", "--no-color", "--no-show-signature",
-                     f"--format=tformat:{fmt}", spec, "--") as out:
+    with (started or start_log(repo, spec)).reading() as out:
         while True:
             chunk = out.read1(1 << 16)
             text = decoder.decode(chunk, final=not chunk)

@@ -14,7 +14,7 @@ from typing import IO
 from gatekeeper.changeset.binaries import Decision
 from gatekeeper.changeset.model import AddedComment, FileChange, FileStatus
 from gatekeeper.errors import ChangeSetError, DiffInputError
-from gatekeeper.gitread import blobprobe, diffparse, gitpatch
+from gatekeeper.gitread import blobprobe, diffparse, gitpatch, gitstream
 from gatekeeper.gitread.gitio import GitRepo
 from gatekeeper.gitread.patchfile import PatchFile, hunks_of, join_type_change
 
@@ -46,11 +46,14 @@ class GitDiff:
     kept: list[tuple[str, PatchFile]] = field(default_factory=list)
     on_raw: Callable[[list[diffparse.RawEntry]], None] | None = None
     """Called with the raw records of the first read, before its patch is parsed."""
+    started: gitstream.Running | None = None
+    """The first read's git, when it was started ahead (with these ``args``)."""
 
     def files(self) -> tuple[FileChange, ...]:
         """The diff's files, as git judged them."""
-        with self.repo.stream("diff", *self.args, attr_source=self.attr_source) as out, \
-                _collector_paused():
+        running = self.started or self.repo.start("diff", *self.args,
+                                                  attr_source=self.attr_source)
+        with running.reading() as out, _collector_paused():
             return tuple(self._read(out, self.comments, self.kept, self.on_raw))
 
     def settle(self, probe: blobprobe.Probe) -> tuple[FileChange, ...]:

@@ -5,12 +5,12 @@ Commands go through a runner of ``gitproc`` (the module that starts the processe
 argument lists (never a shell), with the configuration that would change the output format
 pinned on the command line. GitRepo's ref and tree queries (``gitrefs``) and object reads
 (``gitobjects``) are written apart, over the ways of running git defined here: ``run``,
-``stream`` and the ``cat-file --batch`` process.
+``start`` and ``stream`` (output read while git runs, see ``gitstream``) and the
+``cat-file --batch`` process.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -18,8 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from gatekeeper.errors import GatekeeperError
-from gatekeeper.gitread import giterrors, gitproc, prefetch
+from gatekeeper.gitread import giterrors, gitproc, gitstream, prefetch
 from gatekeeper.gitread.gitobjects import BlobHandler, ObjectReads, skip
 from gatekeeper.gitread.gitrefs import RefQueries
 
@@ -40,9 +39,6 @@ ATTR_SOURCE_SINCE = (2, 41)
 
 # A full object name: typed in, it may simply be absent here (not fetched), unlike a ref's.
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
-_STDERR_WAIT = 10.0
-"""Seconds to wait, once git has exited, for the end of its stderr: a process git started
-that is still running could hold the pipe open."""
 
 
 def _git_args(*args: str) -> list[str]:
@@ -50,15 +46,6 @@ def _git_args(*args: str) -> list[str]:
     for setting in _PINNED_CONFIG:
         cmd += ["-c", setting]
     return [*cmd, *args]
-
-
-def _failure(process: Any, errors: prefetch.Drain) -> bytes | None:
-    """The stderr of a git process that ended in failure, once its stdout is closed; None if
-    it succeeded or only died of the closed pipe."""
-    process.stdout.close()
-    status = process.wait()
-    said = errors.result(_STDERR_WAIT)
-    return said if status not in (0, 141, -13) and said.strip() else None  # 13: SIGPIPE
 
 
 def _text(out: bytes) -> str:
@@ -203,45 +190,22 @@ class GitRepo(RefQueries, ObjectReads):
     def _through_gitpython(self) -> bool:
         return isinstance(self.runner, gitproc.GitPythonRunner)
 
+    def start(self, *args: str, attr_source: str | None = None, early: int = 0
+              ) -> gitstream.Running:
+        """Start git, for its output to be read later (``Running.reading``) or abandoned.
+        ``attr_source``: the tree git reads .gitattributes from instead of the work tree;
+        ``early``: bytes of output git may write before anyone reads (see ``Running``)."""
+        command = _git_args(*args)
+        if attr_source is not None:
+            command.insert(1, f"--attr-source={attr_source}")
+        return gitstream.Running(self._spawn(command), args[0], early=early)
+
     @contextmanager
     def stream(self, *args: str, attr_source: str | None = None) -> Iterator[Any]:
         """Run git and yield its stdout as a binary file; a failure becomes ChangeSetError.
         ``attr_source``: the tree git reads .gitattributes from instead of the work tree."""
-        command = _git_args(*args)
-        if attr_source is not None:
-            command.insert(1, f"--attr-source={attr_source}")
-        proc = self._spawn(command)
-        stdout: Any = proc.stdout
-        prefetch.widen_pipe(stdout)
-        ahead = prefetch.Prefetch(stdout)
-        errors = prefetch.Drain(proc.stderr)
-        reader = io.BufferedReader(ahead, buffer_size=1 << 16)
-        status, said, ended = 0, b"", False
-        try:
-            yield reader
-            while reader.read(1 << 16):  # let git finish writing before we wait for it
-                pass
-            ahead.stop()
-            status, ended = proc.wait(), True
-            said = errors.result(_STDERR_WAIT)
-        except GatekeeperError:
-            # Output that stops short (no patch for a file) is a symptom when git failed
-            # itself, say on an object it cannot read: git's own words name the cause.
-            ahead.stop()
-            failure, ended = _failure(proc, errors), True
-            if failure is None:
-                raise
-            raise giterrors.failed(args[0], failure) from None
-        finally:
-            ahead.stop()
-            stdout.close()
-            if not ended:  # the reader gave up (an error, Ctrl-C): git need not go on
-                proc.kill()
-            proc.wait()
-            errors.result(_STDERR_WAIT)
-            proc.stderr.close()
-        if status != 0:
-            raise giterrors.failed(args[0], said)
+        with self.start(*args, attr_source=attr_source).reading() as out:
+            yield out
 
     def _blobs(self, names: list[str], handle: BlobHandler) -> None:
         """Call ``handle(spec, stdout, size)`` for each blob named, to read exactly its bytes.
@@ -289,7 +253,7 @@ class GitRepo(RefQueries, ObjectReads):
             writer.join()
             stdout.close()
             process.wait()
-            errors.result(_STDERR_WAIT)
+            errors.result(gitstream.STDERR_WAIT)
             process.stderr.close()
 
     def close(self) -> None:

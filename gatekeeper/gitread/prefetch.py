@@ -2,7 +2,7 @@
 
 Without it, git writes into a 64 KiB pipe and stops whenever the pipe is full, while the
 parser stops whenever it is empty: on a huge diff the two barely overlap. A thread here keeps
-taking git's output (its blocking reads release the GIL) into a bounded queue of chunks, and
+taking git's output (its blocking reads release the GIL) into a queue bounded in bytes, and
 the pipe is widened where the system allows, so git runs ahead by a few MiB while the parser
 reads lines from the queue through an ordinary buffered reader.
 """
@@ -16,8 +16,12 @@ from typing import Any
 
 CHUNK = 256 << 10
 """Bytes the thread asks for per read."""
-AHEAD = 16
-"""Chunks the queue holds at most: what git may run ahead of the parser (4 MiB)."""
+AHEAD = 4 << 20
+"""Bytes the queue holds at most: what git may run ahead of the parser. A bound in bytes, not
+chunks: git writes in pieces of a few KiB, and a read takes what the pipe holds."""
+EARLY = 32 << 20
+"""Bytes the queue may hold before the parser first reads, for a command started before its
+reader is ready: what git may write meanwhile without waiting."""
 PIPE_BYTES = 1 << 20
 """The pipe size asked for (Linux's default ceiling for unprivileged processes)."""
 
@@ -35,11 +39,14 @@ def widen_pipe(stream: Any) -> None:
 class Prefetch(io.RawIOBase):
     """A raw reader over ``source`` (a binary stream) that a thread fills ahead of time."""
 
-    def __init__(self, source: Any, chunk: int = CHUNK, ahead: int = AHEAD) -> None:
+    def __init__(self, source: Any, chunk: int = CHUNK, ahead: int = AHEAD,
+                 early: int = 0) -> None:
         super().__init__()
         self._source = source
         self._chunk = chunk
         self._ahead = ahead
+        self._limit = max(ahead, early)  # the queue's bound: ``early`` until the first read
+        self._queued = 0
         self._chunks: collections.deque[bytes] = collections.deque()
         self._cond = threading.Condition()
         self._ended = False
@@ -58,6 +65,7 @@ class Prefetch(io.RawIOBase):
                     if not data:
                         return
                     self._chunks.append(data)
+                    self._queued += len(data)
                     self._cond.notify_all()
         except (OSError, ValueError) as exc:  # the stream failed or was closed under us
             self._failure = exc
@@ -69,7 +77,7 @@ class Prefetch(io.RawIOBase):
     def _room(self) -> bool:
         """Wait until the queue has room; False once the reader stopped."""
         with self._cond:
-            while len(self._chunks) >= self._ahead and not self._stopping:
+            while self._queued >= self._limit and not self._stopping:
                 self._cond.wait()
             return not self._stopping
 
@@ -88,6 +96,8 @@ class Prefetch(io.RawIOBase):
                         raise OSError(f"reading git's output failed: {self._failure}")
                     return 0
                 self._pending = memoryview(self._chunks.popleft())
+                self._queued -= len(self._pending)
+                self._limit = self._ahead
                 self._cond.notify_all()
         count = min(len(buffer), len(self._pending))
         buffer[:count] = self._pending[:count]
@@ -102,6 +112,7 @@ class Prefetch(io.RawIOBase):
         with self._cond:
             self._stopping = True
             self._chunks.clear()
+            self._queued = 0
             self._cond.notify_all()
         self._thread.join()
 

@@ -1,28 +1,25 @@
 """Runs the phases in order: context, change set, policy, coverage, facts, verdict, and the
-sticky comment after it."""
+sticky comment after it.
+
+The context phase and the start of the first change's ``git diff`` need only light modules;
+the later phases (``phases``: the policy model, rules, facts) are imported while git runs.
+"""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from gatekeeper import context
-from gatekeeper.changeset.model import ChangeSet, Revisions
+from gatekeeper.changeset.model import Revisions
 from gatekeeper.context.model import Context, Target
-from gatekeeper.context.notes import fetch_notes
-from gatekeeper.evaluation.verdict import Verdict
-from gatekeeper.facts.ai import gitnotes
 from gatekeeper.facts.coverage import gather
 from gatekeeper.gitread import collect
-from gatekeeper.pipeline import judge, trust
-from gatekeeper.policy import needs, resolver
-from gatekeeper.policy.model import ComposedPolicy
 
 if TYPE_CHECKING:
-    from gatekeeper.facts.coverage.patch import CoverageFacts
+    from gatekeeper.evaluation.verdict import Verdict
     from gatekeeper.gitread.gitio import GitRepo
 
 POLICY_SOURCES = ("base", "head", "worktree")
@@ -60,120 +57,76 @@ class Outcome:
         return max((v.exit_code for v in self.verdicts), default=0)
 
 
+@dataclass(frozen=True)
+class Early:
+    """What the context phase settles for one target before the policy is read: its
+    revisions, the revisions the policy is read at, from which tree (``wanted``), and its
+    ``git diff`` when already started."""
+
+    revisions: Revisions
+    trusted_at: Revisions
+    wanted: str
+    """``base``, ``head`` or ``worktree``: where the policy and .gitattributes are read."""
+    started: collect.Started | None = None
+
+    @property
+    def attributes_from(self) -> str | None:
+        """The trusted commit whose .gitattributes decide what counts: where the policy came
+        from, when that is the base."""
+        return self.trusted_at.base_sha if self.wanted == "base" else None
+
+
 def run(options: CheckOptions, today: datetime.date | None = None,
         env: Mapping[str, str] | None = None, stdin: IO[str] | None = None) -> Outcome:
     """Phase "context" picks where the change comes from; each change then goes through the
     change set, policy and coverage phases to :func:`judge.judge`, the one chain to a verdict."""
     reports = gather.read(options.coverage, options.coverage_base)
     if options.diff_file is not None:
-        return Outcome((_from_diff_file(options.diff_file, options, reports, today),),
+        from gatekeeper.pipeline import phases
+
+        return Outcome((phases.from_diff_file(options.diff_file, options, reports, today),),
                        "diff file")
     from gatekeeper.gitread.gitio import GitRepo
 
     repo = GitRepo.discover(options.repo_path)
+    started: list[collect.Started] = []
     try:
         found = context.detect(repo, options.request, env, stdin)
         fetched: list[tuple[str, ...]] = []  # the notes fetch, once per run: see fetch_notes
-        verdicts = tuple(_from_target(repo, found, target, options, reports, fetched, today)
-                         for target in found.targets)
+        verdicts = tuple(_verdicts(repo, found, options, reports, fetched, started, today))
     finally:
+        for diff in started:  # unread when a phase failed before the change set
+            diff.abandon()
         repo.close()
     return Outcome(verdicts, found.description)
 
 
-def _from_diff_file(diff_file: str, options: CheckOptions, reports: gather.Reports,
-                    today: datetime.date | None) -> Verdict:
-    if options.policy_source in ("base", "head"):
-        from gatekeeper.errors import UsageError
+def _verdicts(repo: GitRepo, found: Context, options: CheckOptions, reports: gather.Reports,
+              fetched: list[tuple[str, ...]], started: list[collect.Started],
+              today: datetime.date | None) -> Iterator[Verdict]:
+    """Each target's verdict; the first target's diff starts before the later phases load."""
+    for number, target in enumerate(found.targets):
+        early = _early(repo, found, target, options, start=number == 0)
+        if early.started is not None:
+            started.append(early.started)
+        from gatekeeper.pipeline import phases
 
-        raise UsageError("--policy-source base or head needs a repository, not --diff-file",
-                         hint="use --policy-source worktree")
-    root = Path(options.repo_path)
-    policy, source = resolver.resolve(options.policy, root)
-    changeset = collect.from_diff_file(diff_file, texts=_texts(policy))
-    changeset = replace(changeset, meta=context.meta(options.request, None))
-    covered, notes = gather.gather(reports, policy.coverage, changeset,
-                                   gather.worktree_files(str(root)), str(root.resolve()),
-                                   lambda paths: _worktree_lines(root, paths), tracked=False,
-                                   judged_by=needs.coverage_rules(policy))
-    inputs = judge.Inputs(changeset, trust.worktree(root), "local", covered, notes)
-    return judge.judge(inputs, policy, source, today)
+        yield phases.from_target(repo, found, early, options, reports, fetched, today)
 
 
-def _from_target(repo: GitRepo, found: Context, target: Target,
-                 options: CheckOptions, reports: gather.Reports,
-                 fetched: list[tuple[str, ...]], today: datetime.date | None) -> Verdict:
+def _early(repo: GitRepo, found: Context, target: Target, options: CheckOptions, *,
+           start: bool) -> Early:
+    """The context phase's part of one target, and with ``start`` its diff started."""
     revisions = replace(context.resolve_target(repo, target),
                         context=found.description, name=target.name)
     wanted = options.policy_source or ("base" if found.review else "worktree")
     # --base may narrow a PR's range; its policy still comes from the PR's own base.
-    trusted_at = context.policy_revisions(repo, target, revisions)
-    policy, source = resolver.resolve_in_repo(options.policy, repo, trusted_at, wanted)
+    early = Early(revisions, context.policy_revisions(repo, target, revisions), wanted)
+    if not start:
+        return early
     # .gitattributes decide what counts, so they come from where the policy came from
-    changeset = collect.from_git(
-        repo, revisions, find_copies=options.find_copies, texts=_texts(policy),
-        attributes_from=trusted_at.base_sha if wanted == "base" else None)
-    if "notes" in policy.ai.detectors:  # the fetch and blame only notes can repay
-        if not fetched:  # once per run, after resolving: see fetch_notes
-            fetched.append(fetch_notes(repo, found))
-        changeset = gitnotes.collect(repo, changeset)
-    changeset = replace(changeset, meta=found.meta)
-    covered, notes = _coverage(reports, policy, changeset, repo, revisions, found.kind)
-    inputs = judge.Inputs(changeset, trust.in_repo(repo, trusted_at, wanted), found.kind,
-                          covered, notes + (fetched[0] if fetched else ()))
-    verdict = judge.judge(inputs, policy, source, today)
-    if changeset.empty and found.kind == "local" and revisions.mode == "range":
-        verdict = replace(verdict, notes=(*verdict.notes, _nothing_here(revisions)))
-    if policy.review.approvals.enforce:  # the API clients load only when used
-        from gatekeeper.evaluation.review import enforce
-
-        verdict = enforce.apply(verdict, found.api, policy.review.approvals)
-    if options.comment or policy.report.comment == "required":  # a sink, after the verdict
-        from gatekeeper.pipeline import comment
-
-        verdict = comment.apply(verdict, found.api, options.comment, policy.report)
-    return verdict
-
-
-def _nothing_here(revisions: Revisions) -> str:
-    """What a first run on a fresh clone needs to hear: why nothing was compared, and how to
-    compare something."""
-    base = revisions.base_ref or "the base"
-    return (f"{revisions.head_ref or 'HEAD'} has no commits beyond {base}, so there was nothing "
-            "to compare; to check something, pass --base REV (--base HEAD~1 checks the last "
-            "commit), --staged for what is staged, or commit on a branch first")
-
-
-def _texts(policy: ComposedPolicy) -> collect.Wants | None:
-    """Which files' line text the change set keeps: only what the flag scan will read."""
-    return policy.flags.wants if needs.flags(policy) else None
-
-
-def _coverage(reports: gather.Reports, policy: ComposedPolicy, changeset: ChangeSet,
-              repo: GitRepo, revisions: Revisions, kind: str
-              ) -> tuple[CoverageFacts | None, tuple[str, ...]]:
-    # Staged changes live in the index (":path"); a range's head is its commit.
-    head = revisions.head_sha
-    prefix = f"{head}:" if head else ":"
-    files = repo.list_files(head or "HEAD") if reports.given else []
-
-    def lines(paths: Sequence[str]) -> dict[str, int]:
-        counts = repo.line_counts([prefix + p for p in paths])
-        return {spec[len(prefix):]: n for spec, n in counts.items()}
-
-    return gather.gather(reports, policy.coverage, changeset, files, repo.root, lines, kind,
-                         judged_by=needs.coverage_rules(policy))
-
-
-def _worktree_lines(root: Path, paths: Sequence[str]) -> dict[str, int]:
-    counts = {}
-    for path in paths:
-        try:
-            data = (root / path).read_bytes()
-        except OSError:
-            continue
-        counts[path] = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
-    return counts
+    return replace(early, started=collect.start(repo, revisions, find_copies=options.find_copies,
+                                                attributes_from=early.attributes_from))
 
 
 def run_check(options: CheckOptions, today: datetime.date | None = None) -> Verdict:

@@ -90,13 +90,13 @@ def test_the_change_set_of_many_kinds_of_change_matches_numstat(repo: Repo) -> N
 def test_prefetch_hands_over_every_byte_and_its_end() -> None:
     data = bytes(range(256)) * 5000
     reader = io.BufferedReader(prefetch.Prefetch(io.BufferedReader(io.BytesIO(data)),
-                                                 chunk=1000, ahead=3))
+                                                 chunk=1000, ahead=3000))
     assert b"".join(iter(lambda: reader.read(777), b"")) == data
 
 
 def test_prefetch_stops_while_its_queue_is_full() -> None:
     source = io.BufferedReader(io.BytesIO(b"x" * 100_000))
-    ahead = prefetch.Prefetch(source, chunk=10, ahead=2)
+    ahead = prefetch.Prefetch(source, chunk=10, ahead=20)
     done = threading.Event()
 
     def stop() -> None:

@@ -1,11 +1,14 @@
-"""Tests for draining git's stderr while its stdout is read."""
+"""Tests for reading git's stdout ahead of the parser, within a bound, and for draining its
+stderr while its stdout is read."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from gatekeeper.errors import EXIT_POLICY_FAILURE
@@ -67,3 +70,27 @@ def test_a_change_whose_attributes_make_git_warn_megabytes_is_still_judged(
                           env={**os.environ, **GIT_ENV})
     assert done.returncode == EXIT_POLICY_FAILURE, done.stderr.decode()
     assert b"d0/.gitattributes" in done.stdout
+
+
+def _settled_position(source: io.BufferedIOBase) -> int:
+    """Where ``source`` stands once the thread filling a queue from it stopped reading."""
+    before, deadline = -1, time.monotonic() + 10
+    while source.tell() != before and time.monotonic() < deadline:
+        before = source.tell()
+        time.sleep(0.05)
+    return before
+
+
+def test_prefetch_bounds_its_queue_in_bytes_and_more_before_the_first_read() -> None:
+    # git writes in pieces of a few KiB: a bound in chunks let it run only that far ahead
+    data = bytes(range(256)) * 1000
+    source = io.BufferedReader(io.BytesIO(data))
+    ahead = prefetch.Prefetch(source, chunk=1000, ahead=5_000, early=60_000)
+    assert 60_000 <= _settled_position(source) < 62_000  # started early: nobody reads yet
+    reader = io.BufferedReader(ahead, buffer_size=1)
+    first = reader.read(1)
+    assert 60_000 <= _settled_position(source) < 62_000  # reading now: back to 5,000 ahead
+    assert first + b"".join(iter(lambda: reader.read(4096), b"")) == data
+    plain = io.BufferedReader(io.BytesIO(data))
+    prefetch.Prefetch(plain, chunk=1000, ahead=5_000)
+    assert 5_000 <= _settled_position(plain) < 7_000
