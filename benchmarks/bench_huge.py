@@ -18,6 +18,7 @@ of change sets changes no output.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import subprocess
 import sys
@@ -207,8 +208,20 @@ def print_table(report: dict[str, Any]) -> None:
              (fmt_ratio(ratios["json_time"]), fmt_ratio(ratios["json_rss"])))]
         print_measurements(("command", "wall s", "peak RSS MiB", "CPU s", "time/git",
                             "mem/git"), (32, 8, 13, 8, 9, 9), rows, report["rss_floor_mib"])
+        print(_cpu_floor(res, report["cores"]))
         targets.update(case["targets"])
     print_targets(targets)
+
+
+def _cpu_floor(results: dict[str, Any], cores: int) -> str:
+    """The shortest wall time the console check's CPU time allows on ``cores`` cores, were
+    every core kept busy from start to end, as a ratio to git's: a time ratio below it needs
+    less CPU, not more overlap."""
+    cpu, git_wall = results["console"]["median_cpu_s"], results["git_diff"]["median_wall_s"]
+    floor = cpu / cores
+    return (f"CPU floor: the check and its git processes use {cpu:.3f} s of CPU; on {cores} "
+            f"cores no schedule takes under {floor:.3f} s, {fmt_ratio(ratio(floor, git_wall))} "
+            "git diff -M")
 
 
 def _load() -> str:
@@ -239,6 +252,8 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     floor = measure("floor (true)", ["true"], workdir, workdir / "floor.stderr", 3, 0)
     any_repo = args.repo or workdir / f"gatekeeper-bench-{wanted[0]}"
     return {"repeat": args.repeat, "load": load, "rss_floor_mib": round(floor.rss_mib, 2),
+            "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+            else os.cpu_count() or 1,
             "environment": environment(Path(any_repo)), "cases": cases}
 
 
