@@ -58,6 +58,7 @@ def test_the_wheel_carries_the_licence_and_the_packs(dist: Path) -> None:
     assert metadata["License-File"] == "LICENSE"
     for pack in ("default", "recommended", "strict", "ai-aware", "tiered-review"):
         assert f"gatekeeper/_policies/{pack}.yml" in names
+    assert "gatekeeper/facts/ai/markers.json" in names  # what a run reads of the catalogue
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
 
 

@@ -92,24 +92,24 @@ class PolicySections(BaseModel):
         "test, docs, or a class of your own).",
     )
     coverage: CoverageSettings = Field(
-        default_factory=lambda: CoverageSettings.model_validate({}),
+        default_factory=CoverageSettings.model_construct,
         description="How coverage reports are matched to the repository (coverage rules).")
     ai: AiSettings = Field(
-        default_factory=lambda: AiSettings.model_validate({}),
+        default_factory=AiSettings.model_construct,
         description="How AI provenance is detected (the ai condition, ai-disclosure rules).")
     review: ReviewSettings = Field(
-        default_factory=lambda: ReviewSettings.model_validate({}),
+        default_factory=ReviewSettings.model_construct,
         description="Review tiers, the rules that raise a change to one, and lowerings.")
     flags: FlagSettings = Field(
-        default_factory=lambda: FlagSettings.model_validate({}),
+        default_factory=FlagSettings.model_construct,
         description="How feature-flag references are found (flag-guard rules, the "
         "flag_guarded condition): SDK presets, custom patterns, a registry of known keys.")
     codeowners: CodeOwnersSettings = Field(
-        default_factory=lambda: CodeOwnersSettings.model_validate({}),
+        default_factory=CodeOwnersSettings.model_construct,
         description="Which CODEOWNERS file gives the code owners (the code_owners condition, "
         "tiers with code_owners).")
     report: ReportSettings = Field(
-        default_factory=lambda: ReportSettings.model_validate({}),
+        default_factory=ReportSettings.model_construct,
         description="Where the report goes besides the job's output (the sticky comment).")
 
     def class_specs(self) -> dict[str, ClassSpec]:
@@ -204,13 +204,13 @@ class ComposedPolicy:
     files: tuple[str, ...]
     """Every file it was built from, inherited ones first."""
     coverage: CoverageSettings = field(
-        default_factory=lambda: CoverageSettings.model_validate({}))
-    ai: AiSettings = field(default_factory=lambda: AiSettings.model_validate({}))
-    review: ReviewSettings = field(default_factory=lambda: ReviewSettings.model_validate({}))
-    flags: FlagSettings = field(default_factory=lambda: FlagSettings.model_validate({}))
+        default_factory=CoverageSettings.model_construct)
+    ai: AiSettings = field(default_factory=AiSettings.model_construct)
+    review: ReviewSettings = field(default_factory=ReviewSettings.model_construct)
+    flags: FlagSettings = field(default_factory=FlagSettings.model_construct)
     codeowners: CodeOwnersSettings = field(
-        default_factory=lambda: CodeOwnersSettings.model_validate({}))
-    report: ReportSettings = field(default_factory=lambda: ReportSettings.model_validate({}))
+        default_factory=CodeOwnersSettings.model_construct)
+    report: ReportSettings = field(default_factory=ReportSettings.model_construct)
     allow_no_rules: bool = False
     """The policy has no rules on purpose: a run checks nothing and must say so."""
 

@@ -87,7 +87,7 @@ class ReviewSettings(BaseModel):
     lower: list[Lowering] = Field(
         default_factory=list, description="Conditions that lower the tier, each with a floor.")
     approvals: ApprovalSettings = Field(
-        default_factory=lambda: ApprovalSettings.model_validate({}),
+        default_factory=ApprovalSettings.model_construct,
         description="Reading and enforcing the tier's approvals (default: not enforced).")
 
     @model_validator(mode="after")

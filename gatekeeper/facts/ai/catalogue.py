@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import difflib
 import functools
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from gatekeeper.common.fields import TRUSTED_PATTERNS
@@ -213,9 +213,10 @@ def _validate(raw: Any, file: str, label: str, *, trusted: bool = False) -> Mark
 @functools.lru_cache(maxsize=1)
 def builtin_entries() -> tuple[MarkerEntry, ...]:
     """The entries of the catalogue shipped in the package, validated once per process."""
-    text = resources.files("gatekeeper.facts.ai").joinpath("markers.yml").read_text("utf-8")
-    # libyaml's safe loader when PyYAML has it: the same data, read ten times faster.
-    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    # markers.yml as JSON (docs/sync_markers.py writes it, and a test holds the two the same):
+    # libyaml took about 10 ms of every run to read it, json 0.3 ms.
+    text = resources.files("gatekeeper.facts.ai").joinpath("markers.json").read_text("utf-8")
+    data = json.loads(text)
     if not isinstance(data, dict) or not isinstance(data.get("markers"), list):
         raise PolicyError("the marker catalogue needs a list under markers:", file=BUILTIN_NAME)
     # Its patterns are proven linear enough by the tests, not in every run (see policy.types).

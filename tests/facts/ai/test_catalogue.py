@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 import time
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +17,8 @@ import yaml
 from gatekeeper.errors import PolicyError
 from gatekeeper.facts.ai.catalogue import Catalogue, builtin_entries, load
 from gatekeeper.facts.ai.entries import Kind, MarkerEntry, Strength
+
+ROOT = Path(__file__).resolve().parents[3]
 
 BUILTIN = builtin_entries()
 
@@ -57,6 +63,16 @@ def test_the_file_is_yaml_with_only_known_top_level_keys() -> None:
     data = yaml.safe_load(text)
     assert set(data) == {"version", "definitions", "markers"}
     assert data["version"] == 1
+
+
+def test_the_json_a_run_reads_is_the_yaml_people_write() -> None:
+    folder = resources.files("gatekeeper.facts.ai")
+    written = yaml.safe_load(folder.joinpath("markers.yml").read_text("utf-8"))
+    read = json.loads(folder.joinpath("markers.json").read_text("utf-8"))
+    assert read == written, "markers.json is stale: run docs/sync_markers.py"
+    checked = subprocess.run([sys.executable, str(ROOT / "docs" / "sync_markers.py"), "--check"],
+                             check=False)
+    assert checked.returncode == 0, "markers.json is stale: run docs/sync_markers.py"
 
 
 def test_loading_is_fast_and_compiles_patterns_only_when_matching() -> None:
