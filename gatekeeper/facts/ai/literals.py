@@ -105,7 +105,13 @@ class Finder:
         self.lowered = tuple(text for n, text in enumerate(low)
                              if not any(other in text for other in low[n + 1:]))
         self.fast = all(text.isascii() for text in ordered)
-        self.exact = re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE)
+        self._ordered = ordered
+
+    @functools.cached_property
+    def exact(self) -> re.Pattern[str]:
+        """The needles as one case-insensitive pattern, for what ``in`` cannot judge; built
+        on first use, as most runs never need it and compiling it takes milliseconds."""
+        return re.compile("|".join(map(re.escape, self._ordered)), re.IGNORECASE)
 
     def search(self, text: str) -> bool:
         """Whether ``text`` holds a needle in any case, as ``re.IGNORECASE`` matches."""
