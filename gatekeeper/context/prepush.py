@@ -212,8 +212,8 @@ def depart(repo: GitRepo, remote: str, head: str) -> Departure | None:
     if not edges:
         return Departure(None, f"no commit of its history is on {remote} yet "
                          f"({_commits(new)}), so the whole tree counts as added", new)
-    distance = {edge: int(repo.rev_list("--count", f"{edge}..{head}")[0]) for edge in edges}
-    base = min(edges, key=lambda edge: distance[edge])
+    base = edges[0] if len(edges) == 1 else min(
+        edges, key=lambda edge: int(repo.rev_list("--count", f"{edge}..{head}")[0]))
     where = "" if len(edges) == 1 else f", the latest of the {len(edges)} it builds on"
     return Departure(base, f"it leaves {remote}'s history at {base[:12]}{where} "
                      f"({_commits(new)})", new)

@@ -112,8 +112,8 @@ def test_empty_input_has_nothing_to_check(tmp_path: Path, hermetic_git: None) ->
     assert detect(work, "\n\n").targets == ()
 
 
-def test_a_new_branch_is_compared_from_where_it_leaves_the_remote(tmp_path: Path,
-                                                                  hermetic_git: None) -> None:
+def test_a_new_branch_is_compared_from_where_it_leaves_the_remote(
+        tmp_path: Path, hermetic_git: None, monkeypatch: pytest.MonkeyPatch) -> None:
     work, _ = cloned(tmp_path)
     main = work.head()
     work.git("checkout", "-q", "-b", "feature")
@@ -121,7 +121,12 @@ def test_a_new_branch_is_compared_from_where_it_leaves_the_remote(tmp_path: Path
     work.commit("f1")
     work.write("g.py", "g = 1\n")
     head = work.commit("f2")
+    trace = tmp_path / "trace.txt"
+    monkeypatch.setenv("GIT_TRACE", str(trace))
     found = detect(work, line("refs/heads/feature", head, "refs/heads/feature", ZERO1))
+    monkeypatch.delenv("GIT_TRACE")
+    # one commit of the remote to leave from: no distances to count
+    assert "rev-list --count" not in trace.read_text()
     [target] = found.targets
     assert target.base == main and target.name == "refs/heads/feature"
     assert target.base_reason == (f"refs/heads/feature is new on origin; it leaves origin's "
@@ -131,8 +136,8 @@ def test_a_new_branch_is_compared_from_where_it_leaves_the_remote(tmp_path: Path
     assert changed_paths(work, revisions) == {"f.py", "g.py"}
 
 
-def test_a_new_branch_that_merged_main_again_leaves_out_main(tmp_path: Path,
-                                                             hermetic_git: None) -> None:
+def test_a_new_branch_that_merged_main_again_leaves_out_main(
+        tmp_path: Path, hermetic_git: None, monkeypatch: pytest.MonkeyPatch) -> None:
     work, _ = cloned(tmp_path)
     work.git("checkout", "-q", "-b", "feature")
     work.write("f.py", "f = 1\n")
@@ -144,7 +149,11 @@ def test_a_new_branch_that_merged_main_again_leaves_out_main(tmp_path: Path,
     work.git("checkout", "-q", "feature")
     work.git("merge", "-q", "--no-edit", "main")
     head = work.head()
+    trace = tmp_path / "trace.txt"
+    monkeypatch.setenv("GIT_TRACE", str(trace))
     found = detect(work, line("refs/heads/feature", head, "refs/heads/feature", ZERO1))
+    monkeypatch.delenv("GIT_TRACE")
+    assert trace.read_text().count("rev-list --count") == 2  # one per commit it builds on
     [target] = found.targets
     assert target.base == later_main
     assert "the latest of the 2 it builds on (2 new commits)" in target.base_reason
