@@ -214,6 +214,7 @@ def depart(repo: GitRepo, remote: str, head: str) -> Departure | None:
                          f"({_commits(new)}), so the whole tree counts as added", new)
     base = edges[0] if len(edges) == 1 else min(
         edges, key=lambda edge: int(repo.rev_list("--count", f"{edge}..{head}")[0]))
+    repo.note_ancestor(base, head)  # a boundary commit: the merge base need not be asked
     where = "" if len(edges) == 1 else f", the latest of the {len(edges)} it builds on"
     return Departure(base, f"it leaves {remote}'s history at {base[:12]}{where} "
                      f"({_commits(new)})", new)

@@ -126,6 +126,16 @@ class GitRepo(RefQueries, ObjectReads):
             self._bases[key] = super().merge_base(first, second)
         return self._bases[key]
 
+    def note_ancestor(self, ancestor: str, descendant: str) -> None:
+        """Remember that ``ancestor``, a commit's full name as git printed it (a boundary
+        commit of ``rev-list``), is an ancestor of ``descendant``, a revision resolved already:
+        their merge base is ``ancestor``, the one best common ancestor, in either order."""
+        resolved = self._commits.get(descendant)
+        if resolved is None or not _OBJECT_ID.fullmatch(ancestor):
+            return
+        self._commits.setdefault(ancestor, ancestor)
+        self._bases[(ancestor, resolved)] = self._bases[(resolved, ancestor)] = ancestor
+
     def _check_readable(self, rev: str) -> None:
         if _OBJECT_ID.fullmatch(rev.lower()):
             return

@@ -136,6 +136,34 @@ def test_a_new_branch_is_compared_from_where_it_leaves_the_remote(
     assert changed_paths(work, revisions) == {"f.py", "g.py"}
 
 
+def test_where_a_new_ref_leaves_the_remote_is_its_merge_base_unasked(
+        tmp_path: Path, hermetic_git: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # rev-list's boundary commit is an ancestor of the head: git need not be asked for the
+    # merge base again. An annotated tag names its tag object; the merge base is still with
+    # the commit it points at.
+    work, _ = cloned(tmp_path)
+    main = work.head()
+    work.git("checkout", "-q", "-b", "feature")
+    work.write("f.py", "f = 1\n")
+    head = work.commit("f1")
+    work.git("tag", "-a", "-m", "release", "v1")
+    tag = work.git("rev-parse", "v1")
+    assert tag != head
+    stdin = (line("refs/heads/feature", head, "refs/heads/feature", ZERO1)
+             + line("refs/tags/v1", tag, "refs/tags/v1", ZERO1))
+    trace = tmp_path / "trace.txt"
+    monkeypatch.setenv("GIT_TRACE", str(trace))
+    repo = GitRepo.discover(str(work.path))
+    try:
+        found = context.detect(repo, Request(ci="pre-push", remote="origin"), PER_PUSH,
+                               io.StringIO(stdin))
+        revisions = [context.resolve_target(repo, target) for target in found.targets]
+    finally:
+        repo.close()
+    assert [(r.merge_base, r.head_sha) for r in revisions] == [(main, head), (main, head)]
+    assert "merge-base" not in trace.read_text()
+
+
 def test_a_new_branch_that_merged_main_again_leaves_out_main(
         tmp_path: Path, hermetic_git: None, monkeypatch: pytest.MonkeyPatch) -> None:
     work, _ = cloned(tmp_path)

@@ -176,3 +176,24 @@ def test_a_merge_base_of_resolved_commits_is_found_once_per_order_until_a_fetch(
     assert repo.resolve_commit("main") == head and repo.resolve_commit(base) == base
     assert repo.merge_base(base, "main") == base
     assert trace.read_text().count("merge-base") == 3
+
+
+def test_a_noted_ancestor_is_the_merge_base_only_of_a_resolved_descendant(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gatekeeper.gitread.gitio import GitRepo
+    from tests.conftest import with_origin
+
+    work, _ = with_origin(tmp_path)
+    base = work.head()
+    work.write("c.txt", "three\n")
+    head = work.commit("three")
+    trace = tmp_path / "trace.txt"
+    monkeypatch.setenv("GIT_TRACE", str(trace))
+    repo = GitRepo.discover(str(work.path))
+    repo.note_ancestor(base, "main")  # "main" was never resolved: nothing is known of it
+    assert repo.merge_base(base, "main") == base
+    assert trace.read_text().count("merge-base") == 1
+    assert repo.resolve_commit("main") == head
+    repo.note_ancestor(base, "main")
+    assert repo.merge_base("main", base) == repo.merge_base(base, head) == base
+    assert trace.read_text().count("merge-base") == 1
