@@ -112,15 +112,21 @@ def test_empty_input_has_nothing_to_check(tmp_path: Path, hermetic_git: None) ->
     assert detect(work, "\n\n").targets == ()
 
 
+def _feature(work: Repo, *names: str) -> tuple[str, str]:
+    """Branch ``feature`` off main with a commit adding each file of ``names``: main's commit
+    and the branch's head."""
+    main = work.head()
+    work.git("checkout", "-q", "-b", "feature")
+    for name in names:
+        work.write(name, f"{name[0]} = 1\n")
+        head = work.commit(name)
+    return main, head
+
+
 def test_a_new_branch_is_compared_from_where_it_leaves_the_remote(
         tmp_path: Path, hermetic_git: None, monkeypatch: pytest.MonkeyPatch) -> None:
     work, _ = cloned(tmp_path)
-    main = work.head()
-    work.git("checkout", "-q", "-b", "feature")
-    work.write("f.py", "f = 1\n")
-    work.commit("f1")
-    work.write("g.py", "g = 1\n")
-    head = work.commit("f2")
+    main, head = _feature(work, "f.py", "g.py")
     trace = tmp_path / "trace.txt"
     monkeypatch.setenv("GIT_TRACE", str(trace))
     found = detect(work, line("refs/heads/feature", head, "refs/heads/feature", ZERO1))
@@ -142,10 +148,7 @@ def test_where_a_new_ref_leaves_the_remote_is_its_merge_base_unasked(
     # merge base again. An annotated tag names its tag object; the merge base is still with
     # the commit it points at.
     work, _ = cloned(tmp_path)
-    main = work.head()
-    work.git("checkout", "-q", "-b", "feature")
-    work.write("f.py", "f = 1\n")
-    head = work.commit("f1")
+    main, head = _feature(work, "f.py")
     work.git("tag", "-a", "-m", "release", "v1")
     tag = work.git("rev-parse", "v1")
     assert tag != head

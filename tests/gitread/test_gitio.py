@@ -9,11 +9,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from gatekeeper.errors import EXIT_CHANGESET
 from tests.conftest import GIT_ENV, Repo, RunResult, make_repo, run_cli
+
+if TYPE_CHECKING:
+    from gatekeeper.gitread.gitio import GitRepo
 
 
 def assert_one_line(result: RunResult, code: int = EXIT_CHANGESET) -> str:
@@ -154,8 +158,10 @@ def test_a_revision_is_resolved_once_until_a_fetch_moves_it(
     assert trace.read_text().count("rev-parse --verify") == 6  # each miss: two processes
 
 
-def test_a_merge_base_of_resolved_commits_is_found_once_per_order_until_a_fetch(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _traced_commits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                    ) -> tuple[GitRepo, str, str, Path]:
+    """A repository whose main moved one commit past origin's, opened with git's trace on:
+    the repository, the two commits and the trace file."""
     from gatekeeper.gitread.gitio import GitRepo
     from tests.conftest import with_origin
 
@@ -165,7 +171,12 @@ def test_a_merge_base_of_resolved_commits_is_found_once_per_order_until_a_fetch(
     head = work.commit("three")
     trace = tmp_path / "trace.txt"
     monkeypatch.setenv("GIT_TRACE", str(trace))
-    repo = GitRepo.discover(str(work.path))
+    return GitRepo.discover(str(work.path)), base, head, trace
+
+
+def test_a_merge_base_of_resolved_commits_is_found_once_per_order_until_a_fetch(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo, base, head, trace = _traced_commits(tmp_path, monkeypatch)
     assert repo.merge_base("main", base) == base  # not resolved yet: asked each time
     assert repo.resolve_commit("main") == head and repo.resolve_commit(base) == base
     for _ in range(3):
@@ -180,16 +191,7 @@ def test_a_merge_base_of_resolved_commits_is_found_once_per_order_until_a_fetch(
 
 def test_a_noted_ancestor_is_the_merge_base_only_of_a_resolved_descendant(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from gatekeeper.gitread.gitio import GitRepo
-    from tests.conftest import with_origin
-
-    work, _ = with_origin(tmp_path)
-    base = work.head()
-    work.write("c.txt", "three\n")
-    head = work.commit("three")
-    trace = tmp_path / "trace.txt"
-    monkeypatch.setenv("GIT_TRACE", str(trace))
-    repo = GitRepo.discover(str(work.path))
+    repo, base, head, trace = _traced_commits(tmp_path, monkeypatch)
     repo.note_ancestor(base, "main")  # "main" was never resolved: nothing is known of it
     assert repo.merge_base(base, "main") == base
     assert trace.read_text().count("merge-base") == 1
