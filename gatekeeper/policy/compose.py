@@ -237,10 +237,8 @@ def _ai(state: _State) -> AiSettings:
 
 
 def _review(state: _State) -> ReviewSettings:
-    if not state.review:
-        # No file wrote one: the default, as validating nothing gives it, without building
-        # the section's own validator (tests/policy/test_model.py).
-        return ReviewSettings.model_construct()
+    if not state.review:  # validating nothing gives this, but builds a validator first
+        return ReviewSettings.model_construct()  # (tests/policy/test_model.py)
     try:
         review = ReviewSettings.model_validate(state.review)
     except ValidationError as exc:
