@@ -67,6 +67,8 @@ class GitRepo(RefQueries, ObjectReads):
     _bases: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False,
                                                       compare=False)
     """Merge bases found, by the two commits; a fetch (which may deepen) forgets them."""
+    _empty: str = field(default="", repr=False, compare=False)
+    """The empty tree's name, once asked: the repository's hash never changes."""
 
     @classmethod
     def discover(cls, path: str = ".", *, gitpython: bool = False) -> GitRepo:
@@ -176,13 +178,16 @@ class GitRepo(RefQueries, ObjectReads):
         return out if status == 0 else None
 
     def empty_tree(self) -> str:
-        """The object name of the empty tree, in this repository's hash."""
-        with open(os.devnull, "rb") as nothing:
-            status, out, err = self._execute(("hash-object", "-t", "tree", "--stdin"),
-                                             stdin=nothing)
-        if status != 0:
-            raise giterrors.failed("hash-object", err)
-        return _text(out).strip()
+        """The object name of the empty tree, in this repository's hash (asked of git once:
+        a change with no base starts its diff early, then builds the same command again)."""
+        if not self._empty:
+            with open(os.devnull, "rb") as nothing:
+                status, out, err = self._execute(("hash-object", "-t", "tree", "--stdin"),
+                                                 stdin=nothing)
+            if status != 0:
+                raise giterrors.failed("hash-object", err)
+            self._empty = _text(out).strip()
+        return self._empty
 
     # -- commands read while they run ------------------------------------------------------
 

@@ -20,7 +20,7 @@ STDERR_WAIT = 10.0
 that is still running could hold the pipe open."""
 
 
-def failure(process: Any, errors: prefetch.Drain) -> bytes | None:
+def _failure(process: Any, errors: prefetch.Drain) -> bytes | None:
     """The stderr of a git process that ended in failure, once its stdout is closed; None if
     it succeeded or only died of the closed pipe."""
     process.stdout.close()
@@ -71,7 +71,7 @@ class Running:
             # Output that stops short (no patch for a file) is a symptom when git failed
             # itself, say on an object it cannot read: git's own words name the cause.
             ahead.stop()
-            failed, ended = failure(proc, errors), True
+            failed, ended = _failure(proc, errors), True
             if failed is None:
                 raise
             raise giterrors.failed(self._name, failed) from None

@@ -126,3 +126,25 @@ def test_a_diff_that_cannot_start_is_left_to_from_git(repo: Repo) -> None:
             collect.from_git(git, headless)
     finally:
         git.close()
+
+
+def test_a_change_with_no_base_asks_for_the_empty_tree_once(
+        repo: Repo, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+        ) -> None:
+    # No commit yet: the staged change is diffed from the empty tree, whose name both the
+    # early start and from_git put on the command line.
+    repo.write("a.py", "a = 1\n")
+    repo.git("add", "a.py")
+    trace = tmp_path_factory.mktemp("trace") / "trace.txt"
+    monkeypatch.setenv("GIT_TRACE", str(trace))
+    git = GitRepo.discover(str(repo.path))
+    try:
+        staged = context.resolve(git, context.Request(staged=True))
+        started = collect.start(git, staged)
+        assert started is not None
+        changeset = collect.from_git(git, staged, started=started)
+    finally:
+        git.close()
+    assert [f.path for f in changeset.files] == ["a.py"]
+    assert _gone(started.running.pid)  # the started diff was the one read
+    assert trace.read_text().count("hash-object") == 1
