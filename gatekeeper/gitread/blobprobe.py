@@ -1,19 +1,21 @@
 """What the first bytes of changed files say: .gitattributes from the trusted tree, generator
-banners, binary content, and each file's size; read through ``cat-file --batch``, the new
-contents while git's diff still streams."""
+banners, binary content, and each file's size; the new contents read while git's diff still
+streams, from the work tree where a file there is exactly the blob, else through ``cat-file``."""
 
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from gatekeeper.changeset import binaries
 from gatekeeper.changeset.binaries import Decision
 from gatekeeper.changeset.files import with_size
 from gatekeeper.changeset.model import MODE_SUBMODULE, MODE_SYMLINK, FileChange, FileStatus
 from gatekeeper.gitread import gitattributes
+from gatekeeper.gitread.checkedout import CheckedOut
 from gatekeeper.gitread.gitio import GitRepo
 from gatekeeper.gitread.rawdiff import RawEntry
 
@@ -21,6 +23,7 @@ HEADER_BYTES = 4096
 ATTRIBUTES_BYTES = 1 << 20
 BINARY_PROBE_BYTES = binaries.PROBE_BYTES
 _ZERO = frozenset("0")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -58,26 +61,73 @@ def _head(data: bytes, size: int) -> Head:
 
 
 class EarlyHeads:
-    """The heads of the new blobs, read by ``cat-file`` while git's diff is still streaming:
-    the diff's raw records, which come before its patch, already name every blob."""
+    """The heads of the new blobs, read while git's diff is still streaming: the diff's raw
+    records, which come before its patch, already name every blob. A blob whose file in the
+    work tree is exactly that blob is read from there (``checkedout``), the rest through
+    ``cat-file``."""
 
     def __init__(self, repo: GitRepo) -> None:
         self.repo = repo
         self.asked: set[str] = set()
+        self._found: dict[str, Head] = {}
         self._result: Callable[[], dict[str, Head]] | None = None
 
     def start(self, entries: Iterable[RawEntry]) -> None:
-        """Start reading the new content of ``entries`` (a diff's raw records)."""
-        self.asked = {e.new_blob for e in entries if e.status != "D"
-                      and e.new_mode not in (MODE_SYMLINK, MODE_SUBMODULE)
-                      and set(e.new_blob) - _ZERO}
-        if self.asked:
-            self._result = self.repo.blob_heads_later(
-                dict.fromkeys(self.asked, BINARY_PROBE_BYTES), _head)
+        """Read the new content of ``entries`` (a diff's raw records) from the work tree, and
+        start reading what it does not hold through ``cat-file``.
+
+        The work tree is read here, not on the thread: a thread reading file after file would
+        wait for the interpreter's lock behind the patch parser at every file."""
+        paths = {e.new_blob: e.dst for e in entries if e.status != "D"
+                 and e.new_mode not in (MODE_SYMLINK, MODE_SUBMODULE)
+                 and set(e.new_blob) - _ZERO}
+        self.asked = set(paths)
+        self._found = _checked_out(self.repo.root, paths)
+        rest = dict.fromkeys((blob for blob in paths if blob not in self._found),
+                             BINARY_PROBE_BYTES)
+        if rest:
+            self._result = _later(lambda: self.repo.blob_heads(rest, _head))
 
     def result(self) -> dict[str, Head]:
         """The heads read, once the reading is done."""
-        return self._result() if self._result is not None else {}
+        if self._result is None:
+            return self._found
+        return {**self._found, **self._result()}
+
+
+def _checked_out(root: str, paths: dict[str, str]) -> dict[str, Head]:
+    """The head of each blob (to its path) whose file in the work tree is exactly the blob."""
+    tree = CheckedOut(root)
+    heads: dict[str, Head] = {}
+    for blob, path in paths.items():
+        data = tree.read(path, blob)
+        if data is not None:
+            heads[blob] = _head(data[:BINARY_PROBE_BYTES], len(data))
+    return heads
+
+
+def _later(work: Callable[[], T]) -> Callable[[], T]:
+    """Start ``work`` in a thread, to run while other work goes on; the function returned
+    waits for its result (or raises what it raised)."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["result"] = work()
+        except BaseException as exc:  # handed to the caller on join
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="git-heads", daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        if "error" in box:
+            raise box["error"]
+        done: T = box["result"]
+        return done
+
+    return result
 
 
 def probe(repo: GitRepo, tree: str, files: tuple[FileChange, ...],
