@@ -9,7 +9,8 @@ clone is):
 
 ``--repo PATH --base REV --head REV`` measures a real repository as a third case. Each case
 measures `git diff -M`, `gatekeeper check` (console) and `gatekeeper check --format json`
-(medians of --repeat runs, wall time and the child's peak RSS) and prints the ratios.
+(medians of --repeat runs, wall time and the child's peak RSS) and prints the ratios. The three
+run in interleaved rounds, so that the machine's changing speed weighs on both sides of a ratio.
 ``--save-reports DIR`` writes each case's JSON report, and ``--compare-reports DIR`` fails
 unless the reports are byte-identical to the ones saved there, to prove a change to the reading
 of change sets changes no output.
@@ -38,6 +39,7 @@ from harness import (
     gatekeeper_command,
     git,
     init_repo,
+    interleaved,
     measure,
     prepare_repo,
     print_measurements,
@@ -162,14 +164,10 @@ def run_case(args: argparse.Namespace, name: str, repo: Path, base: str, head: s
     same = _reports(args, name, json_report(gk, repo, base, head))
     err = workdir / "gatekeeper-bench-huge.stderr"
     numstat = git(repo, "diff", "-M", "--shortstat", base, head)
-    results = {
-        "git_diff": measure(f"{name}: git diff -M", ["git", "diff", "-M", base, head], repo,
-                            err, args.repeat, args.warmup),
-        "console": measure(f"{name}: check", _check(gk, base, head, False), repo, err,
-                           args.repeat, args.warmup, ok_codes=(0, 1)),
-        "json": measure(f"{name}: check --format json", _check(gk, base, head, True), repo,
-                        err, args.repeat, args.warmup, ok_codes=(0, 1)),
-    }
+    results = interleaved({"git_diff": ["git", "diff", "-M", base, head],
+                           "console": _check(gk, base, head, False),
+                           "json": _check(gk, base, head, True)},
+                          repo, err, args.repeat, args.warmup)
     git_m = results["git_diff"]
     ratios = {f"{k}_{what}": ratio(getattr(results[k], attr), getattr(git_m, attr))
               for k in ("console", "json") for what, attr in (("time", "wall"),

@@ -45,7 +45,6 @@ from bench_coverage import _file_hits as file_hits
 from bench_coverage import _percent as percent
 from harness import (
     BenchError,
-    Measurement,
     bench_env,
     bench_main,
     bench_parser,
@@ -53,10 +52,10 @@ from harness import (
     fmt_ratio,
     gatekeeper_command,
     git,
+    interleaved,
     log,
     prepare_repo,
     ratio,
-    run_once,
 )
 
 SHARDS = 51
@@ -153,20 +152,6 @@ def prepare_click(source: Path, workdir: Path) -> tuple[Path, Path, str]:
 
 
 # -- measuring ---------------------------------------------------------------------------------
-
-
-def interleaved(commands: dict[str, list[str]], cwd: Path, err: Path, repeat: int,
-                warmup: int) -> dict[str, Measurement]:
-    """Each command once per round, round after round, so load on the machine hits all alike."""
-    results = {name: Measurement(name) for name in commands}
-    for round_ in range(warmup + repeat):
-        for name, cmd in commands.items():
-            wall, rss, cpu = run_once(cmd, cwd, err, (0, 1))
-            if round_ >= warmup:
-                results[name].walls.append(wall)
-                results[name].rss_kib.append(rss)
-                results[name].cpus.append(cpu)
-    return results
 
 
 def run_case(name: str, repo: Path, base: str, reports: Sequence[Path],

@@ -232,6 +232,22 @@ def measure(label: str, cmd: Sequence[str], cwd: Path, err_path: Path, repeat: i
     return result
 
 
+def interleaved(commands: dict[str, Sequence[str]], cwd: Path, err: Path, repeat: int,
+                warmup: int, ok_codes: tuple[int, ...] = (0, 1)) -> dict[str, Measurement]:
+    """Each command once per round, round after round, so that the machine's speed, which
+    swings from minute to minute, weighs on every side of a ratio alike."""
+    log(f"measuring {', '.join(commands)}: {warmup} warm-up + {repeat} interleaved rounds")
+    results = {name: Measurement(name) for name in commands}
+    for round_ in range(warmup + repeat):
+        for name, cmd in commands.items():
+            wall, rss, cpu = run_once(cmd, cwd, err, ok_codes)
+            if round_ >= warmup:
+                results[name].walls.append(wall)
+                results[name].rss_kib.append(rss)
+                results[name].cpus.append(cpu)
+    return results
+
+
 def gatekeeper_command(explicit: str | None) -> list[str]:
     if explicit:
         return [explicit]
