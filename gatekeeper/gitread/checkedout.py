@@ -34,12 +34,16 @@ _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBL
                | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
 _HASHES = {40: hashlib.sha1, 64: hashlib.sha256}
 """The object format, by the length of a hex object name."""
-_ODD_PARTS = ("//", "/./", "/../", "/.git/")
+_ODD_PARTS = ("//", "/./", "/../", "/.git/") + (("\\", ":") if os.sep != "/" else ())
+"""What a path must not hold: empty, relative or .git parts, and where "/" is not the only
+separator, the other one and drive or stream names."""
 
 
 def object_name(data: bytes, blob_hash: Callable[[bytes], Any]) -> str:
     """The git object name of a blob holding ``data``, by the repository's hash."""
-    name: str = blob_hash(b"blob %d\0%b" % (len(data), data)).hexdigest()
+    digest = blob_hash(b"blob %d\0" % len(data))
+    digest.update(data)
+    name: str = digest.hexdigest()
     return name
 
 
@@ -99,18 +103,21 @@ class CheckedOut:
             os.close(descriptor)
 
     def _real_folder(self, folder: str) -> bool:
-        """Whether ``folder`` and each folder above it is a folder, not a link to one."""
-        known = self._folders.get(folder)
-        if known is not None:
-            return known
-        parent, _, _ = folder.rpartition("/")
-        real = self._real_folder(parent)
-        if real:
-            try:
-                real = stat.S_ISDIR(os.lstat(self.root + folder).st_mode)
-            except (OSError, ValueError):
-                real = False
-        self._folders[folder] = real
+        """Whether ``folder`` and each folder above it is a folder, not a link to one; asked
+        of the system once per folder, from the deepest one already known down (a loop: a
+        change's path may be thousands of folders deep)."""
+        unknown = []
+        while folder not in self._folders:
+            unknown.append(folder)
+            folder = folder.rpartition("/")[0]
+        real = self._folders[folder]
+        for name in reversed(unknown):
+            if real:
+                try:
+                    real = stat.S_ISDIR(os.lstat(self.root + name).st_mode)
+                except (OSError, ValueError):
+                    real = False
+            self._folders[name] = real
         return real
 
 

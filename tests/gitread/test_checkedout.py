@@ -84,6 +84,12 @@ def test_odd_paths_are_not_read(repo: Repo, path: str) -> None:
     assert CheckedOut(str(repo.path)).read(path, blob_of(repo, "a.txt")) is None
 
 
+def test_a_path_thousands_of_folders_deep_is_no_error(repo: Repo) -> None:
+    repo.write("a.txt", "alpha\n")
+    repo.commit("a")
+    assert CheckedOut(str(repo.path)).read("d/" * 5000 + "a.txt", blob_of(repo, "a.txt")) is None
+
+
 def test_a_file_over_the_bound_is_left_to_git(repo: Repo,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     repo.write("big.txt", "x" * 100 + "\n")
