@@ -28,8 +28,7 @@ def _totals(t: Totals) -> dict[str, int]:
 
 def _hunk(h: Hunk) -> dict[str, Any]:
     return {"old_start": h.old_start, "old_count": h.old_count, "new_start": h.new_start,
-            "new_count": h.new_count, "added": [list(r) for r in h.added],
-            "removed": [list(r) for r in h.removed]}
+            "new_count": h.new_count, "added": h.added, "removed": h.removed}  # JSON arrays
 
 
 def _file(f: FileFacts) -> dict[str, Any]:
@@ -215,7 +214,13 @@ def _dumps(document: object) -> str:
     an event payload, or from undecodable bytes in an environment variable) is written as its
     ``\\uXXXX`` escape, which reads back as the same string, instead of failing the write."""
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    if text.isascii():  # known without a look at the text: no surrogate can be in it
+        return text
+    try:
+        text.encode("utf-8")  # a C loop that stops at the first surrogate, if any
+    except UnicodeEncodeError:
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
 
 
 def render(verdict: Verdict) -> str:

@@ -146,3 +146,18 @@ def test_explain_names_the_authors_the_verdict_carries(repo: Repo) -> None:
     line = f"author: {', '.join(verdict.authors)}"
     assert line in renderer("explain")(verdict)
     assert "author: unknown" in renderer("explain")(replace(verdict, authors=()))
+
+
+@pytest.mark.parametrize("text", ["plain", "caf\u00e9 \u4e2d", "lone \ud800 in caf\u00e9",
+                                  "\udfff", "pair \U0001f600 and lone \udc80"])
+def test_json_is_valid_utf8_and_reads_back_as_written(text: str) -> None:
+    """A lone surrogate is written as its escape, whether or not the rest is ASCII; text
+    without one is written as it is."""
+    from gatekeeper.reporters.json_report import _dumps
+
+    out = _dumps({"t": text})
+    out.encode("utf-8")
+    assert json.loads(out) == {"t": text}
+    has_lone = any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+    assert (out == json.dumps({"t": text}, ensure_ascii=False, separators=(",", ":"))) \
+        is not has_lone
