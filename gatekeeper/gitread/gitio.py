@@ -234,7 +234,8 @@ class GitRepo(RefQueries, ObjectReads):
         import contextlib
         import threading
 
-        process = self._spawn(_git_args("cat-file", "--batch"), feed=True)
+        # --buffer: git writes in blocks, not once per object (all names are sent at once)
+        process = self._spawn(_git_args("cat-file", "--batch", "--buffer"), feed=True)
         stdin, stdout = process.stdin, process.stdout
 
         def feed() -> None:

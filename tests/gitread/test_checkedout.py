@@ -136,7 +136,7 @@ def _heads_batches(repo: Repo, base: str) -> int:
     result = run_cli("check", "--base", base, "--format", "json", cwd=repo.path,
                      env={"GIT_TRACE": str(trace)})
     assert result.code in (0, 1), result.stderr
-    return trace.read_text().count("git cat-file --batch\n")
+    return trace.read_text().count("git cat-file --batch --buffer\n")
 
 
 def test_a_clean_checkout_needs_no_heads_batch(repo: Repo) -> None:
