@@ -6,6 +6,8 @@ Files move in units: a file together with the tests of it that the change holds 
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -56,37 +58,48 @@ def units(measured: list[FileFacts], everything: Iterable[FileFacts]) -> list[Un
 
 
 def _weight(unit: Unit, measure: Measure) -> int:
+    if len(unit.files) == 1:  # most units
+        return measure(unit.files[0])
     return sum(measure(f) for f in unit.files)
 
 
-def _folder(path: str, depth: int) -> str:
-    parts = path.split("/")[:-1][:depth]
-    return "/".join(parts) + "/" if parts else path
+def _folder(parts: list[str], path: str, depth: int) -> str:
+    """The folder ``depth`` levels deep that holds ``path`` (split into its ``parts``), or
+    the path itself when it lies less deep."""
+    return "/".join(parts[:depth]) + "/" if parts and depth else path
 
 
 def _refine(all_units: list[Unit], weigh: Callable[[Unit], int],
-            limit: int) -> dict[str, list[Unit]]:
-    """Group units by folder, going deeper into any folder that alone exceeds the limit."""
+            limit: int) -> tuple[dict[str, list[Unit]], dict[str, int]]:
+    """Group units by folder, going deeper into any folder that alone exceeds the limit;
+    the groups and their weights.
+
+    The heaviest group comes off a heap, the first made among equals (what ``max`` over the
+    groups in the order they were made would pick): tens of thousands of folders may come
+    out, and each pass looked at all of them."""
     groups: dict[str, list[Unit]] = {"": all_units}
     depth_of = {"": 0}
-    # each group's weight, summed once: summing every group on each pass took quadratic time
     weight_of = {"": sum(map(weigh, all_units))}
+    folders = {id(u): u.path.split("/")[:-1] for u in all_units}  # split once, not per pass
+    heap = [(-weight_of[""], 0, "")]
+    made = itertools.count(1)
     while True:
-        name = max(groups, key=weight_of.__getitem__)
-        members = groups[name]
-        depth = depth_of[name] + 1
+        _, _, name = heapq.heappop(heap)
+        members, depth = groups[name], depth_of[name] + 1
         if len(groups) > 1 and weight_of[name] <= limit:
-            return groups
+            return groups, weight_of
         children: dict[str, list[Unit]] = defaultdict(list)
+        weights: dict[str, int] = defaultdict(int)
         for unit in members:
-            children[_folder(unit.path, depth)].append(unit)
-        if len(children) < 2 and not any(u.path.count("/") >= depth for u in members):
-            return groups  # a single unit: nothing finer to split out
+            child = _folder(folders[id(unit)], unit.path, depth)
+            children[child].append(unit)
+            weights[child] += weigh(unit)
+        if len(children) < 2 and not any(len(folders[id(u)]) >= depth for u in members):
+            return groups, weight_of  # a single unit: nothing finer to split out
         del groups[name]
         for child, child_units in children.items():
-            groups[child] = child_units
-            depth_of[child] = depth
-            weight_of[child] = sum(map(weigh, child_units))
+            groups[child], depth_of[child], weight_of[child] = child_units, depth, weights[child]
+            heapq.heappush(heap, (-weights[child], next(made), child))
 
 
 def _outside(name: str, members: list[Unit]) -> list[str]:
@@ -120,13 +133,12 @@ def split_plan(files: list[FileFacts], measure: Measure, limit: int, unit: str,
     def weigh(unit: Unit) -> int:
         return weights[id(unit)]
 
-    groups = _refine(found, weigh, limit)
+    groups, weight_of = _refine(found, weigh, limit)
     total = sum(measure(f) for f in files)
     if len(groups) < 2:
         return (f"everything sits in one place; split it into smaller sequential changes of at "
                 f"most {limit} {unit} each, keeping each test with the code it tests")
-    sized = sorted(((sum(map(weigh, g)), name) for name, g in groups.items()),
-                   key=lambda t: (-t[0], t[1]))
+    sized = sorted(((weight_of[name], name) for name in groups), key=lambda t: (-t[0], t[1]))
     chosen: list[tuple[int, str]] = []
     remaining = total
     for size, name in sized[:-1]:
