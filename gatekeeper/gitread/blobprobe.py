@@ -5,10 +5,9 @@ streams, from the work tree where a file there is exactly the blob, else through
 from __future__ import annotations
 
 import dataclasses
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, TypeVar
+from typing import NamedTuple
 
 from gatekeeper.changeset import binaries
 from gatekeeper.changeset.binaries import Decision
@@ -23,7 +22,6 @@ HEADER_BYTES = 4096
 ATTRIBUTES_BYTES = 1 << 20
 BINARY_PROBE_BYTES = binaries.PROBE_BYTES
 _ZERO = frozenset("0")
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -86,7 +84,7 @@ class EarlyHeads:
         rest = dict.fromkeys((blob for blob in paths if blob not in self._found),
                              BINARY_PROBE_BYTES)
         if rest:
-            self._result = _later(lambda: self.repo.blob_heads(rest, _head))
+            self._result = self.repo.blob_heads_later(rest, _head)
 
     def result(self) -> dict[str, Head]:
         """The heads read, once the reading is done."""
@@ -100,34 +98,10 @@ def _checked_out(root: str, paths: dict[str, str]) -> dict[str, Head]:
     tree = CheckedOut(root)
     heads: dict[str, Head] = {}
     for blob, path in paths.items():
-        data = tree.read(path, blob)
-        if data is not None:
-            heads[blob] = _head(data[:BINARY_PROBE_BYTES], len(data))
+        found = tree.read(path, blob, BINARY_PROBE_BYTES)
+        if found is not None:
+            heads[blob] = _head(*found)
     return heads
-
-
-def _later(work: Callable[[], T]) -> Callable[[], T]:
-    """Start ``work`` in a thread, to run while other work goes on; the function returned
-    waits for its result (or raises what it raised)."""
-    box: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            box["result"] = work()
-        except BaseException as exc:  # handed to the caller on join
-            box["error"] = exc
-
-    thread = threading.Thread(target=run, name="git-heads", daemon=True)
-    thread.start()
-
-    def result() -> T:
-        thread.join()
-        if "error" in box:
-            raise box["error"]
-        done: T = box["result"]
-        return done
-
-    return result
 
 
 def probe(repo: GitRepo, tree: str, files: tuple[FileChange, ...],

@@ -25,6 +25,8 @@ MAX_BYTES = 64 << 20
 GIVE_UP_AFTER = 16
 """Files that differ, with none yet matching, after which the work tree is taken to hold
 another revision and no more files are read."""
+CHUNK = 1 << 20
+"""Bytes read at a time."""
 SAMPLE = 256
 SMALL_MEAN = 4 << 10
 """Reading a file costs a few system calls whatever its size, about what ``cat-file`` costs
@@ -37,14 +39,6 @@ _HASHES = {40: hashlib.sha1, 64: hashlib.sha256}
 _ODD_PARTS = ("//", "/./", "/../", "/.git/") + (("\\", ":") if os.sep != "/" else ())
 """What a path must not hold: empty, relative or .git parts, and where "/" is not the only
 separator, the other one and drive or stream names."""
-
-
-def object_name(data: bytes, blob_hash: Callable[[bytes], Any]) -> str:
-    """The git object name of a blob holding ``data``, by the repository's hash."""
-    digest = blob_hash(b"blob %d\0" % len(data))
-    digest.update(data)
-    name: str = digest.hexdigest()
-    return name
 
 
 class CheckedOut:
@@ -64,22 +58,25 @@ class CheckedOut:
             return self.differed < GIVE_UP_AFTER
         return self.matched < SAMPLE or self.matched_bytes >= SMALL_MEAN * self.matched
 
-    def read(self, path: str, blob: str) -> bytes | None:
-        """The bytes of blob ``blob`` from the file at ``path`` (relative, "/"-separated),
-        or None when that file is not exactly the blob or no longer worth reading."""
+    def read(self, path: str, blob: str, keep: int) -> tuple[bytes, int] | None:
+        """The first ``keep`` bytes and the size of blob ``blob``, from the file at ``path``
+        (relative, "/"-separated); None when that file is not exactly the blob or no longer
+        worth reading."""
         blob_hash = _HASHES.get(len(blob))
         if blob_hash is None or not self.worth_reading:
             return None
-        data = self._plain_file(path)
-        if data is not None and object_name(data, blob_hash) == blob:
+        found = self._plain_file(path, blob_hash, keep)
+        if found is not None and found[0] == blob:
             self.matched += 1
-            self.matched_bytes += len(data)
-            return data
+            self.matched_bytes += found[2]
+            return found[1], found[2]
         self.differed += 1
         return None
 
-    def _plain_file(self, path: str) -> bytes | None:
-        """The bytes of the regular file at ``path``, reached through real folders only."""
+    def _plain_file(self, path: str, blob_hash: Callable[[bytes], Any],
+                    keep: int) -> tuple[str, bytes, int] | None:
+        """The object name, first ``keep`` bytes and size of the regular file at ``path``,
+        reached through real folders only."""
         framed = f"/{path.lower()}/"
         if any(odd in framed for odd in _ODD_PARTS) or not self._real_folder(
                 path.rpartition("/")[0]):
@@ -96,7 +93,7 @@ class CheckedOut:
             opened = os.fstat(descriptor)
             if (opened.st_dev, opened.st_ino) != (seen.st_dev, seen.st_ino):
                 return None  # swapped between the look and the open
-            return _read_all(descriptor, opened.st_size)
+            return _hashed(descriptor, opened.st_size, blob_hash, keep)
         except OSError:
             return None
         finally:
@@ -121,11 +118,24 @@ class CheckedOut:
         return real
 
 
-def _read_all(descriptor: int, size: int) -> bytes | None:
-    """The file behind ``descriptor``, ``size`` bytes as it was looked at; None if it holds
-    more. One read of exactly that much: a buffered read of MAX_BYTES would allocate that much
-    for every file, and a short read can only fail the object name test."""
+def _hashed(descriptor: int, size: int, blob_hash: Callable[[bytes], Any],
+            keep: int) -> tuple[str, bytes, int] | None:
+    """The object name, first ``keep`` bytes and size of the file behind ``descriptor``,
+    ``size`` bytes as it was looked at; None if it holds more. Read in CHUNK pieces into the
+    hash, so that a large file never sits in memory whole; a short read can only fail the
+    object name test."""
     if size > MAX_BYTES:
         return None
-    data = os.read(descriptor, size + 1)
-    return data if len(data) <= size else None
+    digest = blob_hash(b"blob %d\0" % size)
+    first = b""
+    done = 0
+    while done <= size:
+        wanted = min(size - done + 1, CHUNK)  # one byte past the size: a grown file shows
+        chunk = os.read(descriptor, wanted)
+        if done < keep:
+            first += chunk[:keep - done]
+        digest.update(chunk)
+        done += len(chunk)
+        if len(chunk) < wanted:  # the end: a small file takes one read
+            break
+    return (digest.hexdigest(), first, size) if done == size else None

@@ -7,6 +7,7 @@ gives them the batch process; here each blob's bytes are read, measured or skipp
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, TypeVar
@@ -61,6 +62,30 @@ class ObjectReads:
 
         self._blobs(list(limits), take)
         return heads
+
+    def blob_heads_later(self, limits: dict[str, int],
+                         keep: Callable[[bytes, int], T]) -> Callable[[], dict[str, T]]:
+        """Start ``blob_heads`` in a thread, to read while other work goes on; the function
+        returned waits for its result (or raises what it raised)."""
+        box: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                box["heads"] = self.blob_heads(limits, keep)
+            except BaseException as exc:  # handed to the caller on join
+                box["error"] = exc
+
+        thread = threading.Thread(target=work, name="git-heads", daemon=True)
+        thread.start()
+
+        def result() -> dict[str, T]:
+            thread.join()
+            if "error" in box:
+                raise box["error"]
+            heads: dict[str, T] = box["heads"]
+            return heads
+
+        return result
 
     def line_counts(self, specs: list[str]) -> dict[str, int]:
         """How many lines each blob named has (a last line without a newline counts)."""

@@ -28,7 +28,7 @@ def test_a_checked_out_file_is_its_blob(repo: Repo) -> None:
     repo.write("src/a.txt", "alpha\n")
     repo.commit("a")
     tree = CheckedOut(str(repo.path))
-    assert tree.read("src/a.txt", blob_of(repo, "src/a.txt")) == b"alpha\n"
+    assert tree.read("src/a.txt", blob_of(repo, "src/a.txt"), 8000) == (b"alpha\n", 6)
     assert (tree.matched, tree.differed) == (1, 0)
 
 
@@ -40,8 +40,9 @@ def test_the_object_name_is_gits_for_either_hash(tmp_path: Path) -> None:
         (where / "f").write_bytes(data)
         name = subprocess.run(["git", "hash-object", "f"], cwd=where, check=True,
                               capture_output=True, text=True).stdout.strip()
-        assert CheckedOut(str(where)).read("f", name) == data
-        assert checkedout.object_name(data, checkedout._HASHES[len(name)]) == name
+        assert CheckedOut(str(where)).read("f", name, 8000) == (data, len(data))
+        other = ("1" if name[0] == "0" else "0") + name[1:]
+        assert CheckedOut(str(where)).read("f", other, 8000) is None
 
 
 def test_an_edited_file_is_not_the_blob(repo: Repo) -> None:
@@ -49,7 +50,7 @@ def test_an_edited_file_is_not_the_blob(repo: Repo) -> None:
     repo.commit("a")
     repo.write("a.txt", BANNER + "alpha\n")
     tree = CheckedOut(str(repo.path))
-    assert tree.read("a.txt", blob_of(repo, "a.txt")) is None
+    assert tree.read("a.txt", blob_of(repo, "a.txt"), 8000) is None
     assert tree.differed == 1
 
 
@@ -62,10 +63,10 @@ def test_links_to_the_same_bytes_are_refused(repo: Repo, tmp_path: Path) -> None
     shutil.copytree(repo.path / "d", copy)
     (repo.path / "d" / "a.txt").unlink()
     (repo.path / "d" / "a.txt").symlink_to(copy / "a.txt")
-    assert CheckedOut(str(repo.path)).read("d/a.txt", blob) is None
+    assert CheckedOut(str(repo.path)).read("d/a.txt", blob, 8000) is None
     shutil.rmtree(repo.path / "d")
     (repo.path / "d").symlink_to(copy, target_is_directory=True)
-    assert CheckedOut(str(repo.path)).read("d/a.txt", blob) is None
+    assert CheckedOut(str(repo.path)).read("d/a.txt", blob, 8000) is None
 
 
 def test_a_fifo_neither_blocks_nor_counts(repo: Repo) -> None:
@@ -73,7 +74,7 @@ def test_a_fifo_neither_blocks_nor_counts(repo: Repo) -> None:
     repo.commit("a")
     (repo.path / "pipe").unlink()
     os.mkfifo(repo.path / "pipe")
-    assert CheckedOut(str(repo.path)).read("pipe", blob_of(repo, "pipe")) is None
+    assert CheckedOut(str(repo.path)).read("pipe", blob_of(repo, "pipe"), 8000) is None
 
 
 @pytest.mark.parametrize("path", ["../a.txt", "./a.txt", "d//a.txt", ".git/config",
@@ -81,13 +82,28 @@ def test_a_fifo_neither_blocks_nor_counts(repo: Repo) -> None:
 def test_odd_paths_are_not_read(repo: Repo, path: str) -> None:
     repo.write("a.txt", "alpha\n")
     repo.commit("a")
-    assert CheckedOut(str(repo.path)).read(path, blob_of(repo, "a.txt")) is None
+    assert CheckedOut(str(repo.path)).read(path, blob_of(repo, "a.txt"), 8000) is None
 
 
 def test_a_path_thousands_of_folders_deep_is_no_error(repo: Repo) -> None:
     repo.write("a.txt", "alpha\n")
     repo.commit("a")
-    assert CheckedOut(str(repo.path)).read("d/" * 5000 + "a.txt", blob_of(repo, "a.txt")) is None
+    deep = "d/" * 5000 + "a.txt"
+    assert CheckedOut(str(repo.path)).read(deep, blob_of(repo, "a.txt"), 8000) is None
+
+
+def test_a_file_is_read_in_pieces_and_only_its_start_kept(repo: Repo,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(checkedout, "CHUNK", 7)
+    text = "".join(f"line {n}\n" for n in range(40))
+    repo.write("long.txt", text)
+    repo.commit("a")
+    blob = blob_of(repo, "long.txt")
+    tree = CheckedOut(str(repo.path))
+    assert tree.read("long.txt", blob, 10) == (text[:10].encode(), len(text))
+    assert tree.read("long.txt", blob, 10_000) == (text.encode(), len(text))
+    (repo.path / "long.txt").write_text(text + "x")  # one byte more: not the blob
+    assert CheckedOut(str(repo.path)).read("long.txt", blob, 10) is None
 
 
 def test_a_file_over_the_bound_is_left_to_git(repo: Repo,
@@ -96,9 +112,9 @@ def test_a_file_over_the_bound_is_left_to_git(repo: Repo,
     repo.commit("a")
     blob = blob_of(repo, "big.txt")
     monkeypatch.setattr(checkedout, "MAX_BYTES", 100)
-    assert CheckedOut(str(repo.path)).read("big.txt", blob) is None
+    assert CheckedOut(str(repo.path)).read("big.txt", blob, 8000) is None
     monkeypatch.setattr(checkedout, "MAX_BYTES", 101)
-    assert CheckedOut(str(repo.path)).read("big.txt", blob) is not None
+    assert CheckedOut(str(repo.path)).read("big.txt", blob, 8000) is not None
 
 
 def test_a_tree_of_another_revision_is_given_up(repo: Repo) -> None:
@@ -110,9 +126,9 @@ def test_a_tree_of_another_revision_is_given_up(repo: Repo) -> None:
     for name in names[:-1]:
         repo.write(name, f"new {name}\n")
     tree = CheckedOut(str(repo.path))
-    assert all(tree.read(name, blobs[name]) is None for name in names[:-1])
+    assert all(tree.read(name, blobs[name], 8000) is None for name in names[:-1])
     # the last file is its blob, but the tree was given up on before it
-    assert tree.read(names[-1], blobs[names[-1]]) is None and not tree.worth_reading
+    assert tree.read(names[-1], blobs[names[-1]], 8000) is None and not tree.worth_reading
 
 
 def test_small_files_go_back_to_git_after_the_sample(repo: Repo,
@@ -125,7 +141,7 @@ def test_small_files_go_back_to_git_after_the_sample(repo: Repo,
     repo.commit("a")
     tree = CheckedOut(str(repo.path))
     # 11 + 3 + 20 bytes average over 10: still worth it; 36 bytes over 4 files is not
-    assert [tree.read(n, blob_of(repo, n)) is not None for n in "abcde"] == \
+    assert [tree.read(n, blob_of(repo, n), 8000) is not None for n in "abcde"] == \
         [True, True, True, True, False]
 
 
@@ -194,4 +210,5 @@ def test_a_repository_elsewhere_reads_nothing_of_this_tree(tmp_path: Path) -> No
     other = make_repo(tmp_path / "other")
     other.write("a.txt", "alpha\n")
     other.commit("a")
-    assert CheckedOut(str(tmp_path / "missing")).read("a.txt", blob_of(other, "a.txt")) is None
+    missing = CheckedOut(str(tmp_path / "missing"))
+    assert missing.read("a.txt", blob_of(other, "a.txt"), 8000) is None
