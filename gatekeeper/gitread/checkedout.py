@@ -25,6 +25,9 @@ MAX_BYTES = 64 << 20
 GIVE_UP_AFTER = 16
 """Files that differ, with none yet matching, after which the work tree is taken to hold
 another revision and no more files are read."""
+WASTE_BYTES = 64 << 20
+"""Bytes read of files that then differed, after which no more files are read: a tree whose
+files were swapped for large ones cannot make a check read them all."""
 CHUNK = 1 << 20
 """Bytes read at a time."""
 SAMPLE = 256
@@ -49,11 +52,15 @@ class CheckedOut:
         self.matched = 0
         self.matched_bytes = 0
         self.differed = 0
+        self.wasted = 0
         self._folders: dict[str, bool] = {"": True}
 
     @property
     def worth_reading(self) -> bool:
-        """Whether more files may come from the work tree (see GIVE_UP_AFTER, SMALL_MEAN)."""
+        """Whether more files may come from the work tree (see GIVE_UP_AFTER, WASTE_BYTES,
+        SMALL_MEAN)."""
+        if self.wasted > WASTE_BYTES:
+            return False
         if not self.matched:
             return self.differed < GIVE_UP_AFTER
         return self.matched < SAMPLE or self.matched_bytes >= SMALL_MEAN * self.matched
@@ -71,6 +78,7 @@ class CheckedOut:
             self.matched_bytes += found[2]
             return found[1], found[2]
         self.differed += 1
+        self.wasted += found[2] if found is not None else 0
         return None
 
     def _plain_file(self, path: str, blob_hash: Callable[[bytes], Any],

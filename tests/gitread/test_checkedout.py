@@ -131,6 +131,22 @@ def test_a_tree_of_another_revision_is_given_up(repo: Repo) -> None:
     assert tree.read(names[-1], blobs[names[-1]], 8000) is None and not tree.worth_reading
 
 
+def test_files_swapped_for_large_ones_are_read_only_so_far(
+        repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(checkedout, "WASTE_BYTES", 25)
+    for name in "abcd":
+        repo.write(name, f"{name}\n")
+    repo.commit("a")
+    blobs = {name: blob_of(repo, name) for name in "abcd"}
+    tree = CheckedOut(str(repo.path))
+    assert tree.read("a", blobs["a"], 10) == (b"a\n", 2)  # one match: no early give-up
+    for name in "bc":
+        (repo.path / name).write_text("x" * 20)
+    assert tree.read("b", blobs["b"], 10) is None and tree.worth_reading  # 20 bytes wasted
+    assert tree.read("c", blobs["c"], 10) is None and not tree.worth_reading  # 40
+    assert tree.read("d", blobs["d"], 10) is None  # its own file, but no longer read
+
+
 def test_small_files_go_back_to_git_after_the_sample(repo: Repo,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(checkedout, "SAMPLE", 3)
