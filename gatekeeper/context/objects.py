@@ -9,14 +9,12 @@ boundary commit as having none.
 
 from __future__ import annotations
 
-import hashlib
-
 from gatekeeper.errors import ChangeSetError
 from gatekeeper.gitread.gitio import GitRepo
+from gatekeeper.gitread.objectname import hasher
 
 REMOTE = "origin"
 MAX_COMMIT_BYTES = 16 * 1024 * 1024
-_HASHES = {40: "sha1", 64: "sha256"}
 
 
 def parents(repo: GitRepo, sha: str, *, fetch: bool = False) -> tuple[str, ...] | None:
@@ -49,7 +47,8 @@ def obtain(repo: GitRepo, refspecs: tuple[str, ...]) -> bool:
 
 def _names(sha: str, data: bytes) -> bool:
     """Whether ``data`` is the content of the commit named ``sha``."""
-    algorithm = _HASHES.get(len(sha))
-    if algorithm is None or len(data) > MAX_COMMIT_BYTES:
+    digest = hasher("commit", len(data), sha)
+    if digest is None or len(data) > MAX_COMMIT_BYTES:
         return False
-    return hashlib.new(algorithm, b"commit %d\0" % len(data) + data).hexdigest() == sha
+    digest.update(data)
+    return bool(digest.hexdigest() == sha)

@@ -98,6 +98,8 @@ def _checked_out(root: str, paths: dict[str, str]) -> dict[str, Head]:
     tree = CheckedOut(root)
     heads: dict[str, Head] = {}
     for blob, path in paths.items():
+        if not tree.worth_reading:  # the rest is cat-file's
+            break
         found = tree.read(path, blob, BINARY_PROBE_BYTES)
         if found is not None:
             heads[blob] = _head(*found)

@@ -14,11 +14,10 @@ Pure file reading; never runs git.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
-from collections.abc import Callable
-from typing import Any
+
+from gatekeeper.gitread.objectname import hasher
 
 MAX_BYTES = 64 << 20
 """Larger files are left to git: a swapped-in huge file must not cost a full read."""
@@ -37,8 +36,6 @@ the parser per blob; the gain is in the bytes git need not inflate and pipe. So 
 files matched, a change whose files average under SMALL_MEAN bytes reads no more of them."""
 _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
                | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
-_HASHES = {40: hashlib.sha1, 64: hashlib.sha256}
-"""The object format, by the length of a hex object name."""
 _ODD_PARTS = ("//", "/./", "/../", "/.git/") + (("\\", ":") if os.sep != "/" else ())
 """What a path must not hold: empty, relative or .git parts, and where "/" is not the only
 separator, the other one and drive or stream names."""
@@ -69,10 +66,9 @@ class CheckedOut:
         """The first ``keep`` bytes and the size of blob ``blob``, from the file at ``path``
         (relative, "/"-separated); None when that file is not exactly the blob or no longer
         worth reading."""
-        blob_hash = _HASHES.get(len(blob))
-        if blob_hash is None or not self.worth_reading:
+        if not self.worth_reading:
             return None
-        found = self._plain_file(path, blob_hash, keep)
+        found = self._plain_file(path, blob, keep)
         if found is not None and found[0] == blob:
             self.matched += 1
             self.matched_bytes += found[2]
@@ -81,10 +77,9 @@ class CheckedOut:
         self.wasted += found[2] if found is not None else 0
         return None
 
-    def _plain_file(self, path: str, blob_hash: Callable[[bytes], Any],
-                    keep: int) -> tuple[str, bytes, int] | None:
-        """The object name, first ``keep`` bytes and size of the regular file at ``path``,
-        reached through real folders only."""
+    def _plain_file(self, path: str, blob: str, keep: int) -> tuple[str, bytes, int] | None:
+        """The object name (in ``blob``'s hash), first ``keep`` bytes and size of the regular
+        file at ``path``, reached through real folders only."""
         framed = f"/{path.lower()}/"
         if any(odd in framed for odd in _ODD_PARTS) or not self._real_folder(
                 path.rpartition("/")[0]):
@@ -101,7 +96,7 @@ class CheckedOut:
             opened = os.fstat(descriptor)
             if (opened.st_dev, opened.st_ino) != (seen.st_dev, seen.st_ino):
                 return None  # swapped between the look and the open
-            return _hashed(descriptor, opened.st_size, blob_hash, keep)
+            return _hashed(descriptor, opened.st_size, blob, keep)
         except OSError:
             return None
         finally:
@@ -126,15 +121,14 @@ class CheckedOut:
         return real
 
 
-def _hashed(descriptor: int, size: int, blob_hash: Callable[[bytes], Any],
-            keep: int) -> tuple[str, bytes, int] | None:
+def _hashed(descriptor: int, size: int, blob: str, keep: int) -> tuple[str, bytes, int] | None:
     """The object name, first ``keep`` bytes and size of the file behind ``descriptor``,
     ``size`` bytes as it was looked at; None if it holds more. Read in CHUNK pieces into the
     hash, so that a large file never sits in memory whole; a short read can only fail the
     object name test."""
-    if size > MAX_BYTES:
+    digest = hasher("blob", size, blob)
+    if digest is None or size > MAX_BYTES:
         return None
-    digest = blob_hash(b"blob %d\0" % size)
     first = b""
     done = 0
     while done <= size:
@@ -146,4 +140,4 @@ def _hashed(descriptor: int, size: int, blob_hash: Callable[[bytes], Any],
         done += len(chunk)
         if len(chunk) < wanted:  # the end: a small file takes one read
             break
-    return (digest.hexdigest(), first, size) if done == size else None
+    return (str(digest.hexdigest()), first, size) if done == size else None

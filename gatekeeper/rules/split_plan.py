@@ -66,7 +66,7 @@ def _weight(unit: Unit, measure: Measure) -> int:
 def _folder(parts: list[str], path: str, depth: int) -> str:
     """The folder ``depth`` levels deep that holds ``path`` (split into its ``parts``), or
     the path itself when it lies less deep."""
-    return "/".join(parts[:depth]) + "/" if parts and depth else path
+    return "/".join(parts[:depth]) + "/" if parts else path
 
 
 def _refine(all_units: list[Unit], weigh: Callable[[Unit], int],
