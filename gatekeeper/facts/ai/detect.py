@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from gatekeeper.changeset.model import Commit, LineRange
@@ -83,10 +83,11 @@ def short(text: str) -> str:
 
 
 def evidence(sha: str, source: str, entries: Iterable[MarkerEntry],
-             text: str) -> Iterator[Evidence]:
+             text: str) -> list[Evidence]:
     """One Evidence per entry; ``sha`` is empty for what a review platform holds."""
-    for entry in entries:
-        yield Evidence(source, sha, entry.id, entry.tool, entry.strength, short(text))
+    text = short(text)
+    return [Evidence(source, sha, entry.id, entry.tool, entry.strength, text)
+            for entry in entries]
 
 
 def _address(value: str) -> str | None:
@@ -160,29 +161,43 @@ def shaped_trailer(line: str, catalogue: Catalogue) -> tuple[str, str] | None:
     return (key, value) if wanted else None
 
 
-def _body(commit: Commit, catalogue: Catalogue) -> Iterator[Evidence]:
+def _body(commit: Commit, catalogue: Catalogue) -> list[Evidence]:
     """Trailer-shaped lines outside git's trailer block, and tool footers.
 
     git parses trailers in the last paragraph only, yet squash merges list co-authors
     mid-body and tools put footers above the trailers.
     """
     body = commit.body[:MESSAGE_LIMIT]
+    if not body:  # a one-line message, as most are
+        return []
     # Two searches of the whole body, lowercased once, rule out most messages before any
     # line is looked at; a footer is then looked for only in lines holding its literals.
     low = lowered(body)
     keys = _key_finder(catalogue.trailer_keys).search_lowered(body, low)
     footers = catalogue.footer_lines(body, low)
     if not keys and footers is None:
-        return
-    parsed = {(t.key.lower(), t.value.strip()) for t in commit.trailers}
-    for line in prose_lines(body):
+        return []
+    return _in_lines(commit, catalogue, prose_lines(body), keys, footers)
+
+
+def _in_lines(commit: Commit, catalogue: Catalogue, lines: Iterable[str], keys: bool,
+              footers: Callable[[str], bool] | None) -> list[Evidence]:
+    """Evidence in ``lines`` of ``commit``'s body: trailer-shaped lines when ``keys`` (some
+    wanted key is in the body), and lines passing ``footers`` that a footer entry finds."""
+    found: list[Evidence] = []
+    parsed: set[tuple[str, str]] | None = None
+    for line in lines:
         shaped = shaped_trailer(line, catalogue) if keys and ":" in line else None
-        if shaped and (shaped[0].lower(), shaped[1]) not in parsed:
-            yield from trailer_evidence(commit.sha, catalogue, "body", *shaped)
+        if shaped:
+            if parsed is None:
+                parsed = {(t.key.lower(), t.value.strip()) for t in commit.trailers}
+            if (shaped[0].lower(), shaped[1]) not in parsed:
+                found += trailer_evidence(commit.sha, catalogue, "body", *shaped)
         marks = catalogue.match_footer(line.rstrip()) \
             if footers is not None and footers(line) else None
         if marks:
-            yield from evidence(commit.sha, "footer", marks, line)
+            found += evidence(commit.sha, "footer", marks, line)
+    return found
 
 
 @functools.lru_cache(maxsize=8)
@@ -197,8 +212,8 @@ def detect_commit(commit: Commit, catalogue: Catalogue) -> tuple[Evidence, ...]:
     for trailer in commit.trailers:
         items += trailer_evidence(commit.sha, catalogue, "trailer", trailer.key, trailer.value)
     items += _body(commit, catalogue)
-    if not items:
-        return ()
+    if len(items) < 2:  # most commits: nothing to tell apart
+        return tuple(items)
     found: dict[tuple[str, str], Evidence] = {}
     for item in items:
         found.setdefault((item.marker, item.text), item)
