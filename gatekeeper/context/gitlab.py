@@ -5,12 +5,12 @@ A merge request pipeline's checkout is checked against those variables first (gi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import IO
 
 from gatekeeper.changeset.model import ChangeMeta
+from gatekeeper.common.objectid import is_full_name
 from gatekeeper.context import local
 from gatekeeper.context.api import api_target
 from gatekeeper.context.gitlab_agree import EVENT_TYPES, agree, event_type
@@ -23,7 +23,6 @@ Env = Mapping[str, str]
 
 CREDENTIALS_FIX = ("let GitLab Runner's checkout set origin's URL, which carries the job's "
                    "CI_JOB_TOKEN, and change no remote before gatekeeper runs")
-_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 SHALLOW_FIX = ("set GIT_DEPTH: 0 in the job's variables, or run git fetch --unshallow origin "
                "before gatekeeper")
 MERGE_REQUEST_EVENT = "merge_request_event"
@@ -182,7 +181,7 @@ def branch(env: Env) -> Context:
     if before and not is_zero(before):
         default = env.get("CI_DEFAULT_BRANCH") or ""
         instead = _from_default(head, head_reason, name, default) if default else None
-        rewrite = Rewrite(name, instead) if _SHA.fullmatch(before.lower()) else None
+        rewrite = Rewrite(name, instead) if is_full_name(before.lower()) else None
         target = Target(head, head_reason, before, f"the previous tip of {name}, "
                         "CI_COMMIT_BEFORE_SHA", fetch=fetch, shallow_fix=SHALLOW_FIX,
                         rewrite=rewrite, credentials_fix=CREDENTIALS_FIX)

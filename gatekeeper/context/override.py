@@ -10,16 +10,15 @@ is the way to run with local rules on purpose.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
+from gatekeeper.common.objectid import is_full_name
 from gatekeeper.context import local
 from gatekeeper.context.model import Context, Request, Target
 from gatekeeper.errors import UsageError
 from gatekeeper.gitread.gitio import GitRepo
 
 CI_KINDS = ("github", "gitlab")
-_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 def refuse_staged(kind: str, request: Request) -> None:
@@ -50,7 +49,7 @@ def narrow(context: Context, request: Request, repo: GitRepo, whose: str) -> Con
 def _narrow(target: Target, request: Request, whose: str, review: bool) -> Target:
     # A commit named in full can be fetched into a shallow checkout like the context's own sides.
     shas = tuple(rev.lower() for rev in (request.head, request.base)
-                 if rev and _SHA.fullmatch(rev.lower()))
+                 if rev and is_full_name(rev.lower()))
     # The command line chose the range, so a rewritten push is not judged in its own way.
     target = replace(target, fetch=tuple(dict.fromkeys((*target.fetch, *shas))), rewrite=None)
     if request.head:

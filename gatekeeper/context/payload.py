@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Mapping
 
+from gatekeeper.common.objectid import is_full_name
 from gatekeeper.context.model import show as _show
 from gatekeeper.errors import ChangeSetError, UsageError
 
@@ -17,7 +18,6 @@ MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 PAYLOAD_HINT = ("gatekeeper reads the payload GitHub Actions writes to GITHUB_EVENT_PATH: run it "
                 "in a workflow step without changing that file, or choose the revisions with "
                 "--base and --head")
-_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _REF_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//")
 _MISSING = object()
 
@@ -75,7 +75,7 @@ class Payload:
     def sha(self, path: str) -> str:
         """The required commit sha at ``path``, in lower case."""
         value = self.text(path, what="a commit sha") or ""
-        if not _SHA.fullmatch(value.lower()):
+        if not is_full_name(value.lower()):
             raise self._fail(path, "a commit sha", value)
         return value.lower()
 

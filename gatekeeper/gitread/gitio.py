@@ -12,12 +12,12 @@ pinned on the command line. GitRepo's ref and tree queries (``gitrefs``) and obj
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from gatekeeper.common.objectid import is_full_name
 from gatekeeper.gitread import giterrors, gitproc, gitstream, prefetch
 from gatekeeper.gitread.gitobjects import BlobHandler, ObjectReads, skip
 from gatekeeper.gitread.gitrefs import RefQueries
@@ -38,7 +38,6 @@ ATTR_SOURCE_SINCE = (2, 41)
 """The git release that added the ``--attr-source`` global option."""
 
 # A full object name: typed in, it may simply be absent here (not fetched), unlike a ref's.
-_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 def _git_args(*args: str) -> list[str]:
@@ -133,18 +132,18 @@ class GitRepo(RefQueries, ObjectReads):
         commit of ``rev-list``), is an ancestor of ``descendant``, a revision resolved already:
         their merge base is ``ancestor``, the one best common ancestor, in either order."""
         resolved = self._commits.get(descendant)
-        if resolved is None or not _OBJECT_ID.fullmatch(ancestor):
+        if resolved is None or not is_full_name(ancestor):
             return
         self._commits.setdefault(ancestor, ancestor)
         self._bases[(ancestor, resolved)] = self._bases[(resolved, ancestor)] = ancestor
 
     def _check_readable(self, rev: str) -> None:
-        if _OBJECT_ID.fullmatch(rev.lower()):
+        if is_full_name(rev.lower()):
             return
         status, out = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", rev,
                                ok_codes=(0, 1, 128))
         oid = out.strip()
-        if status != 0 or not _OBJECT_ID.fullmatch(oid):
+        if status != 0 or not is_full_name(oid):
             return  # names nothing: unborn, unknown, or beyond a shallow clone's edge
         # log reads the whole commit (rev-parse only its name); a tree or blob prints nothing.
         status, _, err = self._execute(("log", "-1", "--format=%H", oid, "--"))

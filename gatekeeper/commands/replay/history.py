@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from gatekeeper.common.objectid import is_full_name
 from gatekeeper.context.resolve import SHALLOW_FIX
 from gatekeeper.errors import ChangeSetError, UsageError
 from gatekeeper.gitread.gitio import GitRepo
 
 _FIELDS = ("%H", "%P", "%an", "%cI", "%s", "%b")
-_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _DIGITS = re.compile(r"[0-9]{1,9}")
 _PROJECT = re.compile(r"[A-Za-z0-9_.~/-]{1,255}")
 _GITHUB_MERGE = "Merge pull request #"
@@ -148,7 +148,7 @@ def _log(repo: GitRepo, tip: str, span: Span) -> Iterator[tuple[str, list[str], 
     with repo.stream(*args, tip, "--") as out:
         for record in _records(out):
             sha, parents = record[0].strip(), record[1].split()
-            if not _SHA.fullmatch(sha) or not all(_SHA.fullmatch(p) for p in parents):
+            if not is_full_name(sha) or not all(is_full_name(p) for p in parents):
                 raise ChangeSetError(f"cannot read the history of {tip[:12]}: git log printed "
                                      "a record that is not a commit",
                                      hint="check the repository with git fsck")
