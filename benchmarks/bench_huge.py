@@ -167,7 +167,7 @@ def run_case(args: argparse.Namespace, name: str, repo: Path, base: str, head: s
     results = interleaved({"git_diff": ["git", "diff", "-M", base, head],
                            "console": _check(gk, base, head, False),
                            "json": _check(gk, base, head, True)},
-                          repo, err, args.repeat, args.warmup)
+                          repo, err, args.repeat, args.warmup, case=name)
     git_m = results["git_diff"]
     ratios = {f"{k}_{what}": ratio(getattr(results[k], attr), getattr(git_m, attr))
               for k in ("console", "json") for what, attr in (("time", "wall"),

@@ -172,11 +172,10 @@ def run_case(name: str, repo: Path, base: str, reports: Sequence[Path],
     if not agree(ours, theirs):
         raise BenchError(f"{name}: the tools disagree: gatekeeper {percent(ours)}, "
                          f"diff-cover {percent(theirs)}")
-    log(f"{name}: measuring git diff, diff-cover and gatekeeper, {args.warmup} warm-up + "
-        f"{args.repeat} interleaved rounds")
     results = interleaved({"git_diff": ["git", "diff", "-M", f"{base}...HEAD"],
                            "diff_cover": dc, "gatekeeper": gk}, repo,
-                          workdir / "gatekeeper-patch-cov.stderr", args.repeat, args.warmup)
+                          workdir / "gatekeeper-patch-cov.stderr", args.repeat, args.warmup,
+                          case=name)
     value = ratio(results["gatekeeper"].wall, results["diff_cover"].wall)
     return {"patch": percent(ours), "facts": facts, "base": base,
             "results": {key: m.as_dict() for key, m in results.items()},

@@ -233,10 +233,13 @@ def measure(label: str, cmd: Sequence[str], cwd: Path, err_path: Path, repeat: i
 
 
 def interleaved(commands: dict[str, Sequence[str]], cwd: Path, err: Path, repeat: int,
-                warmup: int, ok_codes: tuple[int, ...] = (0, 1)) -> dict[str, Measurement]:
+                warmup: int, ok_codes: tuple[int, ...] = (0, 1),
+                case: str = "") -> dict[str, Measurement]:
     """Each command once per round, round after round, so that the machine's speed, which
-    swings from minute to minute, weighs on every side of a ratio alike."""
-    log(f"measuring {', '.join(commands)}: {warmup} warm-up + {repeat} interleaved rounds")
+    swings from minute to minute, weighs on every side of a ratio alike. ``case`` names the
+    inputs in the log."""
+    log(f"{case + ': ' if case else ''}measuring {', '.join(commands)}: {warmup} warm-up + "
+        f"{repeat} interleaved rounds")
     results = {name: Measurement(name) for name in commands}
     for round_ in range(warmup + repeat):
         for name, cmd in commands.items():
