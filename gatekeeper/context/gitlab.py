@@ -10,7 +10,6 @@ from dataclasses import replace
 from typing import IO
 
 from gatekeeper.changeset.model import ChangeMeta
-from gatekeeper.common.objectid import is_full_name
 from gatekeeper.context import local
 from gatekeeper.context.api import api_target
 from gatekeeper.context.gitlab_agree import EVENT_TYPES, agree, event_type
@@ -18,6 +17,7 @@ from gatekeeper.context.model import Context, Request, Rewrite, Target, is_zero
 from gatekeeper.context.override import narrow
 from gatekeeper.errors import ChangeSetError
 from gatekeeper.gitread.gitio import GitRepo
+from gatekeeper.gitread.objectname import is_full_name
 
 Env = Mapping[str, str]
 

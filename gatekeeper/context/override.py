@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from gatekeeper.common.objectid import is_full_name
 from gatekeeper.context import local
 from gatekeeper.context.model import Context, Request, Target
 from gatekeeper.errors import UsageError
 from gatekeeper.gitread.gitio import GitRepo
+from gatekeeper.gitread.objectname import is_full_name
 
 CI_KINDS = ("github", "gitlab")
 

@@ -10,9 +10,9 @@ import json
 import re
 from collections.abc import Mapping
 
-from gatekeeper.common.objectid import is_full_name
 from gatekeeper.context.model import show as _show
 from gatekeeper.errors import ChangeSetError, UsageError
+from gatekeeper.gitread.objectname import is_full_name
 
 MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 PAYLOAD_HINT = ("gatekeeper reads the payload GitHub Actions writes to GITHUB_EVENT_PATH: run it "

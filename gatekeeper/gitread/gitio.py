@@ -17,10 +17,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from gatekeeper.common.objectid import is_full_name
 from gatekeeper.gitread import giterrors, gitproc, gitstream, prefetch
 from gatekeeper.gitread.gitobjects import BlobHandler, ObjectReads, skip
 from gatekeeper.gitread.gitrefs import RefQueries
+from gatekeeper.gitread.objectname import is_full_name
 
 # Settings in a user's gitconfig that would change what we parse.
 _PINNED_CONFIG = (
@@ -36,8 +36,6 @@ _PINNED_CONFIG = (
 
 ATTR_SOURCE_SINCE = (2, 41)
 """The git release that added the ``--attr-source`` global option."""
-
-# A full object name: typed in, it may simply be absent here (not fetched), unlike a ref's.
 
 
 def _git_args(*args: str) -> list[str]:
@@ -139,7 +137,7 @@ class GitRepo(RefQueries, ObjectReads):
 
     def _check_readable(self, rev: str) -> None:
         if is_full_name(rev.lower()):
-            return
+            return  # typed in full, it may simply be absent here (not fetched), unlike a ref
         status, out = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", rev,
                                ok_codes=(0, 1, 128))
         oid = out.strip()

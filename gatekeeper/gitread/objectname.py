@@ -1,4 +1,5 @@
-"""Git object names computed here, to hold content read elsewhere to the name it goes by."""
+"""Git object names: whether a string from outside is one written in full, and computing one
+to hold content read elsewhere to the name it goes by."""
 
 from __future__ import annotations
 
@@ -7,6 +8,14 @@ from typing import Any
 
 _ALGORITHMS = {40: "sha1", 64: "sha256"}
 """The repository's hash, by the length of a hex object name."""
+_HEX = "0123456789abcdef"
+
+
+def is_full_name(text: str) -> bool:
+    """Whether ``text`` is 40 or 64 lowercase hex digits: a SHA-1 or SHA-256 object name
+    written out, never an abbreviation, a ref or an option. Every layer that takes one from
+    outside checks it so before it reaches a git command line."""
+    return len(text) in _ALGORITHMS and not text.strip(_HEX)
 
 
 def hasher(kind: str, size: int, name: str) -> Any | None:

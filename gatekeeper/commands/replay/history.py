@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from gatekeeper.common.objectid import is_full_name
 from gatekeeper.context.resolve import SHALLOW_FIX
 from gatekeeper.errors import ChangeSetError, UsageError
 from gatekeeper.gitread.gitio import GitRepo
+from gatekeeper.gitread.objectname import is_full_name
 
 _FIELDS = ("%H", "%P", "%an", "%cI", "%s", "%b")
 _DIGITS = re.compile(r"[0-9]{1,9}")
