@@ -26,6 +26,8 @@ def read_hunk(
     """Read the hunk ``header`` (line ``lineno``) opens from ``it`` into ``current``; return
     the number of its last line."""
     hunk = _hunk_header(header, lineno, source)
+    if current.added_text is not None and current.removed_text is not None:
+        it = _keeping_text(it, current.added_text, current.removed_text)
     lineno = _hunk_lines(current, hunk, it, lineno, source, budget)
     current.added += _line_count(hunk.added)
     current.deleted += _line_count(hunk.removed)
@@ -58,16 +60,19 @@ def _hunk_lines(
     budget: CommentBudget | None,
 ) -> int:
     """Read the lines of ``hunk``, as many as its header counts, into its ranges and into
-    ``current``'s comments and kept text; return the number of the last line read.
+    ``current``'s comments; return the number of the last line read.
 
-    This loop runs once per line of the diff, so it keeps its state in local variables and
-    tests for a comment inline (see ``comments.SIEVE_LEADS``).
+    This loop runs once per line of the diff, so it keeps its state in local variables,
+    extends ranges and tests for a comment inline (see ``comments.SIEVE_LEADS``). Each side's
+    open range is two numbers; a line that does not follow on closes it into a list, which
+    starts with a range before any line ((-2, -2), dropped at the end).
     """
     old_no, new_no = _first_numbers(hunk)
     old_left, new_left = hunk.old_count, hunk.new_count
-    added, removed = hunk.added, hunk.removed
     leads, marks = SIEVE_LEADS, SIEVE_MARKS  # looked up once per hunk
-    plus_text, minus_text = current.added_text, current.removed_text
+    added: list[list[int]] = []
+    removed: list[list[int]] = []
+    add_first = add_last = del_first = del_last = -2
     while old_left > 0 or new_left > 0:
         line = next(it, None)
         if line is None:
@@ -75,19 +80,21 @@ def _hunk_lines(
         lineno += 1
         first = line[:1]
         if first == b"+":
-            _extend(added, new_no)
+            if new_no != add_last + 1:
+                added.append([add_first, add_last])
+                add_first = new_no
+            add_last = new_no
             if budget is not None and (
                 line.lstrip(b"+ \t")[:1] in leads or len(line.translate(None, marks)) != len(line)
             ):
                 _keep_comment(current, budget, line, new_no)
-            if plus_text is not None:
-                plus_text += line[1:]
             new_no += 1
             new_left -= 1
         elif first == b"-":
-            _extend(removed, old_no)
-            if minus_text is not None:
-                minus_text += line[1:]
+            if old_no != del_last + 1:
+                removed.append([del_first, del_last])
+                del_first = old_no
+            del_last = old_no
             old_no += 1
             old_left -= 1
         elif first in _CONTEXT:
@@ -99,15 +106,24 @@ def _hunk_lines(
             raise DiffInputError(f"{source}:{lineno}: line does not fit the hunk header counts")
         if old_left < 0 or new_left < 0:
             raise DiffInputError(f"{source}:{lineno}: hunk longer than its header says")
+    added.append([add_first, add_last])
+    removed.append([del_first, del_last])
+    hunk.added.extend(added[1:])
+    hunk.removed.extend(removed[1:])
     return lineno
 
 
-def _extend(ranges: list[list[int]], number: int) -> None:
-    """Add line ``number`` to ``ranges``: to the last range when it ends on the line before."""
-    if ranges and ranges[-1][1] == number - 1:
-        ranges[-1][1] = number
-    else:
-        ranges.append([number, number])
+def _keeping_text(it: Iterator[bytes], added: bytearray,
+                  removed: bytearray) -> Iterator[bytes]:
+    """The lines of ``it``, each added or removed line's text kept (without its "+" or "-")
+    as it is taken: the hunk's reader takes exactly the hunk's lines."""
+    for line in it:
+        first = line[:1]
+        if first == b"+":
+            added += line[1:]
+        elif first == b"-":
+            removed += line[1:]
+        yield line
 
 
 def _keep_comment(current: PatchFile, budget: CommentBudget, line: bytes, number: int) -> None:
