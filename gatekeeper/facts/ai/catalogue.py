@@ -173,6 +173,12 @@ class Catalogue:
         """Description entries found in a line of a PR/MR description."""
         return self._index.lines[Kind.DESCRIPTION].match(line)
 
+    def comment_lines(self, text: str, low: str | None) -> Callable[[str], bool] | None:
+        """None when no comment entry can match any line of ``text`` (the comments of a change,
+        one per line, most of them); else a test that rules out most lines before
+        ``match_comment``. ``low`` is ``literals.lowered(text)``."""
+        return self._index.lines[Kind.COMMENT].line_test(text, low)
+
     def match_comment(self, line: str) -> list[MarkerEntry]:
         """Comment entries found in an added line that holds a comment."""
         return self._index.lines[Kind.COMMENT].match(line)

@@ -15,6 +15,7 @@ from gatekeeper.facts.ai.detect import (
     trailer_evidence,
 )
 from gatekeeper.facts.ai.entries import MarkerEntry
+from gatekeeper.facts.ai.literals import lowered
 
 __all__ = ["detect_comments", "detect_review"]
 
@@ -48,8 +49,17 @@ def detect_review(meta: ChangeMeta, catalogue: Catalogue) -> tuple[Evidence, ...
 def detect_comments(comments: Iterable[AddedComment],
                     catalogue: Catalogue) -> tuple[Evidence, ...]:
     """One Evidence per file and marker, with the lines whose comment matched it."""
+    comments = tuple(comments)
+    # The literals the entries need are sought once in all comments together: a change's
+    # thousands of comments mostly hold none, and then no comment is tried on its own.
+    together = "\n".join(comment.text for comment in comments)
+    may_match = catalogue.comment_lines(together, lowered(together))
+    if may_match is None:
+        return ()
     hits: dict[tuple[str, str], tuple[MarkerEntry, list[AddedComment]]] = {}
     for comment in comments:
+        if not may_match(comment.text):
+            continue
         for entry in catalogue.match_comment(comment.text):
             hits.setdefault((comment.path, entry.id), (entry, []))[1].append(comment)
     found = []
