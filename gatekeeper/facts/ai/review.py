@@ -50,6 +50,8 @@ def detect_comments(comments: Iterable[AddedComment],
                     catalogue: Catalogue) -> tuple[Evidence, ...]:
     """One Evidence per file and marker, with the lines whose comment matched it."""
     comments = tuple(comments)
+    if not comments:  # as in most small changes: the literals need not even be worked out
+        return ()
     # The literals the entries need are sought once in all comments together: a change's
     # thousands of comments mostly hold none, and then no comment is tried on its own.
     together = "\n".join(comment.text for comment in comments)
