@@ -63,8 +63,8 @@ CHECK_THIRD_PARTY = {
     # The policy model: pydantic and what it is built on. The largest cost of a run, and
     # needed by every run, since the policy is validated before anything is judged.
     "pydantic", "pydantic_core", "annotated_types", "typing_extensions", "typing_inspection",
-    # Policy files and the AI marker catalogue are YAML (the catalogue through libyaml).
-    "yaml",
+    # Not PyYAML: the default policy is read from its JSON twin, the marker catalogue from
+    # markers.json; a repository's own .gatekeeper.yml loads it.
     # Not GitPython: a check starts git through gitread/gitproc.py's own runner. GitPython
     # costs about a tenth of a second to load, with a `git version` probe; replay uses it.
     # Loaded by gitread.collect for --diff-file input only; a lazy import would save ~3 ms.
@@ -100,7 +100,7 @@ CHECK_MODULES = {
     "gatekeeper.conditions.flags", "gatekeeper.conditions.model",
     "gatekeeper.conditions.owners", "gatekeeper.conditions.sources",
     # No schema, no test cases, no pydantic model of any other rule kind.
-    "gatekeeper.policy", "gatekeeper.policy.compose", "gatekeeper.policy.document",
+    "gatekeeper.policy", "gatekeeper.policy.compose", "gatekeeper.policy.places",
     "gatekeeper.policy.loader", "gatekeeper.policy.locate", "gatekeeper.policy.model",
     "gatekeeper.policy.needs", "gatekeeper.policy.resolver", "gatekeeper.policy.review",
     "gatekeeper.policy.sources",

@@ -17,8 +17,7 @@ from gatekeeper.facts.ai.entries import MarkerEntry
 from gatekeeper.facts.ai.settings import AiSettings
 from gatekeeper.facts.codeowners.settings import CodeOwnersSettings
 from gatekeeper.facts.flags.settings import FlagSettings
-from gatekeeper.policy.document import Walk
-from gatekeeper.policy.loader import builtin_policy_dir, load_bytes
+from gatekeeper.policy.loader import builtin_policy_dir, read_policy, unreadable
 from gatekeeper.policy.locate import combined, did_you_mean, one_line
 from gatekeeper.policy.model import (
     ComposedPolicy,
@@ -27,6 +26,7 @@ from gatekeeper.policy.model import (
     ReportSettings,
     class_specs,
 )
+from gatekeeper.policy.places import Places
 from gatekeeper.policy.review import ReviewSettings
 from gatekeeper.policy.sources import FileSource, Source
 from gatekeeper.rules.base import RuleConfig
@@ -69,7 +69,7 @@ def builtin_packs() -> list[str]:
     return sorted(p.stem for p in builtin_policy_dir().glob("*.yml") if "." not in p.stem)
 
 
-def _where(walk: Walk, *path: object) -> tuple[int | None, int | None]:
+def _where(walk: Places, *path: object) -> tuple[int | None, int | None]:
     """Where ``path`` was written; a list of one written as a bare value counts as the list."""
     for cut in range(len(path), 0, -1):
         if path[:cut] in walk.values:
@@ -92,7 +92,7 @@ class _File:
         return (self.source.label if self.source is not BUILTIN else "builtin", self.key)
 
 
-def _target(entry: str, parent: _File, walk: Walk, index: int) -> _File:
+def _target(entry: str, parent: _File, walk: Places, index: int) -> _File:
     line, column = _where(walk, "extends", index)
     if entry.startswith(BUILTIN_PREFIX):
         name = entry[len(BUILTIN_PREFIX):]
@@ -113,7 +113,7 @@ def _target(entry: str, parent: _File, walk: Walk, index: int) -> _File:
     try:
         found = None if key is None else parent.source.read(key)
     except OSError as exc:
-        raise _unreadable(display, exc) from None
+        raise unreadable(display, exc) from None
     if key is None or found is None:
         raise PolicyError(f"extends: cannot find {entry!r}", file=walk.filename, line=line,
                           column=column, hint="give a path relative to this file, or a "
@@ -121,22 +121,9 @@ def _target(entry: str, parent: _File, walk: Walk, index: int) -> _File:
     return _File(parent.source, key, display)
 
 
-def _unreadable(display: str, exc: OSError) -> PolicyError:
-    """A policy file that is there but cannot be read, with the system's reason."""
-    hint = ("give the user gatekeeper runs as read access to it"
-            if isinstance(exc, PermissionError) else "check the file and the disk")
-    return PolicyError(f"cannot read policy: {exc.strerror or exc}", file=display, hint=hint)
-
-
 def _visit(file: _File, stack: list[tuple[tuple[str, str], str]], state: _State) -> None:
-    try:
-        raw = file.source.read(file.key)
-    except OSError as exc:
-        raise _unreadable(file.display, exc) from None
-    if raw is None:
-        raise PolicyError("cannot read policy: no such file", file=file.display,
-                          hint="check the path given with --policy")
-    policy, walk = load_bytes(raw, file.display)
+    policy, walk = read_policy(file.source, file.key, file.display,
+                               shipped=file.source is BUILTIN)
     stack = [*stack, (file.identity, file.display)]
     for index, entry in enumerate(policy.extends):
         target = _target(entry, file, walk, index)
@@ -154,7 +141,7 @@ def _visit(file: _File, stack: list[tuple[tuple[str, str], str]], state: _State)
     state.files.append(file.display)
 
 
-def _track_emptiness(policy: Policy, walk: Walk, state: _State) -> None:
+def _track_emptiness(policy: Policy, walk: Places, state: _State) -> None:
     """Remember what a policy left without rules points at, and whether it opted in."""
     if policy.disable:
         state.last_disable = (walk.filename, *_where(walk, "disable"))
@@ -163,7 +150,7 @@ def _track_emptiness(policy: Policy, walk: Walk, state: _State) -> None:
         state.allow_no_rules = policy.allow_no_rules
 
 
-def _apply(policy: Policy, walk: Walk, state: _State) -> None:
+def _apply(policy: Policy, walk: Places, state: _State) -> None:
     _track_emptiness(policy, walk, state)
     for index, rule_id in enumerate(policy.disable):
         if rule_id not in state.rules:
@@ -201,7 +188,7 @@ def _apply(policy: Policy, walk: Walk, state: _State) -> None:
         state.exceptions.append(exception)
 
 
-def _apply_ai(ai: AiSettings, walk: Walk, state: _State) -> None:
+def _apply_ai(ai: AiSettings, walk: Places, state: _State) -> None:
     """Markers and switched-off ids add up across files; detectors and spot_check override."""
     known = {entry.id for entry in builtin_entries()}
     for index, marker_id in enumerate(ai.disable_markers):

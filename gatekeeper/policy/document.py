@@ -10,6 +10,7 @@ import yaml
 from yaml.reader import ReaderError
 
 from gatekeeper.errors import PolicyError
+from gatekeeper.policy.places import Location, Places
 
 MAX_NODES = 20_000
 """Nodes visited with aliases expanded; an alias bomb passes this long before memory runs out."""
@@ -18,17 +19,12 @@ MAX_NESTING = 64
 """Levels of nested lists and mappings; deeper documents (or recursive aliases) are refused
 before they exhaust the Python stack."""
 
-Location = tuple[int, int]
-
 
 @dataclass
-class Walk:
-    """One YAML read: its loader, and where each value and key was written, by path."""
+class Walk(Places):
+    """One YAML read: where each value and key was written, by path, and its loader."""
 
     loader: yaml.SafeLoader
-    filename: str
-    values: dict[tuple[Any, ...], Location]
-    keys: dict[tuple[Any, ...], Location]
     visited: int = 0
     aliases: dict[tuple[int, object], Location] = field(default_factory=dict)
     """Where each alias was written, by (id of the parent node, index or id of the key node)."""
@@ -95,7 +91,7 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, Walk]:
     loader: _Loader | None = None
     try:
         loader = _Loader(text, filename)
-        walk = Walk(loader, filename, {}, {}, aliases=loader.aliases)
+        walk = Walk(filename, {}, {}, loader, aliases=loader.aliases)
         node = loader.get_single_node()
         data = None if node is None else _build(node, (), walk, None)
     except yaml.MarkedYAMLError as exc:

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from gatekeeper.errors import PolicyError
-from gatekeeper.policy.document import Location, Walk
+from gatekeeper.policy.places import Location, Places
 from gatekeeper.rules import RULE_KINDS
 
 _QUOTED = re.compile(r"'([^']*)'")
@@ -104,7 +104,7 @@ def _document_path(loc: tuple[Any, ...], data: Any, error_type: str) -> tuple[An
     return tuple(path)
 
 
-def _find(path: tuple[Any, ...], walk: Walk, *, key: bool) -> Location | None:
+def _find(path: tuple[Any, ...], walk: Places, *, key: bool) -> Location | None:
     """Where ``path`` (or the nearest value holding it) was written; ``key``: its key."""
     for cut in range(len(path), -1, -1):
         prefix = path[:cut]
@@ -192,7 +192,7 @@ def every_error(error: PolicyError) -> tuple[PolicyError, ...]:
     return error.errors if isinstance(error, PolicyErrors) else (error,)
 
 
-def _located(error: Any, path: tuple[Any, ...], walk: Walk,
+def _located(error: Any, path: tuple[Any, ...], walk: Places,
              model: type[BaseModel]) -> PolicyError:
     """One pydantic error, at its place in the document."""
     loc = tuple(error["loc"])
@@ -206,7 +206,7 @@ def _located(error: Any, path: tuple[Any, ...], walk: Walk,
     return PolicyError(message, file=walk.filename, line=line, column=column, hint=hint)
 
 
-def located_errors(exc: ValidationError, data: Any, walk: Walk,
+def located_errors(exc: ValidationError, data: Any, walk: Places,
                    model: type[BaseModel]) -> list[PolicyError]:
     """Every error worth showing, each at its place in the document, in pydantic's order."""
     errors = exc.errors()
@@ -214,7 +214,7 @@ def located_errors(exc: ValidationError, data: Any, walk: Walk,
     return [_located(errors[i], paths[i], walk, model) for i in _relevant(errors, paths)]
 
 
-def located_error(exc: ValidationError, data: Any, walk: Walk,
+def located_error(exc: ValidationError, data: Any, walk: Places,
                   model: type[BaseModel]) -> PolicyError:
     """The errors worth showing, at their places in the document, as one exception."""
     return combined(located_errors(exc, data, walk, model))

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
+from gatekeeper.policy.compose import compose
+from gatekeeper.policy.document import parse_yaml
+from gatekeeper.policy.loader import load_twin, validate
 from tests.conftest import Repo, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,3 +120,57 @@ def test_test_fixture_keys_are_excepted_by_the_repositorys_own_policy(repo: Repo
     repo.commit("ops: the production key")  # outside the excepted folder: refused again
     code, report = check(repo)
     assert code == 1 and statuses(report)["no-secrets"] == "fail"
+
+
+def _packs() -> list[Path]:
+    return sorted(p for p in POLICIES.glob("*.yml") if "." not in p.stem)
+
+
+def test_each_pack_s_json_twin_reads_as_its_yaml() -> None:
+    """A check reads a shipped pack from its twin: the same data, and each value and key at
+    the line and column the YAML reader finds, so a message pointing into a pack is the
+    same either way."""
+    assert {p.stem for p in _packs()} >= {"default", *TESTED_PACKS}
+    for pack in _packs():
+        data, walk = parse_yaml(pack.read_text(encoding="utf-8"), pack.name)
+        policy, places = load_twin(pack.with_suffix(".json").read_bytes(), pack.name)
+        assert json.loads(pack.with_suffix(".json").read_bytes())["data"] == data
+        assert (places.values, places.keys) == (walk.values, walk.keys), pack.name
+        assert policy == validate(data, walk)
+    synced = subprocess.run([sys.executable, str(ROOT / "docs" / "sync_packs.py"), "--check"],
+                            capture_output=True, text=True, check=False)
+    assert synced.returncode == 0, synced.stderr
+
+
+def test_a_pack_is_read_without_the_yaml_parser_and_a_team_policy_with_it(
+        tmp_path: Path) -> None:
+    team = tmp_path / "team.yml"
+    team.write_text("version: 1\nextends: [gatekeeper:recommended]\n", encoding="utf-8")
+    probe = ("import sys; from gatekeeper.policy.compose import compose; "
+             "from gatekeeper.policy.loader import builtin_policy_dir; "
+             "p = compose(builtin_policy_dir() / 'default.yml', 'gatekeeper:default'); "
+             "print(len(p.rules), 'yaml' in sys.modules); "
+             f"p = compose(__import__('pathlib').Path({str(team)!r}), 'team.yml'); "
+             "print(len(p.rules), 'yaml' in sys.modules, p.files)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out[0] == "1 False"
+    recommended = compose(POLICIES / "recommended.yml", "gatekeeper:recommended")
+    assert out[1] == f"{len(recommended.rules)} True ('gatekeeper:recommended', 'team.yml')"
+
+
+def test_a_pack_s_own_error_points_into_its_yaml_through_the_twin(tmp_path: Path) -> None:
+    """A policy that disables a rule a pack does not have is told so at its own line; a
+    rule of the pack, once the twin is read, is where the YAML says (checked on default's
+    one rule)."""
+    policy, places = load_twin((POLICIES / "default.json").read_bytes(), "gatekeeper:default")
+    lines = (POLICIES / "default.yml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "id: batch-size" in text)
+    assert places.values[("rules", 0, "id")] == (line, lines[line - 1].index("batch-size") + 1)
+    assert [r.id for r in policy.rules] == ["batch-size"]
+    team = tmp_path / "team.yml"
+    team.write_text("version: 1\nextends: [gatekeeper:default]\ndisable: [nope]\n",
+                    encoding="utf-8")
+    result = run_cli("validate", str(team))
+    assert result.code == 2
+    assert "team.yml:3:" in result.stderr and "no inherited rule 'nope'" in result.stderr
