@@ -107,12 +107,15 @@ class FileChange:
     @property
     def is_symlink(self) -> bool:
         """Whether the path is a symbolic link."""
-        return self.kind is EntryKind.SYMLINK
+        # The mode compared here, not through ``kind``: asked several times of every file.
+        return (self.old_mode if self.status is FileStatus.DELETED
+                else self.new_mode) == MODE_SYMLINK
 
     @property
     def is_submodule(self) -> bool:
         """Whether the path is a submodule (a gitlink)."""
-        return self.kind is EntryKind.SUBMODULE
+        return (self.old_mode if self.status is FileStatus.DELETED
+                else self.new_mode) == MODE_SUBMODULE
 
     @property
     def mode_changed(self) -> bool:

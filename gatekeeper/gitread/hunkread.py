@@ -13,8 +13,9 @@ from gatekeeper.gitread.patchfile import ParsedHunk, PatchFile
 
 # unidiff's hunk header, with ASCII digits of a plausible length: int() refuses more than 4,300
 # digits, and \d takes any script's digits.
-_HUNK_HEADER = re.compile(r"@@ -([0-9]{1,15})(?:,([0-9]{1,15}))? \+([0-9]{1,15})"
-                          r"(?:,([0-9]{1,15}))? @@[ ]?(.*)")
+# Matched on the line's bytes: only the text after the closing "@@" is decoded.
+_HUNK_HEADER = re.compile(rb"@@ -([0-9]{1,15})(?:,([0-9]{1,15}))? \+([0-9]{1,15})"
+                          rb"(?:,([0-9]{1,15}))? @@[ ]?(.*)")
 # The first byte of a hunk's context lines (a blank line is an empty context line).
 _CONTEXT = (b" ", b"\n", b"\r")
 
@@ -37,7 +38,7 @@ def read_hunk(
 
 def _hunk_header(header: bytes, lineno: int, source: str) -> ParsedHunk:
     """The hunk a ``@@ -start,count +start,count @@`` line opens, with no lines read yet."""
-    match = _HUNK_HEADER.fullmatch(header.decode("utf-8", errors="replace").rstrip("\r\n"))
+    match = _HUNK_HEADER.fullmatch(header.rstrip(b"\r\n"))
     if match is None:
         raise DiffInputError(f"{source}:{lineno}: malformed hunk header (it needs "
                              "'@@ -start,count +start,count @@', each a number of at most 15 "
@@ -45,7 +46,7 @@ def _hunk_header(header: bytes, lineno: int, source: str) -> ParsedHunk:
     old_count, new_count = match.group(2), match.group(4)
     return ParsedHunk(int(match.group(1)), 1 if old_count is None else int(old_count),
                       int(match.group(3)), 1 if new_count is None else int(new_count),
-                      match.group(5) or "", [], [])
+                      match.group(5).decode("utf-8", errors="replace"), [], [])
 
 
 def _first_numbers(hunk: ParsedHunk) -> tuple[int, int]:

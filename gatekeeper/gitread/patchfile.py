@@ -8,7 +8,9 @@ for a diff file); it imports none of them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
+from gatekeeper.changeset.files import LineRange
 from gatekeeper.changeset.model import Hunk
 
 
@@ -78,9 +80,11 @@ class PatchFile:
 
 def hunks_of(patch: PatchFile) -> tuple[Hunk, ...]:
     """The section's hunks as the change set keeps them."""
+    # map(tuple) turns each [first, last] into a pair in C, as a generator would not
     return tuple(
         Hunk(h.old_start, h.old_count, h.new_start, h.new_count,
-             tuple((a, b) for a, b in h.added), tuple((a, b) for a, b in h.removed), h.section)
+             cast("tuple[LineRange, ...]", tuple(map(tuple, h.added))),
+             cast("tuple[LineRange, ...]", tuple(map(tuple, h.removed))), h.section)
         for h in patch.hunks
     )
 
