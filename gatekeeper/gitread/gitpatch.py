@@ -20,6 +20,7 @@ from gatekeeper.gitread.patchfile import PatchFile
 from gatekeeper.gitread.rawdiff import RawEntry
 
 _BINARY = (b"Binary files ", b"GIT binary patch")
+_BINARY_FIRST = frozenset(marker[:1] for marker in _BINARY)
 
 
 def section_names(entries: Iterable[RawEntry]) -> Iterator[str]:
@@ -41,17 +42,20 @@ def git_sections(lines: Iterable[bytes], names: Iterator[str], *, source: str = 
     it = iter(lines)
     for line in it:
         lineno += 1
-        if line.startswith(b"@@ "):
+        # Told apart by the first byte before any prefix is compared: most lines here are a
+        # section's header lines (index, ---, +++), which need no comparison at all.
+        first = line[:1]
+        if first == b"@" and line.startswith(b"@@ "):
             if current is None:
                 raise DiffInputError(f"{source}:{lineno}: a hunk before any file section")
             lineno = _hunk(current, line, it, lineno, source, comments, texts)
-        elif line.startswith(b"diff --git "):
+        elif first == b"d" and line.startswith(b"diff --git "):
             if current is not None:
                 yield current
             name = next(names, None)
             current = PatchFile(git=True, header_old=name, header_new=name)
         elif current is not None:
-            if line.startswith(_BINARY):
+            if first in _BINARY_FIRST and line.startswith(_BINARY):
                 current.binary = True
         elif line.strip():
             raise DiffInputError(f"{source}:{lineno}: text before the first file section")

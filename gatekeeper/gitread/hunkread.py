@@ -137,4 +137,7 @@ def _keep_comment(current: PatchFile, budget: CommentBudget, line: bytes, number
 
 def _line_count(ranges: list[list[int]]) -> int:
     """How many lines ``ranges`` cover."""
-    return sum(last - first + 1 for first, last in ranges)
+    count = 0
+    for first, last in ranges:  # a loop, not sum() over a generator: most hunks have one range
+        count += last - first + 1
+    return count
