@@ -11,15 +11,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from gatekeeper.policy.compose import builtin_packs
 from gatekeeper.policy.document import parse_yaml
-from gatekeeper.policy.loader import TWIN_SUFFIX, twin_of
-
-FOLDER = Path(__file__).resolve().parent.parent / "policies"
+from gatekeeper.policy.loader import TWIN_SUFFIX, builtin_policy_dir, twin_of
 
 
 def packs() -> list[Path]:
-    """The shipped packs (``name.test.yml`` files are their test cases, not packs)."""
-    return sorted(p for p in FOLDER.glob("*.yml") if "." not in p.stem)
+    """The shipped packs, as ``extends: gatekeeper:<name>`` finds them (policies/ in a
+    source checkout)."""
+    return [builtin_policy_dir() / f"{name}.yml" for name in builtin_packs()]
 
 
 def rendered(pack: Path) -> str:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gatekeeper.policy.compose import compose
+from gatekeeper.policy.compose import builtin_packs, compose
 from gatekeeper.policy.document import parse_yaml
 from gatekeeper.policy.loader import load_twin, validate
 from tests.conftest import Repo, run_cli
@@ -123,7 +123,7 @@ def test_test_fixture_keys_are_excepted_by_the_repositorys_own_policy(repo: Repo
 
 
 def _packs() -> list[Path]:
-    return sorted(p for p in POLICIES.glob("*.yml") if "." not in p.stem)
+    return [POLICIES / f"{name}.yml" for name in builtin_packs()]
 
 
 def test_each_pack_s_json_twin_reads_as_its_yaml() -> None:

@@ -46,23 +46,18 @@ def detect_review(meta: ChangeMeta, catalogue: Catalogue) -> tuple[Evidence, ...
     return tuple(unique.values())
 
 
+COMMENT_BATCH = 4096
+"""Comments searched together for the catalogue's literals: a change may keep 200,000 of
+them, and their text joined and lowercased whole would double the memory they take."""
+
+
 def detect_comments(comments: Iterable[AddedComment],
                     catalogue: Catalogue) -> tuple[Evidence, ...]:
     """One Evidence per file and marker, with the lines whose comment matched it."""
     comments = tuple(comments)
-    if not comments:  # as in most small changes: the literals need not even be worked out
-        return ()
-    # The literals the entries need are sought once in all comments together: a change's
-    # thousands of comments mostly hold none, and then no comment is tried on its own.
-    together = "\n".join(comment.text for comment in comments)
-    may_match = catalogue.comment_lines(together, lowered(together))
-    if may_match is None:
-        return ()
     hits: dict[tuple[str, str], tuple[MarkerEntry, list[AddedComment]]] = {}
-    for comment in comments:
-        if not may_match(comment.text):
-            continue
-        for entry in catalogue.match_comment(comment.text):
+    for start in range(0, len(comments), COMMENT_BATCH):
+        for comment, entry in _matches(comments[start:start + COMMENT_BATCH], catalogue):
             hits.setdefault((comment.path, entry.id), (entry, []))[1].append(comment)
     found = []
     for (path, _), (entry, matched) in hits.items():
@@ -70,3 +65,18 @@ def detect_comments(comments: Iterable[AddedComment],
         found.append(Evidence("comment", "", entry.id, entry.tool, entry.strength,
                               short(first.text), path, fold_ranges(c.line for c in matched)))
     return tuple(found)
+
+
+def _matches(comments: tuple[AddedComment, ...],
+             catalogue: Catalogue) -> Iterator[tuple[AddedComment, MarkerEntry]]:
+    """Each comment with each entry it matches. The literals the entries need are sought
+    once in all the comments together: most comments hold none, and then none is tried on
+    its own."""
+    together = "\n".join(comment.text for comment in comments)
+    may_match = catalogue.comment_lines(together, lowered(together))
+    if may_match is None:
+        return
+    for comment in comments:
+        if may_match(comment.text):
+            for entry in catalogue.match_comment(comment.text):
+                yield comment, entry
