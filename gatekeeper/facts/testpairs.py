@@ -79,13 +79,26 @@ def pair(paths: Iterable[str], is_test: Callable[[str], bool]) -> dict[str, str]
     """
     tests: list[tuple[str, tuple[str, str]]] = []
     subjects: dict[tuple[str, str], list[str]] = {}
-    # Each path is split once: this runs over every file of a change, 50,000 of them or more.
+    in_test_folder: dict[str, bool] = {}
+    # This runs over every file of a change, 50,000 of them or more: each path is split once,
+    # each folder looked at once, and the pattern tried only on names that may be affixed.
     for path in paths:
-        folders, base, family = _split(path)
-        if is_test(path) or _test_named(folders, base):
+        folder, _, name = path.rpartition("/")
+        base, dot, extension = name.rpartition(".")
+        if dot and base:
+            extension = extension.lower()
+            family = _FAMILY.get(extension, extension)
+        else:
+            base, family = name, ""
+        tested = in_test_folder.get(folder)
+        if tested is None:
+            # Lowercasing the whole folder lowercases each of its names alike.
+            tested = in_test_folder[folder] = not _TEST_FOLDERS.isdisjoint(
+                folder.lower().split("/"))
+        if tested or is_test(path) or (_maybe_affixed(base) and _AFFIXED.search(base)):
             tests.append((path, _key(base, family, test=True)))
         else:
-            subjects.setdefault(_key(base, family, test=False), []).append(path)
+            subjects.setdefault((family, base.lower()), []).append(path)
     pairs: dict[str, str] = {}
     for test, key in tests:
         found = subjects.get(key)
@@ -93,3 +106,14 @@ def pair(paths: Iterable[str], is_test: Callable[[str], bool]) -> dict[str, str]
             pairs[test] = found[0] if len(found) == 1 else min(
                 found, key=lambda s: _closeness(test, s))
     return pairs
+
+
+_PREFIXES = ("test_", "Test")
+_SUFFIXES = ("test", "tests", "spec", "unittest", "e2e", "Test", "Tests", "IT", "Spec", "\n")
+"""What _AFFIXED's prefixes and suffixes start or end with; its ``$`` also matches before a
+final line break, which a path may hold."""
+
+
+def _maybe_affixed(base: str) -> bool:
+    """False for a name ``_AFFIXED`` cannot find anything in: most names."""
+    return base.startswith(_PREFIXES) or base.endswith(_SUFFIXES)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gatekeeper.facts.classify import TEST
 from gatekeeper.facts.model import FileFacts
@@ -22,8 +21,7 @@ SHOWN_ALONG = 2
 Measure = Callable[[FileFacts], int]
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     """Files that move together: ``path`` places the unit in a folder; ``along`` are files of
     the unit that lie outside the measured set (a test of a group's code that sits in no
     group, say) and must move with it all the same."""
@@ -34,25 +32,26 @@ class Unit:
 
 
 def units(measured: list[FileFacts], everything: Iterable[FileFacts]) -> list[Unit]:
-    """``measured`` grouped into units: each subject with its tests among ``everything``."""
+    """``measured`` grouped into units, sorted by path: each subject with its tests among
+    ``everything``."""
     inside = {f.path: f for f in measured}
     every = {f.path: f for f in everything}
     every.update(inside)
     pairs = pair(every, lambda p: TEST in every[p].classes)
-    members: dict[str, list[str]] = defaultdict(list)
-    for path in every:
-        members[pairs.get(path, path)].append(path)
+    anchors = set(pairs.values())
+    members: dict[str, list[str]] = {}
     found = []
+    for path in every:
+        anchor = pairs.get(path, path)
+        if anchor in anchors:  # a subject and its tests
+            members.setdefault(anchor, []).append(path)
+        elif path in inside:  # most files: no test of theirs in the change
+            found.append(Unit(path, (inside[path],)))
     for anchor, paths in members.items():
-        if len(paths) == 1:  # most files: no test of theirs in the change
-            if anchor in inside:
-                found.append(Unit(anchor, (inside[anchor],)))
-            continue
         mine = [inside[p] for p in paths if p in inside]
-        if not mine:
-            continue
-        place = anchor if anchor in inside else mine[0].path
-        found.append(Unit(place, tuple(mine), tuple(p for p in paths if p not in inside)))
+        if mine:
+            place = anchor if anchor in inside else mine[0].path
+            found.append(Unit(place, tuple(mine), tuple(p for p in paths if p not in inside)))
     found.sort(key=lambda u: u.path)
     return found
 
@@ -63,24 +62,22 @@ def _weight(unit: Unit, measure: Measure) -> int:
     return sum(measure(f) for f in unit.files)
 
 
-def _folder(parts: list[str], path: str, depth: int) -> str:
-    """The folder ``depth`` levels deep that holds ``path`` (split into its ``parts``), or
-    the path itself when it lies less deep."""
-    return "/".join(parts[:depth]) + "/" if parts else path
+Groups = dict[str, list[int]]
+"""Folder names and the units in each, by their place in the list of units."""
 
 
-def _refine(all_units: list[Unit], weigh: Callable[[Unit], int],
-            limit: int) -> tuple[dict[str, list[Unit]], dict[str, int]]:
-    """Group units by folder, going deeper into any folder that alone exceeds the limit;
-    the groups and their weights.
+def _refine(paths: list[str], weights: list[int], limit: int) -> tuple[Groups, dict[str, int]]:
+    """Group the units at ``paths`` (of ``weights``) by folder, going deeper into any folder
+    that alone exceeds the limit; the groups and their weights.
 
     The heaviest group comes off a heap, the first made among equals (what ``max`` over the
     groups in the order they were made would pick): tens of thousands of folders may come
-    out, and each pass looked at all of them."""
-    groups: dict[str, list[Unit]] = {"": all_units}
+    out, and each pass looked at all of them. A pass looks at each unit of the group it
+    splits, so its loop touches nothing but lists and dicts."""
+    groups: Groups = {"": list(range(len(paths)))}
     depth_of = {"": 0}
-    weight_of = {"": sum(map(weigh, all_units))}
-    folders = {id(u): u.path.split("/")[:-1] for u in all_units}  # split once, not per pass
+    weight_of = {"": sum(weights)}
+    folders = [path.split("/")[:-1] for path in paths]  # split once, not per pass
     heap = [(-weight_of[""], 0, "")]
     made = itertools.count(1)
     while True:
@@ -88,18 +85,25 @@ def _refine(all_units: list[Unit], weigh: Callable[[Unit], int],
         members, depth = groups[name], depth_of[name] + 1
         if len(groups) > 1 and weight_of[name] <= limit:
             return groups, weight_of
-        children: dict[str, list[Unit]] = defaultdict(list)
-        weights: dict[str, int] = defaultdict(int)
-        for unit in members:
-            child = _folder(folders[id(unit)], unit.path, depth)
-            children[child].append(unit)
-            weights[child] += weigh(unit)
-        if len(children) < 2 and not any(len(folders[id(u)]) >= depth for u in members):
+        children: Groups = {}
+        child_weights: dict[str, int] = {}
+        for n in members:
+            # The folder ``depth`` levels deep that holds the unit, or the unit's own path
+            # when it lies at the top.
+            parts = folders[n]
+            child = "/".join(parts[:depth]) + "/" if parts else paths[n]
+            if child in children:
+                children[child].append(n)
+                child_weights[child] += weights[n]
+            else:
+                children[child], child_weights[child] = [n], weights[n]
+        if len(children) < 2 and not any(len(folders[n]) >= depth for n in members):
             return groups, weight_of  # a single unit: nothing finer to split out
         del groups[name]
         for child, child_units in children.items():
-            groups[child], depth_of[child], weight_of[child] = child_units, depth, weights[child]
-            heapq.heappush(heap, (-weights[child], next(made), child))
+            groups[child], depth_of[child] = child_units, depth
+            weight_of[child] = child_weights[child]
+            heapq.heappush(heap, (-child_weights[child], next(made), child))
 
 
 def _outside(name: str, members: list[Unit]) -> list[str]:
@@ -128,12 +132,8 @@ def split_plan(files: list[FileFacts], measure: Measure, limit: int, unit: str,
     """
     found = units(files, everything)
     # Each unit is weighed once: the folders holding it are weighed again on every pass.
-    weights = {id(u): _weight(u, measure) for u in found}
-
-    def weigh(unit: Unit) -> int:
-        return weights[id(unit)]
-
-    groups, weight_of = _refine(found, weigh, limit)
+    groups, weight_of = _refine([u.path for u in found], [_weight(u, measure) for u in found],
+                                limit)
     total = sum(measure(f) for f in files)
     if len(groups) < 2:
         return (f"everything sits in one place; split it into smaller sequential changes of at "
@@ -147,7 +147,7 @@ def split_plan(files: list[FileFacts], measure: Measure, limit: int, unit: str,
         chosen.append((size, name))
         remaining -= size
     # Only the folders shown are named: tens of thousands may be chosen.
-    named = ", ".join(_named(name, groups[name], size, unit)
+    named = ", ".join(_named(name, [found[n] for n in groups[name]], size, unit)
                       for size, name in chosen[:SHOWN_GROUPS])
     if len(chosen) > SHOWN_GROUPS:
         named += f" and {len(chosen) - SHOWN_GROUPS} more folders"

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from gatekeeper.facts.testpairs import is_test_name, pair, subject_key
+from collections.abc import Callable
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gatekeeper.facts.testpairs import _closeness, is_test_name, pair, subject_key
 
 
 def never(path: str) -> bool:
@@ -42,3 +47,51 @@ def test_what_counts_as_a_test_name() -> None:
 def test_the_caller_says_which_files_are_tests_by_class() -> None:
     assert pair(["qa/cart.py", "src/cart.py"], lambda p: p.startswith("qa/")) == {
         "qa/cart.py": "src/cart.py"}
+
+
+def reference_pair(paths: list[str], is_test: Callable[[str], bool]) -> dict[str, str]:
+    """``pair`` as its documentation words it, a path at a time through the public helpers."""
+    tests = [p for p in paths if is_test(p) or is_test_name(p)]
+    subjects = [p for p in paths if p not in tests]
+    found: dict[str, str] = {}
+    for test in tests:
+        mine = [s for s in subjects if subject_key(s, test=False) == subject_key(test, test=True)]
+        if mine:
+            found[test] = min(mine, key=lambda s: _closeness(test, s))
+    return found
+
+
+PARTS = st.sampled_from(["src", "Tests", "TEST", "spec", "__tests__", "e2e", "lib", "x.y", "",
+                         "\u212aest", "testing", "\u0130", "a-b", "Cart", "cart"])
+NAMES = st.sampled_from(["cart", "Cart", "test_cart", "TestCart", "Testcart", "cart_test",
+                         "cart.test", "cart-spec", "CartIT", "CartTests", "cart_e2e", "latest",
+                         "contest", "cart_unittest", "cartSpec", "cart\n", "cart_test\n", "",
+                         ".cart", "test_", "IT", "Test\u212a"])
+EXTENSIONS = st.sampled_from(["", ".py", ".PY", ".pyi", ".ts", ".test.js", ".go", ".java", ".",
+                              ".rb", ".Kt", ".tar.gz"])
+PATHS = st.builds(lambda folders, name, ext: "/".join([*folders, name + ext]),
+                  st.lists(PARTS, max_size=3), NAMES, EXTENSIONS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PATHS, max_size=12, unique=True), st.sets(st.integers(0, 11), max_size=3))
+def test_pairs_match_the_path_at_a_time_reading(paths: list[str], classed: set[int]) -> None:
+    """The batched reading of a whole change pairs exactly as the public helpers do, whatever
+    the case, extension, folder or line break of the names; and a class from the caller
+    makes a test of any path."""
+    chosen = {p for n, p in enumerate(paths) if n in classed}
+
+    def is_test(path: str) -> bool:
+        return path in chosen
+
+    assert pair(paths, is_test) == reference_pair(paths, is_test)
+
+
+def test_a_name_affixed_before_a_final_line_break_is_a_test() -> None:
+    """The affix pattern's ``$`` also matches before a final line break, as git allows in a
+    path: such a file is a test, so it is no subject for a test in a test folder."""
+    paths = ["src/cart_test\n.py", "tests/cart_test\n.py"]
+    assert is_test_name(paths[0])
+    assert pair(paths, never) == reference_pair(paths, never) == {}
+    assert pair(["src/cart_x\n.py", "tests/cart_x\n.py"], never) == {
+        "tests/cart_x\n.py": "src/cart_x\n.py"}
