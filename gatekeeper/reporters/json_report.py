@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -14,6 +13,7 @@ from gatekeeper.facts.ai.detect import Evidence
 from gatekeeper.facts.ai.provenance import AiFacts
 from gatekeeper.facts.coverage.patch import CoverageFacts, FilePatch, Tally
 from gatekeeper.facts.model import FileFacts, Totals
+from gatekeeper.reporters import jsontext
 
 if TYPE_CHECKING:
     from gatekeeper.facts.flags.facts import FlagFacts
@@ -169,6 +169,11 @@ def _coverage(c: CoverageFacts | None) -> dict[str, Any] | None:
 
 def report(verdict: Verdict) -> dict[str, Any]:
     """The JSON report document of one verdict, as a dict ready to dump (schema ``SCHEMA``)."""
+    return _document(verdict, [_file(f) for f in verdict.facts.files])
+
+
+def _document(verdict: Verdict, files: object) -> dict[str, Any]:
+    """``report``, with ``files`` standing for the changed files' records."""
     facts = verdict.facts
     rev = facts.changeset.revisions
     meta = facts.changeset.meta
@@ -196,7 +201,7 @@ def report(verdict: Verdict) -> dict[str, Any]:
             "totals": {"raw": _totals(facts.raw), "effective": _totals(facts.effective),
                        "excluded": dict(facts.excluded)},
             "touches": facts.touches,
-            "files": [_file(f) for f in facts.files],
+            "files": files,
             "commits": [_commit(c) for c in facts.changeset.commits],
         },
         "coverage": _coverage(facts.coverage),
@@ -209,11 +214,10 @@ def report(verdict: Verdict) -> dict[str, Any]:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _dumps(document: object) -> str:
-    """Compact JSON of ``document`` that is valid UTF-8: a lone surrogate (from JSON escapes in
-    an event payload, or from undecodable bytes in an environment variable) is written as its
+def _valid_utf8(text: str) -> str:
+    """Compact JSON ``text`` made valid UTF-8: a lone surrogate (from JSON escapes in an event
+    payload, or from undecodable bytes in an environment variable) is written as its
     ``\\uXXXX`` escape, which reads back as the same string, instead of failing the write."""
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     if text.isascii():  # known without a look at the text: no surrogate can be in it
         return text
     try:
@@ -223,11 +227,17 @@ def _dumps(document: object) -> str:
     return text
 
 
+def _encoded(verdict: Verdict) -> jsontext.Encoded:
+    """``report(verdict)`` as JSON text; its changed files, most of a large report, are
+    written as text of their own rather than built as dicts for the encoder."""
+    return jsontext.joined(_document(verdict, jsontext.file_records(verdict.facts.files)))
+
+
 def render(verdict: Verdict) -> str:
     """The JSON report of one verdict, on one line."""
     # Compact: reports of large change sets list many hunks, and indenting makes the
     # encoder several times slower. Pipe through `jq .` to read it.
-    return _dumps(report(verdict)) + "\n"
+    return _valid_utf8(jsontext.text_of(_encoded(verdict), "\n"))
 
 
 def render_many(verdicts: Sequence[Verdict], context: str) -> str:
@@ -236,5 +246,5 @@ def render_many(verdicts: Sequence[Verdict], context: str) -> str:
     document = {"schema": f"{SCHEMA}-list", "version": VERSION, "context": context,
                 "verdict": "pass" if passed else "fail",
                 "exit_code": max((v.exit_code for v in verdicts), default=0),
-                "reports": [report(v) for v in verdicts]}
-    return _dumps(document) + "\n"
+                "reports": jsontext.list_of(map(_encoded, verdicts))}
+    return _valid_utf8(jsontext.text_of(jsontext.joined(document), "\n"))

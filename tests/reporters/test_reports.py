@@ -153,9 +153,10 @@ def test_explain_names_the_authors_the_verdict_carries(repo: Repo) -> None:
 def test_json_is_valid_utf8_and_reads_back_as_written(text: str) -> None:
     """A lone surrogate is written as its escape, whether or not the rest is ASCII; text
     without one is written as it is."""
-    from gatekeeper.reporters.json_report import _dumps
+    from gatekeeper.reporters.json_report import _valid_utf8
+    from gatekeeper.reporters.jsontext import joined, text_of
 
-    out = _dumps({"t": text})
+    out = _valid_utf8(text_of(joined({"t": text})))
     out.encode("utf-8")
     assert json.loads(out) == {"t": text}
     has_lone = any(0xD800 <= ord(c) <= 0xDFFF for c in text)

@@ -1,0 +1,116 @@
+"""Compact JSON text of the JSON report's largest part, its changed files, written without the
+encoder: byte for byte what ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))``
+writes for the same records, at a fraction of the cost on a change of 50,000 files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from gatekeeper.changeset.model import Hunk, LineRange
+from gatekeeper.facts.model import FileFacts
+
+_text = json.encoder.encode_basestring
+"""A string as the encoder writes it with ``ensure_ascii=False``: quoted, with only quotes,
+backslashes and control characters escaped."""
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class Encoded:
+    """JSON text already written, in pieces that ``joined`` puts in as they are: a report of
+    50,000 files is copied once, into the whole document, and never as a part of it."""
+
+    __slots__ = ("pieces",)
+
+    def __init__(self, pieces: list[str]) -> None:
+        self.pieces = pieces
+
+
+def _string(value: str | None) -> str:
+    return "null" if value is None else _text(value)
+
+
+def _integer(value: int | None) -> str:
+    # int.__repr__, as the encoder writes an int; a bool is an int too, but written as one.
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    return int.__repr__(value)
+
+
+def _ranges(ranges: Iterable[LineRange]) -> str:
+    return ",".join(f"[{_integer(a)},{_integer(b)}]" for a, b in ranges)
+
+
+def _hunk(h: Hunk) -> str:
+    return (f'{{"old_start":{_integer(h.old_start)},"old_count":{_integer(h.old_count)},'
+            f'"new_start":{_integer(h.new_start)},"new_count":{_integer(h.new_count)},'
+            f'"added":[{_ranges(h.added)}],"removed":[{_ranges(h.removed)}]}}')
+
+
+def file_record(f: FileFacts) -> str:
+    """The report's record of one changed file (``json_report._file``), as JSON text."""
+    c = f.change
+    return (f'{{"path":{_text(c.path)},"old_path":{_string(c.old_path)},'
+            f'"status":{_text(c.status.value)},"added":{_integer(c.added)},'
+            f'"deleted":{_integer(c.deleted)},"binary":{_integer(c.binary)},'
+            f'"kind":{_text(c.kind.value)},"old_mode":{_string(c.old_mode)},'
+            f'"new_mode":{_string(c.new_mode)},'
+            f'"classification":[{",".join(map(_text, sorted(f.classes)))}],'
+            f'"effective":{_integer(f.effective)},"excluded_by":{_string(f.excluded_by)},'
+            f'"hunks":[{",".join(map(_hunk, c.hunks))}],"size":{_integer(c.size)},'
+            f'"binary_bytes":{_integer(c.binary_bytes)},'
+            f'"forced_text":{_integer(c.forced_text)}}}')
+
+
+def file_records(files: Iterable[FileFacts]) -> Encoded:
+    """The list of the records of ``files``, as JSON text."""
+    pieces = ["["]
+    for f in files:
+        pieces += (file_record(f), ",")
+    return Encoded(_closed(pieces, "]"))
+
+
+def list_of(items: Iterable[Encoded]) -> Encoded:
+    """A list of JSON values already written, as JSON text."""
+    pieces = ["["]
+    for item in items:
+        pieces += item.pieces
+        pieces.append(",")
+    return Encoded(_closed(pieces, "]"))
+
+
+def joined(document: Mapping[str, Any]) -> Encoded:
+    """``document`` as compact JSON, each value encoded on its own: ``Encoded`` text goes in as
+    it is, and a mapping holding some is joined the same way."""
+    pieces = ["{"]
+    for key, value in document.items():
+        pieces += (_text(key), ":")
+        if isinstance(value, Encoded):
+            pieces += value.pieces
+        elif isinstance(value, Mapping) and _holds_encoded(value):
+            pieces += joined(value).pieces
+        else:
+            pieces.append(_ENCODE(value))
+        pieces.append(",")
+    return Encoded(_closed(pieces, "}"))
+
+
+def text_of(encoded: Encoded, end: str = "") -> str:
+    """The whole text of ``encoded``, followed by ``end``."""
+    return "".join([*encoded.pieces, end])
+
+
+def _closed(pieces: list[str], end: str) -> list[str]:
+    """``pieces`` of a list or object, each item followed by a comma, closed with ``end``."""
+    if len(pieces) == 1:  # no item: nothing to take back
+        pieces.append(end)
+    else:
+        pieces[-1] = end  # the last item's comma
+    return pieces
+
+
+def _holds_encoded(mapping: Mapping[str, Any]) -> bool:
+    return any(isinstance(value, Encoded) for value in mapping.values())
