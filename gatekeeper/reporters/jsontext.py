@@ -31,38 +31,38 @@ def _string(value: str | None) -> str:
     return "null" if value is None else _text(value)
 
 
-def _integer(value: int | None) -> str:
-    # int.__repr__, as the encoder writes an int; a bool is an int too, but written as one.
-    if value is None:
-        return "null"
-    if value is True or value is False:
-        return "true" if value else "false"
-    return int.__repr__(value)
+def _number(value: int | None) -> str:
+    # An f-string writes an int as int.__repr__ does, which is what the encoder writes.
+    return "null" if value is None else f"{value}"
 
 
 def _ranges(ranges: Iterable[LineRange]) -> str:
-    return ",".join(f"[{_integer(a)},{_integer(b)}]" for a, b in ranges)
+    return ",".join([f"[{a},{b}]" for a, b in ranges])
 
 
 def _hunk(h: Hunk) -> str:
-    return (f'{{"old_start":{_integer(h.old_start)},"old_count":{_integer(h.old_count)},'
-            f'"new_start":{_integer(h.new_start)},"new_count":{_integer(h.new_count)},'
+    return (f'{{"old_start":{h.old_start},"old_count":{h.old_count},'
+            f'"new_start":{h.new_start},"new_count":{h.new_count},'
             f'"added":[{_ranges(h.added)}],"removed":[{_ranges(h.removed)}]}}')
 
 
 def file_record(f: FileFacts) -> str:
-    """The report's record of one changed file (``json_report._file``), as JSON text."""
+    """The report's record of one changed file (``json_report._file``), as JSON text. Each
+    field is written as its type is (an int, a bool, a string or None), in a line of its own
+    in the record: this runs once per changed file, 50,000 times or more."""
     c = f.change
-    return (f'{{"path":{_text(c.path)},"old_path":{_string(c.old_path)},'
-            f'"status":{_text(c.status.value)},"added":{_integer(c.added)},'
-            f'"deleted":{_integer(c.deleted)},"binary":{_integer(c.binary)},'
-            f'"kind":{_text(c.kind.value)},"old_mode":{_string(c.old_mode)},'
-            f'"new_mode":{_string(c.new_mode)},'
+    old_path, excluded_by = c.old_path, f.excluded_by
+    return (f'{{"path":{_text(c.path)},'
+            f'"old_path":{"null" if old_path is None else _text(old_path)},'
+            f'"status":{_text(c.status.value)},"added":{c.added},"deleted":{c.deleted},'
+            f'"binary":{"true" if c.binary else "false"},"kind":{_text(c.kind.value)},'
+            f'"old_mode":{_string(c.old_mode)},"new_mode":{_string(c.new_mode)},'
             f'"classification":[{",".join(map(_text, sorted(f.classes)))}],'
-            f'"effective":{_integer(f.effective)},"excluded_by":{_string(f.excluded_by)},'
-            f'"hunks":[{",".join(map(_hunk, c.hunks))}],"size":{_integer(c.size)},'
-            f'"binary_bytes":{_integer(c.binary_bytes)},'
-            f'"forced_text":{_integer(c.forced_text)}}}')
+            f'"effective":{"true" if excluded_by is None else "false"},'
+            f'"excluded_by":{"null" if excluded_by is None else _text(excluded_by)},'
+            f'"hunks":[{",".join(map(_hunk, c.hunks))}],"size":{_number(c.size)},'
+            f'"binary_bytes":{c.binary_bytes},'
+            f'"forced_text":{"true" if c.forced_text else "false"}}}')
 
 
 def file_records(files: Iterable[FileFacts]) -> Encoded:
