@@ -31,24 +31,40 @@ _AFFIXED = re.compile(r"^(?:test_|Test[A-Z])|(?:[._-](?:test|tests|spec|unittest
 _TEST_FOLDERS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing", "e2e"})
 
 
-def _split(path: str) -> tuple[list[str], str, str]:
-    """The folders of ``path``, its name without the extension, and the extension's family."""
-    *folders, name = path.split("/")
+def _split(path: str) -> tuple[str, str, str]:
+    """The folder of ``path`` ("" at the top), its name without the extension, and the
+    extension's family."""
+    folder, _, name = path.rpartition("/")
     base, dot, extension = name.rpartition(".")
     if not dot or not base:
-        return folders, name, ""
-    return folders, base, _FAMILY.get(extension.lower(), extension.lower())
+        return folder, name, ""
+    extension = extension.lower()
+    return folder, base, _FAMILY.get(extension, extension)
 
 
 def is_test_name(path: str) -> bool:
     """Whether ``path`` is named or placed as a test by a common convention."""
-    folders, base, _family = _split(path)
-    return _test_named(folders, base)
+    folder, base, _family = _split(path)
+    return _affixed(base) or _in_test_folder(folder)
 
 
-def _test_named(folders: list[str], base: str) -> bool:
-    """``is_test_name`` of a path already split by ``_split``."""
-    return bool(_AFFIXED.search(base)) or not _TEST_FOLDERS.isdisjoint(map(str.lower, folders))
+def _in_test_folder(folder: str) -> bool:
+    """Whether one of the names of ``folder`` is a test folder's. Lowercasing the whole
+    folder lowercases each of its names alike."""
+    return not _TEST_FOLDERS.isdisjoint(folder.lower().split("/"))
+
+
+def _affixed(base: str) -> bool:
+    """Whether a name without its extension carries a test prefix or suffix. The pattern
+    runs only on names that start or end as an affix does: most names do not."""
+    return (base.startswith(_PREFIXES) or base.endswith(_SUFFIXES)) \
+        and _AFFIXED.search(base) is not None
+
+
+_PREFIXES = ("test_", "Test")
+_SUFFIXES = ("test", "tests", "spec", "unittest", "e2e", "Test", "Tests", "IT", "Spec", "\n")
+"""What _AFFIXED's prefixes and suffixes start or end with; its ``$`` also matches before a
+final line break, which a path may hold."""
 
 
 def subject_key(path: str, test: bool) -> tuple[str, str]:
@@ -80,25 +96,17 @@ def pair(paths: Iterable[str], is_test: Callable[[str], bool]) -> dict[str, str]
     tests: list[tuple[str, tuple[str, str]]] = []
     subjects: dict[tuple[str, str], list[str]] = {}
     in_test_folder: dict[str, bool] = {}
-    # This runs over every file of a change, 50,000 of them or more: each path is split once,
-    # each folder looked at once, and the pattern tried only on names that may be affixed.
+    # This runs over every file of a change, 50,000 of them or more: each folder is looked
+    # at once.
     for path in paths:
-        folder, _, name = path.rpartition("/")
-        base, dot, extension = name.rpartition(".")
-        if dot and base:
-            extension = extension.lower()
-            family = _FAMILY.get(extension, extension)
-        else:
-            base, family = name, ""
+        folder, base, family = _split(path)
         tested = in_test_folder.get(folder)
         if tested is None:
-            # Lowercasing the whole folder lowercases each of its names alike.
-            tested = in_test_folder[folder] = not _TEST_FOLDERS.isdisjoint(
-                folder.lower().split("/"))
-        if tested or is_test(path) or (_maybe_affixed(base) and _AFFIXED.search(base)):
+            tested = in_test_folder[folder] = _in_test_folder(folder)
+        if tested or is_test(path) or _affixed(base):
             tests.append((path, _key(base, family, test=True)))
         else:
-            subjects.setdefault((family, base.lower()), []).append(path)
+            subjects.setdefault(_key(base, family, test=False), []).append(path)
     pairs: dict[str, str] = {}
     for test, key in tests:
         found = subjects.get(key)
@@ -107,13 +115,3 @@ def pair(paths: Iterable[str], is_test: Callable[[str], bool]) -> dict[str, str]
                 found, key=lambda s: _closeness(test, s))
     return pairs
 
-
-_PREFIXES = ("test_", "Test")
-_SUFFIXES = ("test", "tests", "spec", "unittest", "e2e", "Test", "Tests", "IT", "Spec", "\n")
-"""What _AFFIXED's prefixes and suffixes start or end with; its ``$`` also matches before a
-final line break, which a path may hold."""
-
-
-def _maybe_affixed(base: str) -> bool:
-    """False for a name ``_AFFIXED`` cannot find anything in: most names."""
-    return base.startswith(_PREFIXES) or base.endswith(_SUFFIXES)

@@ -7,7 +7,14 @@ from collections.abc import Callable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gatekeeper.facts.testpairs import _closeness, is_test_name, pair, subject_key
+from gatekeeper.facts.testpairs import (
+    _AFFIXED,
+    _affixed,
+    _closeness,
+    is_test_name,
+    pair,
+    subject_key,
+)
 
 
 def never(path: str) -> bool:
@@ -95,3 +102,10 @@ def test_a_name_affixed_before_a_final_line_break_is_a_test() -> None:
     assert pair(paths, never) == reference_pair(paths, never) == {}
     assert pair(["src/cart_x\n.py", "tests/cart_x\n.py"], never) == {
         "tests/cart_x\n.py": "src/cart_x\n.py"}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("testTESIpcunia_.-2\n\u212a"), max_size=14) | NAMES)
+def test_the_affix_pre_filter_lets_every_affixed_name_through(base: str) -> None:
+    """The test on a name's start and end, before the pattern, never turns a test away."""
+    assert _affixed(base) == (_AFFIXED.search(base) is not None)
