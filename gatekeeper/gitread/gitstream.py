@@ -87,10 +87,10 @@ class Running:
             self._end(kill=True)
 
     def _end(self, *, kill: bool) -> None:
+        if kill:  # first: the reading thread's read in flight then ends with git
+            self._process.kill()
         self._ahead.stop()
         self._stdout.close()
-        if kill:
-            self._process.kill()
         self._process.wait()
         self._errors.result(STDERR_WAIT)
         self._process.stderr.close()

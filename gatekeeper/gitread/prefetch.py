@@ -15,7 +15,9 @@ import threading
 from typing import Any
 
 CHUNK = 256 << 10
-"""Bytes the thread asks for per read."""
+"""Bytes the thread waits for per read (fewer at the end of the output). git writes in
+pieces of a few KiB: taking each piece as it came woke both threads hundreds of times per
+MiB, which cost 8 ms in 100 on a long ``git log``."""
 AHEAD = 4 << 20
 """Bytes the queue holds at most: what git may run ahead of the parser. A bound in bytes, not
 chunks: git writes in pieces of a few KiB, and a read takes what the pipe holds."""
@@ -60,7 +62,7 @@ class Prefetch(io.RawIOBase):
         """Move ``source``'s bytes into the queue until its end, a failure, or ``stop``."""
         try:
             while self._room():
-                data = self._source.read1(self._chunk)
+                data = self._source.read(self._chunk)
                 with self._cond:
                     if not data:
                         return
@@ -107,7 +109,8 @@ class Prefetch(io.RawIOBase):
     def stop(self) -> None:
         """Stop reading ahead and wait for the thread: after this, ``source`` is ours to close.
 
-        The thread's read in flight returns once git writes or exits; what was read is dropped.
+        The thread's read in flight returns once git has written CHUNK more bytes or exited;
+        what was read is dropped.
         """
         with self._cond:
             self._stopping = True

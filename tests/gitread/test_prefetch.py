@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from gatekeeper.errors import EXIT_POLICY_FAILURE
-from gatekeeper.gitread import prefetch
+from gatekeeper.gitread import gitstream, prefetch
 from gatekeeper.gitread.giterrors import complaint
 from tests.conftest import GIT_ENV, make_repo
 
@@ -94,3 +94,60 @@ def test_prefetch_bounds_its_queue_in_bytes_and_more_before_the_first_read() -> 
     plain = io.BufferedReader(io.BytesIO(data))
     prefetch.Prefetch(plain, chunk=1000, ahead=5_000)
     assert 5_000 <= _settled_position(plain) < 7_000
+
+
+class _CountedReads(io.RawIOBase):
+    """A pipe's reading end that counts the reads made of it."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self.source = os.fdopen(fd, "rb")
+        self.reads = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        self.reads += 1
+        return self.source.read(size)
+
+    def read1(self, size: int = -1) -> bytes:
+        self.reads += 1
+        return self.source.read1(size)
+
+
+def test_output_written_in_small_pieces_is_taken_a_whole_chunk_at_a_time() -> None:
+    """git writes a few KiB at a time; taking each piece as it came woke the reading thread
+    and the parser once per piece."""
+    read, write = os.pipe()
+    source = _CountedReads(read)
+    ahead = prefetch.Prefetch(source, chunk=64 << 10)
+    piece = bytes(range(256)) * 16  # 4 KiB
+
+    def writer() -> None:
+        with os.fdopen(write, "wb", buffering=0) as sink:
+            for _ in range(128):  # 512 KiB in all
+                sink.write(piece)
+                time.sleep(0.0005)  # the reader is idle meanwhile
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    reader = io.BufferedReader(ahead)
+    taken = b"".join(iter(lambda: reader.read(4096), b""))
+    thread.join(timeout=30)
+    assert taken == piece * 128
+    assert source.reads <= 512 // 64 + 2  # whole chunks, then the end
+    source.source.close()
+
+
+def test_a_silent_git_that_is_abandoned_is_stopped_at_once() -> None:
+    """A command started early and then not needed is killed before its reader is waited for:
+    the reader's read in flight ends with the process, not with output that never comes."""
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    running = gitstream.Running(process, "log")
+    started = time.monotonic()
+    running.abandon()
+    assert time.monotonic() - started < 30
+    assert process.returncode is not None
