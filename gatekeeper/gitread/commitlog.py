@@ -53,9 +53,9 @@ def read_commits(repo: GitRepo, spec: str, started: gitstream.Running | None = N
 def _commit(sha: str, parents: str, an: str, ae: str, cn: str, ce: str, subject: str,
             body: str, trailers: str) -> Commit:
     """One record of the log's fields."""
-    return Commit(sha=sha.strip(), parents=tuple(parents.split()), author_name=an,
-                  author_email=ae, committer_name=cn, committer_email=ce, subject=subject,
-                  body=body.rstrip("\n"), trailers=parse_trailer_lines(trailers))
+    # Positional, in the fields' order: the call is made for every commit of a history.
+    return Commit(sha.strip(), tuple(parents.split()), an, ae, cn, ce, subject,
+                  body.rstrip("\n"), parse_trailer_lines(trailers) if trailers else ())
 
 
 def parse_trailer_lines(text: str) -> tuple[Trailer, ...]:
