@@ -22,8 +22,9 @@ BUILTIN_NAME = "gatekeeper/facts/ai/markers.yml"
 ROLES = ("author", "committer", "coauthor")
 MAX_ADDRESS = 320
 """The longest e-mail address (RFC 3696); a longer one is matched against nothing."""
-_REMEMBERED = 4096
-"""How many answers of ``match_address`` are kept; the memory stays small on any history."""
+REMEMBERED = 4096
+"""How many answers of ``match_address``, and of each other question a history asks again and
+again, are kept: the memory stays small on any history."""
 _NOREPLY = re.compile(r"(?:(\d+)\+)?([^@\s]+)@users\.noreply\.github\.com")
 
 
@@ -45,6 +46,8 @@ class _Index:
         """Answers of ``match_address`` by role and address, a bounded number of them."""
         self.identities: dict[tuple[str, str, str], tuple[MarkerEntry, ...]] = {}
         """Answers of ``match_identity``, likewise."""
+        self.trailers_seen: dict[tuple[str, str], tuple[tuple[MarkerEntry, ...], str]] = {}
+        """Entries and text of trailers by key and value, for the detector, likewise."""
         for entry in entries:
             self._add(entry)
         self.trailer_keys = frozenset(self.trailers)
@@ -97,6 +100,11 @@ class Catalogue:
         return frozenset(entry.id for entry in self.entries)
 
     @property
+    def remembered_trailers(self) -> dict[tuple[str, str], tuple[tuple[MarkerEntry, ...], str]]:
+        """Where the detector keeps what trailers it has seen named: at most REMEMBERED."""
+        return self._index.trailers_seen
+
+    @property
     def trailer_keys(self) -> frozenset[str]:
         """The trailer keys some entry looks for, lowercased."""
         return self._index.trailer_keys
@@ -111,7 +119,7 @@ class Catalogue:
         key = (role, wanted)
         found = known.get(key)
         if found is None:
-            if len(known) >= _REMEMBERED:
+            if len(known) >= REMEMBERED:
                 known.clear()
             found = known[key] = tuple(self._match_address(role, wanted))
         return list(found)
@@ -135,7 +143,7 @@ class Catalogue:
         key = (role, name, email)
         found = known.get(key)
         if found is None:
-            if len(known) >= _REMEMBERED:
+            if len(known) >= REMEMBERED:
                 known.clear()
             found = known[key] = (*self.match_address(role, email), *self.match_name(role, name))
         return found

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from gatekeeper.changeset.model import Commit, LineRange
-from gatekeeper.facts.ai.catalogue import Catalogue
+from gatekeeper.facts.ai.catalogue import REMEMBERED, Catalogue
 from gatekeeper.facts.ai.entries import MarkerEntry, Strength
 from gatekeeper.facts.ai.literals import Finder, lowered
 
@@ -120,33 +120,49 @@ def _header(commit: Commit, catalogue: Catalogue) -> list[Evidence]:
 
 
 def trailer_evidence(sha: str, catalogue: Catalogue, source: str, key: str,
-                     value: str) -> Iterator[Evidence]:
+                     value: str) -> list[Evidence]:
     """Evidence in one ``key: value`` trailer: its key, and the address of identity keys."""
     value = value[:LINE_LIMIT]
-    text = f"{key}: {value}"
+    # A history repeats its trailers (the same co-authors, the same tools): their entries
+    # and their text are found once.
+    known = catalogue.remembered_trailers
+    found = known.get((key, value))
+    if found is None:
+        if len(known) >= REMEMBERED:
+            known.clear()
+        found = known[key, value] = _trailer_marks(catalogue, key, value)
+    marks, text = found
+    return [Evidence(source, sha, entry.id, entry.tool, entry.strength, text)
+            for entry in marks]
+
+
+def _trailer_marks(catalogue: Catalogue, key: str,
+                   value: str) -> tuple[tuple[MarkerEntry, ...], str]:
+    """The entries one trailer names, and its text as evidence words it."""
+    marks: list[MarkerEntry] = []
     if key.lower() in IDENTITY_KEYS:
         address = _address(value)
-        marks = catalogue.match_address("coauthor", address) if address else None
-        if marks:
-            yield from evidence(sha, source, marks, text)
-    marks = catalogue.match_trailer(key, value)
-    if marks:
-        yield from evidence(sha, source, marks, text)
+        if address:
+            marks += catalogue.match_address("coauthor", address)
+    marks += catalogue.match_trailer(key, value)
+    return tuple(marks), short(f"{key}: {value}") if marks else ""
 
 
-def prose_lines(body: str) -> Iterator[str]:
+def prose_lines(body: str) -> list[str]:
     """The lines of a message or description outside fenced code blocks, within the limits
     (MESSAGE_LIMIT, and LINE_LIMIT for each line)."""
     lines = body[:MESSAGE_LIMIT].splitlines()
     if "```" not in body and "~~~" not in body:  # no fence, as in most messages
-        yield from (line[:LINE_LIMIT] for line in lines)
-        return
+        # No line of a body within LINE_LIMIT can be longer: most are, and need no cut.
+        return lines if len(body) <= LINE_LIMIT else [line[:LINE_LIMIT] for line in lines]
     fenced = False
+    prose = []
     for line in lines:
         if _FENCE.match(line):
             fenced = not fenced
         elif not fenced:
-            yield line[:LINE_LIMIT]
+            prose.append(line[:LINE_LIMIT])
+    return prose
 
 
 def shaped_trailer(line: str, catalogue: Catalogue) -> tuple[str, str] | None:

@@ -121,7 +121,12 @@ class Finder:
         """``search``, given ``lowered(text)``: a text searched by several finders is
         lowercased once."""
         if self.fast and low is not None:
-            return any(map(low.__contains__, self.lowered))
+            found = next(filter(low.__contains__, self.lowered), None)
+            if found is not None and found is not self.lowered[0]:
+                # The needle just found is tried first from now on: a history repeats its
+                # trailer keys (most of them are one key), and most texts hold none at all.
+                self.lowered = (found, *(text for text in self.lowered if text is not found))
+            return found is not None
         return self.exact.search(text) is not None
 
     def present(self, low: str | None) -> tuple[str, ...] | None:
@@ -129,7 +134,7 @@ class Finder:
         pattern can tell (a needle or a character of the text beyond ASCII)."""
         if not self.fast or low is None:
             return None
-        return tuple(needle for needle in self.lowered if needle in low)
+        return tuple(filter(low.__contains__, self.lowered))
 
 
 def lowered(text: str) -> str | None:

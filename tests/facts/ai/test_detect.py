@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from gatekeeper.changeset.model import Commit, Trailer
-from gatekeeper.facts.ai.catalogue import Catalogue, builtin_entries, load
+from gatekeeper.facts.ai.catalogue import REMEMBERED, Catalogue, builtin_entries, load
 from gatekeeper.facts.ai.detect import TEXT_LIMIT, Evidence, detect_commit, strongest
 from gatekeeper.facts.ai.entries import Strength
 from gatekeeper.gitread.commitlog import read_commits
@@ -354,3 +354,24 @@ def test_trailers_git_parsed_need_no_body() -> None:
                   (Trailer("Co-authored-by", "Amp <amp@ampcode.com>"),))
     assert [(e.marker, e.source) for e in detect_commit(bare, load())] == [
         ("amp-coauthor", "trailer")]
+
+
+def _with_trailers(sha: str, *trailers: tuple[str, str]) -> Commit:
+    return Commit(sha, (), "Ada", "ada@example.com", "Ada", "ada@example.com", "Fix", "",
+                  tuple(Trailer(key, value) for key, value in trailers))
+
+
+def test_a_trailer_seen_before_gives_each_commit_its_own_evidence() -> None:
+    """What a trailer names is remembered across a history: each commit still gets evidence
+    naming itself, and the answers are those of a catalogue that has seen nothing."""
+    shared = ("Co-authored-by", "Amp <amp@ampcode.com>")
+    commits = [_with_trailers(f"{n:040x}", shared, ("Assisted-by", f"GPT {n}"),
+                              ("Signed-off-by", f"Dev {n} <dev{n}@example.com>"))
+               for n in range(REMEMBERED + 50)]  # past the bound: the memory starts again
+    catalogue = load()
+    for commit in commits:
+        found = detect_commit(commit, catalogue)
+        assert found == detect_commit(commit, load())
+        assert {e.commit for e in found} == {commit.sha}
+        assert [e.marker for e in found] == ["amp-coauthor", "assisted-by"]
+    assert 0 < len(catalogue.remembered_trailers) <= REMEMBERED

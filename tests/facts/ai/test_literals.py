@@ -86,6 +86,16 @@ def test_finder_agrees_on_random_text() -> None:
                   for _ in range(rng.randint(0, 4))]
         text = "".join(p.upper() if rng.random() < 0.3 else p for p in pieces)
         assert finder.search(text) == (exact.search(text) is not None), text
+    assert sorted(finder.lowered) == sorted(Finder(needles).lowered)  # reordered, never lost
+
+
+def test_the_needle_last_found_is_tried_first() -> None:
+    """A history repeats its trailer keys: the one a text held is looked for first next."""
+    finder = Finder(["co-authored-by", "assisted-by", "generated-by"])
+    assert finder.search("Assisted-By: GPT") and finder.lowered[0] == "assisted-by"
+    assert not finder.search("nothing here") and finder.lowered[0] == "assisted-by"
+    assert finder.search("co-authored-by: x") and finder.lowered[0] == "co-authored-by"
+    assert sorted(finder.lowered) == ["assisted-by", "co-authored-by", "generated-by"]
 
 
 def test_every_built_in_line_marker_has_literals() -> None:
