@@ -7,7 +7,7 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -28,6 +28,21 @@ again, are kept: the memory stays small on any history."""
 _NOREPLY = re.compile(r"(?:(\d+)\+)?([^@\s]+)@users\.noreply\.github\.com")
 
 
+Worded = tuple[tuple[MarkerEntry, ...], str]
+"""Entries found in a piece of text, and that text as evidence words it."""
+
+
+@dataclass
+class Remembered:
+    """What the commit detectors found in text that a history repeats (its people, its
+    trailers), for one catalogue; each store holds at most REMEMBERED answers."""
+
+    people: dict[tuple[str, str, str, str], tuple[Worded, ...]] = field(default_factory=dict)
+    """By author name and address, then committer name and address."""
+    trailers: dict[tuple[str, str], Worded] = field(default_factory=dict)
+    """By trailer key and value."""
+
+
 class _Index:
     """The entries sorted by where they are looked for, with their patterns compiled."""
 
@@ -46,8 +61,7 @@ class _Index:
         """Answers of ``match_address`` by role and address, a bounded number of them."""
         self.identities: dict[tuple[str, str, str], tuple[MarkerEntry, ...]] = {}
         """Answers of ``match_identity``, likewise."""
-        self.trailers_seen: dict[tuple[str, str], tuple[tuple[MarkerEntry, ...], str]] = {}
-        """Entries and text of trailers by key and value, for the detector, likewise."""
+        self.remembered = Remembered()
         for entry in entries:
             self._add(entry)
         self.trailer_keys = frozenset(self.trailers)
@@ -100,9 +114,9 @@ class Catalogue:
         return frozenset(entry.id for entry in self.entries)
 
     @property
-    def remembered_trailers(self) -> dict[tuple[str, str], tuple[tuple[MarkerEntry, ...], str]]:
-        """Where the detector keeps what trailers it has seen named: at most REMEMBERED."""
-        return self._index.trailers_seen
+    def remembered(self) -> Remembered:
+        """Where the detectors keep what they found in text a history repeats."""
+        return self._index.remembered
 
     @property
     def trailer_keys(self) -> frozenset[str]:

@@ -6,14 +6,18 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from gatekeeper.changeset.model import Commit, LineRange
-from gatekeeper.facts.ai.catalogue import REMEMBERED, Catalogue
+from gatekeeper.facts.ai.catalogue import REMEMBERED, Catalogue, Worded
 from gatekeeper.facts.ai.entries import MarkerEntry, Strength
 from gatekeeper.facts.ai.literals import Finder, lowered
 
 __all__ = ["IDENTITY_KEYS", "Evidence", "Strength", "detect_commit", "evidence", "prose_lines",
            "shaped_trailer", "short", "strongest", "trailer_evidence"]
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 IDENTITY_KEYS = frozenset({"co-authored-by", "co-developed-by", "assisted-by", "generated-by"})
 """Trailers whose value names someone as ``Name <address>``; coauthor-email entries apply."""
@@ -104,40 +108,58 @@ def _is_address(token: str) -> bool:
     return "@" in token[1:-1]
 
 
+def _keep(store: dict[K, V], key: K, answer: V) -> V:
+    """``answer``, kept in ``store`` under ``key``; a full store is emptied first."""
+    if len(store) >= REMEMBERED:
+        store.clear()
+    store[key] = answer
+    return answer
+
+
 def _header(commit: Commit, catalogue: Catalogue) -> list[Evidence]:
     """Evidence in the author, the committer and the subject."""
-    found: list[Evidence] = []
-    people = (("author", commit.author_name, commit.author_email),
-              ("committer", commit.committer_name, commit.committer_email))
-    for role, name, email in people:
-        marks = catalogue.match_identity(role, name, email)
-        if marks:  # most commits: nothing to word
-            found += evidence(commit.sha, "identity", marks, f"{name} <{email}>")
+    # A history has few people: each author and committer pair is looked up once.
+    known = catalogue.remembered.people
+    people = (commit.author_name, commit.author_email, commit.committer_name,
+              commit.committer_email)
+    worded = known.get(people)
+    if worded is None:
+        worded = _keep(known, people, _people(catalogue, *people))
+    found = [Evidence("identity", commit.sha, entry.id, entry.tool, entry.strength, text)
+             for marks, text in worded for entry in marks]
     subject = catalogue.match_subject(commit.subject)
     if subject:
         found += evidence(commit.sha, "subject", subject, commit.subject)
     return found
 
 
+def _people(catalogue: Catalogue, author: str, author_email: str, committer: str,
+            committer_email: str) -> tuple[Worded, ...]:
+    """The entries an author and a committer match, each worded ``name <address>``."""
+    found = []
+    for role, name, email in (("author", author, author_email),
+                              ("committer", committer, committer_email)):
+        marks = catalogue.match_identity(role, name, email)
+        if marks:  # most people: nothing to word
+            found.append((marks, short(f"{name} <{email}>")))
+    return tuple(found)
+
+
 def trailer_evidence(sha: str, catalogue: Catalogue, source: str, key: str,
                      value: str) -> list[Evidence]:
     """Evidence in one ``key: value`` trailer: its key, and the address of identity keys."""
     value = value[:LINE_LIMIT]
-    # A history repeats its trailers (the same co-authors, the same tools): their entries
-    # and their text are found once.
-    known = catalogue.remembered_trailers
-    found = known.get((key, value))
-    if found is None:
-        if len(known) >= REMEMBERED:
-            known.clear()
-        found = known[key, value] = _trailer_marks(catalogue, key, value)
-    marks, text = found
+    # A history repeats its trailers (the same co-authors, the same tools).
+    known = catalogue.remembered.trailers
+    worded = known.get((key, value))
+    if worded is None:
+        worded = _keep(known, (key, value), _trailer_marks(catalogue, key, value))
+    marks, text = worded
     return [Evidence(source, sha, entry.id, entry.tool, entry.strength, text)
             for entry in marks]
 
 
-def _trailer_marks(catalogue: Catalogue, key: str,
-                   value: str) -> tuple[tuple[MarkerEntry, ...], str]:
+def _trailer_marks(catalogue: Catalogue, key: str, value: str) -> Worded:
     """The entries one trailer names, and its text as evidence words it."""
     marks: list[MarkerEntry] = []
     if key.lower() in IDENTITY_KEYS:

@@ -356,8 +356,9 @@ def test_trailers_git_parsed_need_no_body() -> None:
         ("amp-coauthor", "trailer")]
 
 
-def _with_trailers(sha: str, *trailers: tuple[str, str]) -> Commit:
-    return Commit(sha, (), "Ada", "ada@example.com", "Ada", "ada@example.com", "Fix", "",
+def _with_trailers(sha: str, *trailers: tuple[str, str], author: str = "Ada",
+                   author_email: str = "ada@example.com", committer: str = "Ada") -> Commit:
+    return Commit(sha, (), author, author_email, committer, "ada@example.com", "Fix", "",
                   tuple(Trailer(key, value) for key, value in trailers))
 
 
@@ -374,4 +375,23 @@ def test_a_trailer_seen_before_gives_each_commit_its_own_evidence() -> None:
         assert found == detect_commit(commit, load())
         assert {e.commit for e in found} == {commit.sha}
         assert [e.marker for e in found] == ["amp-coauthor", "assisted-by"]
-    assert 0 < len(catalogue.remembered_trailers) <= REMEMBERED
+    assert 0 < len(catalogue.remembered.trailers) <= REMEMBERED
+
+
+def test_people_seen_before_give_each_commit_its_own_evidence() -> None:
+    """Likewise for an author and committer pair: the bot's commits each name themselves."""
+    commits = [_with_trailers(f"{n:040x}", author="Claude", author_email="noreply@anthropic.com",
+                              committer=f"Dev {n % (REMEMBERED + 50)}")
+               for n in range(2 * REMEMBERED + 100)]
+    catalogue = load()
+    for commit in commits:
+        found = detect_commit(commit, catalogue)
+        assert found == detect_commit(commit, load())
+        assert [(e.source, e.commit, e.text) for e in found] == [
+            ("identity", commit.sha, "Claude <noreply@anthropic.com>")]
+    assert 0 < len(catalogue.remembered.people) <= REMEMBERED
+    # The same author with another committer is another pair.
+    aider = _with_trailers("f" * 40, author="Claude", author_email="noreply@anthropic.com",
+                           committer="Dev 1 (aider)")
+    assert [e.text for e in detect_commit(aider, catalogue)] == [
+        "Claude <noreply@anthropic.com>", "Dev 1 (aider) <ada@example.com>"]
