@@ -224,8 +224,12 @@ def _in_lines(commit: Commit, catalogue: Catalogue, lines: Iterable[str], keys: 
     wanted key is in the body), and lines passing ``footers`` that a footer entry finds."""
     found: list[Evidence] = []
     parsed: set[tuple[str, str]] | None = None
+    # Most trailer-shaped lines are git's own trailers, written "Key: value": as
+    # shaped_trailer would read them, each is one git parsed (and so no evidence of the body).
+    written = {f"{t.key}: {t.value}" for t in commit.trailers} if keys else ()
     for line in lines:
-        shaped = shaped_trailer(line, catalogue) if keys and ":" in line else None
+        shaped = shaped_trailer(line, catalogue) \
+            if keys and ":" in line and line not in written else None
         if shaped:
             if parsed is None:
                 parsed = {(t.key.lower(), t.value.strip()) for t in commit.trailers}

@@ -9,8 +9,11 @@ import subprocess
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gatekeeper.changeset.model import Commit, Trailer
+from gatekeeper.facts.ai import detect as detection
 from gatekeeper.facts.ai.catalogue import REMEMBERED, Catalogue, builtin_entries, load
 from gatekeeper.facts.ai.detect import TEXT_LIMIT, Evidence, detect_commit, strongest
 from gatekeeper.facts.ai.entries import Strength
@@ -395,3 +398,43 @@ def test_people_seen_before_give_each_commit_its_own_evidence() -> None:
                            committer="Dev 1 (aider)")
     assert [e.text for e in detect_commit(aider, catalogue)] == [
         "Claude <noreply@anthropic.com>", "Dev 1 (aider) <ada@example.com>"]
+
+
+def _every_line_read(commit: Commit, catalogue: Catalogue) -> list[Evidence]:
+    """Body evidence as detection found it reading every trailer-shaped line: the reference
+    for the lines it now skips because git parsed them."""
+    parsed = {(t.key.lower(), t.value.strip()) for t in commit.trailers}
+    found: list[Evidence] = []
+    for line in detection.prose_lines(commit.body):
+        shaped = detection.shaped_trailer(line, catalogue)
+        if shaped and (shaped[0].lower(), shaped[1]) not in parsed:
+            found += detection.trailer_evidence(commit.sha, catalogue, "body", *shaped)
+    return found
+
+
+_KEYS = st.sampled_from(["Co-authored-by", "co-AUTHORED-by", "Assisted-by", "Assisted by",
+                         "Assisted_by", "-Assisted-by", "Generated-by", "Made-with",
+                         "Signed-off-by", "Amp-Thread-ID", "Co-authored-by-AI"])
+_VALUES = st.sampled_from(["Amp <amp@ampcode.com>", "GPT 5", "Claude <noreply@anthropic.com>",
+                           "Windsurf", "x", "Goose <https://block.github.io/goose/>", ""])
+_SPACES = st.sampled_from(["", " ", "  ", "\t", " \t"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_KEYS, _SPACES, _VALUES, _SPACES, st.booleans(), st.booleans()),
+                max_size=6))
+def test_lines_git_parsed_are_skipped_without_changing_the_evidence(
+        lines: list[tuple[str, str, str, str, bool, bool]]) -> None:
+    """A body line written exactly as one of git's trailers is skipped unread; any other
+    spelling of it (spaces, a folded value, another key) is read as before."""
+    body_lines, trailers = [], []
+    for key, before, value, after, parsed, folded in lines:
+        line = f"{key}{before}:{after}{value}"
+        body_lines.append(line + ("\n  more" if folded else ""))
+        if parsed:  # git's reading of it: key and value stripped, a folded value unfolded
+            trailers.append(Trailer(key.strip(), (value + (" more" if folded else "")).strip()))
+    commit = Commit("c" * 40, (), "Ada", "ada@example.com", "Ada", "ada@example.com", "Fix",
+                    "Body.\n\n" + "\n".join(body_lines), tuple(trailers))
+    catalogue = load()
+    body = [e for e in detection._body(commit, catalogue) if e.source == "body"]
+    assert body == _every_line_read(commit, catalogue)
