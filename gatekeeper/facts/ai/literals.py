@@ -90,7 +90,9 @@ def _union(choices: Iterable[Needles | None]) -> Needles | None:
 
 # The only characters beyond ASCII that a case-insensitive pattern takes for ASCII letters
 # (dotted and dotless i, long s, the Kelvin sign); tests/facts/ai/test_literals.py proves it.
-_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+_FOLDING = ("\u0130", "\u0131", "\u017f", "\u212a")
+PLACEHOLDER = "?"
+"""What ``lowered`` writes for each character beyond ASCII (the ASCII encoder's own)."""
 
 
 class Finder:
@@ -104,7 +106,7 @@ class Finder:
         # A needle holding another is found wherever that one is: one search fewer.
         self.lowered = tuple(text for n, text in enumerate(low)
                              if not any(other in text for other in low[n + 1:]))
-        self.fast = all(text.isascii() for text in ordered)
+        self.fast = all(text.isascii() and PLACEHOLDER not in text for text in ordered)
         self._ordered = ordered
 
     @functools.cached_property
@@ -138,10 +140,17 @@ class Finder:
 
 
 def lowered(text: str) -> str | None:
-    """``text`` lowercased, when comparing that with lowercase ASCII needles is what a
-    case-insensitive pattern does: unless it holds a character that folds onto an ASCII
-    letter, which the pattern itself must then judge (None)."""
-    return text.lower() if text.isascii() or not _FOLDS_TO_ASCII.search(text) else None
+    """What lowercase ASCII needles are looked for in: ``text`` lowercased, with each
+    character beyond ASCII written as PLACEHOLDER, which no fast Finder's needle holds. A
+    needle is in it exactly where a case-insensitive pattern finds the needle in ``text``;
+    None when ``text`` holds a character that folds onto an ASCII letter, which the pattern
+    itself must then judge."""
+    if text.isascii():
+        return text.lower()
+    if any(map(text.__contains__, _FOLDING)):
+        return None
+    # Beyond ASCII, lower() looks each character up, and the copy takes 4 bytes a character.
+    return text.encode("ascii", "replace").decode("ascii").lower()
 
 
 def needle_finder(patterns: Iterable[str]) -> Finder | None:

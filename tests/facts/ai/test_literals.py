@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 import string
+from collections.abc import Iterator
 
 import pytest
 
@@ -42,12 +43,12 @@ def test_a_policy_pattern_without_literals_turns_the_filter_off() -> None:
 
 
 def test_only_four_characters_fold_onto_ascii() -> None:
-    """Why lowercasing matches as ``re.IGNORECASE`` does, except for the four of _FOLDS_TO_ASCII."""
+    """Why lowercasing matches as ``re.IGNORECASE`` does, except for the four of _FOLDING."""
     ascii_chars = re.compile(f"[{re.escape(string.printable)}]", re.IGNORECASE)
     folding = {chr(c) for c in range(128, 0x110000)
                if (chr(c).lower() != chr(c) or chr(c).upper() != chr(c))
                and ascii_chars.fullmatch(chr(c))}
-    assert folding == set(literals._FOLDS_TO_ASCII.pattern[1:-1])
+    assert folding == set(literals._FOLDING)
     lowered_to_ascii = {chr(c) for c in range(128, 0x110000)
                         if chr(c).lower() != chr(c) and any(ord(x) < 128 for x in chr(c).lower())}
     assert lowered_to_ascii <= folding
@@ -73,20 +74,43 @@ def test_a_needle_holding_another_is_not_searched_for_and_still_found() -> None:
     assert finder.present("amp-thread-id: 1") == ("amp-thread",)
 
 
+def _random_texts(seed: int, needles: list[str], alphabet: str) -> Iterator[str]:
+    """5,000 texts of needles and runs of ``alphabet``, some of them in capitals."""
+    rng = random.Random(seed)
+    for _ in range(5000):
+        pieces = [rng.choice(needles) if rng.random() < 0.2 else
+                  "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+                  for _ in range(rng.randint(0, 4))]
+        yield "".join(p.upper() if rng.random() < 0.3 else p for p in pieces)
+
+
 def test_finder_agrees_on_random_text() -> None:
-    rng = random.Random(3)
     needles = ["co-authored-by", "assisted-by", "generated with ", "https://app.devin.ai/",
                "co-authored-by-ai", "generated"]
     finder = Finder(needles)
     exact = re.compile("|".join(map(re.escape, needles)), re.IGNORECASE)
     alphabet = "coauthredbysigntwhp:/.-Ss \u017f\u0131\u0130Kk\u212a\n\U0001f916"
-    for _ in range(5000):
-        pieces = [rng.choice(needles) if rng.random() < 0.2 else
-                  "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
-                  for _ in range(rng.randint(0, 4))]
-        text = "".join(p.upper() if rng.random() < 0.3 else p for p in pieces)
+    for text in _random_texts(3, needles, alphabet):
         assert finder.search(text) == (exact.search(text) is not None), text
     assert sorted(finder.lowered) == sorted(Finder(needles).lowered)  # reordered, never lost
+
+
+def test_text_beyond_ascii_is_searched_as_the_pattern_searches_it() -> None:
+    """lowered() writes a placeholder for each character beyond ASCII rather than lowering
+    it: a needle is still found exactly where the pattern finds it, never across the
+    placeholder, and a needle holding the placeholder's character is left to the pattern."""
+    for needles in (["generated with", "co-authored-by", "ab"], ["what?", "a?b", "ab"]):
+        finder = Finder(needles)
+        assert finder.fast == all("?" not in needle for needle in needles)
+        exact = re.compile("|".join(map(re.escape, needles)), re.IGNORECASE)
+        alphabet = "abAB?-h \u00e9\u00c9\u4e2d\U0001f916\u212b\u00df"
+        for text in _random_texts(11, needles, alphabet):
+            assert finder.search(text) == (exact.search(text) is not None), text
+            low = literals.lowered(text)
+            assert low is not None and len(low) == len(text) and low.isascii()
+            if finder.fast:
+                assert set(finder.present(low) or ()) == {
+                    n for n in finder.lowered if re.search(re.escape(n), text, re.IGNORECASE)}
 
 
 def test_the_needle_last_found_is_tried_first() -> None:
