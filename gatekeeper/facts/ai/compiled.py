@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from gatekeeper.facts.ai.entries import MarkerEntry
-from gatekeeper.facts.ai.literals import Finder, needle_finder
+from gatekeeper.facts.ai.literals import Finder, lowered, needle_finder, required
 
 
 def _compile(pattern: str | None) -> re.Pattern[str] | None:
@@ -92,8 +92,29 @@ class LineEntries:
         # The lines of a text compare by lowercase just as the whole text does.
         return lambda line: any(map(line.lower().__contains__, present))
 
+    @functools.cached_property
+    def _wanted(self) -> tuple[tuple[Compiled, tuple[str, ...]], ...] | None:
+        """Each entry with the lowercase needles one of which it requires; None when some
+        entry's needles cannot be told or compared with ``in`` (see ``Finder.fast``)."""
+        wanted = []
+        for compiled in self.compiled:
+            needles = required(str(compiled.entry.pattern))
+            finder = Finder(needles) if needles else None
+            if finder is None or not finder.fast:
+                return None
+            wanted.append((compiled, finder.lowered))
+        return tuple(wanted)
+
     def match(self, line: str) -> list[MarkerEntry]:
         """The entries that find something in ``line``."""
+        wanted = self._wanted
+        low = lowered(line) if wanted is not None else None
+        if wanted is not None and low is not None:
+            # Only an entry whose needle the line holds can find anything in it: most lines
+            # that get here hold one entry's needle, and the other entries' patterns are
+            # never run.
+            return [c.entry for c, needles in wanted
+                    if any(map(low.__contains__, needles)) and c.accepts(line)]
         if not self.may_match(line) or (self.any is not None and not self.any.search(line)):
             return []
         return [c.entry for c in self.compiled if c.accepts(line)]

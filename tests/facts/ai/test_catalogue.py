@@ -124,6 +124,22 @@ def test_an_added_entry_may_not_reuse_an_id_in_force() -> None:
         load([entry(id="assisted-by")])
 
 
+def test_a_line_runs_only_the_footers_whose_needles_it_holds() -> None:
+    """Each footer is tried on a line holding one of its own needles, whichever of them;
+    an entry whose needles cannot be told sends every line through every pattern."""
+    either = entry(id="team-footer", kind="footer", key=None,
+                   pattern=r"^(?:built by robots|made by machines)\b")
+    catalogue = load([either, entry(id="team-session", kind="footer", key=None,
+                                    pattern=r"session_\d+$")])
+    for line, ids in [("Built by robots", ["team-footer"]), ("made by MACHINES", ["team-footer"]),
+                      ("Made by machines, session_12", ["team-footer", "team-session"]),
+                      ("\u00e9 session_4", ["team-session"]), ("Made by people", [])]:
+        assert [e.id for e in catalogue.match_footer(line)] == ids, line
+    anything = load([either, entry(id="team-any", kind="footer", key=None, pattern=r"^\w{40}$")])
+    assert [e.id for e in anything.match_footer("a" * 40)] == ["team-any"]
+    assert [e.id for e in anything.match_footer("BUILT BY ROBOTS")] == ["team-footer"]
+
+
 @pytest.mark.parametrize(("fields", "message"), [
     ({"kind": "footer", "key": None, "email": "a@b.example"}, "takes no email"),
     ({"kind": "author-email", "key": None}, "needs email or pattern or github_id"),
