@@ -125,8 +125,9 @@ def _header(commit: Commit, catalogue: Catalogue) -> list[Evidence]:
     worded = known.get(people)
     if worded is None:
         worded = _keep(known, people, _people(catalogue, *people))
+    # Most people match nothing, and a comprehension costs a call even over nothing.
     found = [Evidence("identity", commit.sha, entry.id, entry.tool, entry.strength, text)
-             for marks, text in worded for entry in marks]
+             for marks, text in worded for entry in marks] if worded else []
     subject = catalogue.match_subject(commit.subject)
     if subject:
         found += evidence(commit.sha, "subject", subject, commit.subject)
@@ -156,7 +157,7 @@ def trailer_evidence(sha: str, catalogue: Catalogue, source: str, key: str,
         worded = _keep(known, (key, value), _trailer_marks(catalogue, key, value))
     marks, text = worded
     return [Evidence(source, sha, entry.id, entry.tool, entry.strength, text)
-            for entry in marks]
+            for entry in marks] if marks else []
 
 
 def _trailer_marks(catalogue: Catalogue, key: str, value: str) -> Worded:
