@@ -55,6 +55,10 @@ class _Index:
         self.prefixes: list[MarkerEntry] = []
         self.trailers: dict[str, list[Compiled]] = {}
         self.lines = {kind: LineEntries() for kind in LINE_KINDS}
+        # Each looked up once here: an enum member's look-up and hash are Python calls, made
+        # for every message and line otherwise.
+        self.footers, self.descriptions, self.comments = (
+            self.lines[Kind.FOOTER], self.lines[Kind.DESCRIPTION], self.lines[Kind.COMMENT])
         self.labels: list[Compiled] = []
         self.pr_logins: dict[str, list[MarkerEntry]] = {}
         self.addresses: dict[tuple[str, str], tuple[MarkerEntry, ...]] = {}
@@ -185,25 +189,25 @@ class Catalogue:
         """None when no footer entry can match any line of ``text`` (most messages); else a
         test of its lines that rules out most of them before ``match_footer``. ``low`` is
         ``literals.lowered(text)``."""
-        return self._index.lines[Kind.FOOTER].line_test(text, low)
+        return self._index.footers.line_test(text, low)
 
     def match_footer(self, line: str) -> list[MarkerEntry]:
         """Footer entries found in a line of a commit message or PR/MR description."""
-        return self._index.lines[Kind.FOOTER].match(line)
+        return self._index.footers.match(line)
 
     def match_description(self, line: str) -> list[MarkerEntry]:
         """Description entries found in a line of a PR/MR description."""
-        return self._index.lines[Kind.DESCRIPTION].match(line)
+        return self._index.descriptions.match(line)
 
     def comment_lines(self, text: str, low: str | None) -> Callable[[str], bool] | None:
         """None when no comment entry can match any line of ``text`` (the comments of a change,
         one per line, most of them); else a test that rules out most lines before
         ``match_comment``. ``low`` is ``literals.lowered(text)``."""
-        return self._index.lines[Kind.COMMENT].line_test(text, low)
+        return self._index.comments.line_test(text, low)
 
     def match_comment(self, line: str) -> list[MarkerEntry]:
         """Comment entries found in an added line that holds a comment."""
-        return self._index.lines[Kind.COMMENT].match(line)
+        return self._index.comments.match(line)
 
     def match_label(self, name: str) -> list[MarkerEntry]:
         """Label entries whose pattern matches the whole label name."""
