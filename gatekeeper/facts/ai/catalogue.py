@@ -17,6 +17,7 @@ from gatekeeper.common.fields import TRUSTED_PATTERNS
 from gatekeeper.errors import PolicyError
 from gatekeeper.facts.ai.compiled import Compiled, LineEntries
 from gatekeeper.facts.ai.entries import EMAIL_KINDS, LINE_KINDS, SUFFIX_KINDS, Kind, MarkerEntry
+from gatekeeper.facts.ai.literals import Finder
 
 BUILTIN_NAME = "gatekeeper/facts/ai/markers.yml"
 ROLES = ("author", "committer", "coauthor")
@@ -41,6 +42,8 @@ class Remembered:
     """By author name and address, then committer name and address."""
     trailers: dict[tuple[str, str], Worded] = field(default_factory=dict)
     """By trailer key and value."""
+    key_finder: Finder | None = None
+    """The body detector's search for the trailer keys it wants, once built."""
 
 
 class _Index:

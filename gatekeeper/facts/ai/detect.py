@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -212,7 +211,7 @@ def _body(commit: Commit, catalogue: Catalogue) -> list[Evidence]:
     # Two searches of the whole body, lowercased once, rule out most messages before any
     # line is looked at; a footer is then looked for only in lines holding its literals.
     low = lowered(body)
-    keys = _key_finder(catalogue.trailer_keys).search_lowered(body, low)
+    keys = (catalogue.remembered.key_finder or _key_finder(catalogue)).search_lowered(body, low)
     footers = catalogue.footer_lines(body, low)
     if not keys and footers is None:
         return []
@@ -243,10 +242,11 @@ def _in_lines(commit: Commit, catalogue: Catalogue, lines: Iterable[str], keys: 
     return found
 
 
-@functools.lru_cache(maxsize=8)
-def _key_finder(trailer_keys: frozenset[str]) -> Finder:
-    """Finds every line ``shaped_trailer`` could accept, and more: a wanted key anywhere."""
-    return Finder(IDENTITY_KEYS | trailer_keys)
+def _key_finder(catalogue: Catalogue) -> Finder:
+    """Finds every line ``shaped_trailer`` could accept, and more: a wanted key anywhere.
+    Built once per catalogue, and kept with it."""
+    finder = catalogue.remembered.key_finder = Finder(IDENTITY_KEYS | catalogue.trailer_keys)
+    return finder
 
 
 def detect_commit(commit: Commit, catalogue: Catalogue) -> tuple[Evidence, ...]:

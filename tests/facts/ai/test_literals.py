@@ -163,7 +163,7 @@ def test_pre_filters_change_no_evidence(monkeypatch: pytest.MonkeyPatch) -> None
         def search_lowered(self, text: str, low: str | None) -> bool:
             return True
 
-    monkeypatch.setattr(detect, "_key_finder", lambda keys: Always(()))
+    monkeypatch.setattr(detect, "_key_finder", lambda catalogue: Always(()))
     monkeypatch.setattr(compiled.LineEntries, "may_match", lambda self, text: True)
     monkeypatch.setattr(compiled.LineEntries, "_wanted", None)  # each entry's own needles
     monkeypatch.setattr(compiled.LineEntries, "line_test",
