@@ -133,7 +133,8 @@ class Finder:
 
     def present(self, low: str | None) -> tuple[str, ...] | None:
         """The needles a text holds, lowercased, given ``lowered(text)``; None when only the
-        pattern can tell (a needle or a character of the text beyond ASCII)."""
+        pattern can tell (a needle beyond ASCII or holding PLACEHOLDER, or a character of the
+        text that folds onto an ASCII letter)."""
         if not self.fast or low is None:
             return None
         return tuple(filter(low.__contains__, self.lowered))
