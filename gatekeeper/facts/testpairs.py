@@ -30,6 +30,11 @@ _AFFIXED = re.compile(r"^(?:test_|Test[A-Z])|(?:[._-](?:test|tests|spec|unittest
                       r"|Spec)$")
 _TEST_FOLDERS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing", "e2e"})
 
+_PREFIXES = ("test_", "Test")
+_SUFFIXES = ("test", "tests", "spec", "unittest", "e2e", "Test", "Tests", "IT", "Spec", "\n")
+"""What _AFFIXED's prefixes and suffixes start or end with; its ``$`` also matches before a
+final line break, which a path may hold."""
+
 
 def _split(path: str) -> tuple[str, str, str]:
     """The folder of ``path`` ("" at the top), its name without the extension, and the
@@ -60,11 +65,6 @@ def _affixed(base: str) -> bool:
     return (base.startswith(_PREFIXES) or base.endswith(_SUFFIXES)) \
         and _AFFIXED.search(base) is not None
 
-
-_PREFIXES = ("test_", "Test")
-_SUFFIXES = ("test", "tests", "spec", "unittest", "e2e", "Test", "Tests", "IT", "Spec", "\n")
-"""What _AFFIXED's prefixes and suffixes start or end with; its ``$`` also matches before a
-final line break, which a path may hold."""
 
 
 def subject_key(path: str, test: bool) -> tuple[str, str]:
@@ -114,4 +114,3 @@ def pair(paths: Iterable[str], is_test: Callable[[str], bool]) -> dict[str, str]
             pairs[test] = found[0] if len(found) == 1 else min(
                 found, key=lambda s: _closeness(test, s))
     return pairs
-

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -24,8 +24,8 @@ ROLES = ("author", "committer", "coauthor")
 MAX_ADDRESS = 320
 """The longest e-mail address (RFC 3696); a longer one is matched against nothing."""
 REMEMBERED = 4096
-"""How many answers of ``match_address``, and of each other question a history asks again and
-again, are kept: the memory stays small on any history."""
+"""How many answers are kept of each question a history asks again and again (an address,
+a pair of people, a trailer): the memory stays small on any history."""
 _NOREPLY = re.compile(r"(?:(\d+)\+)?([^@\s]+)@users\.noreply\.github\.com")
 
 
@@ -33,11 +33,25 @@ Worded = tuple[tuple[MarkerEntry, ...], str]
 """Entries found in a piece of text, and that text as evidence words it."""
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def remember(store: dict[K, V], key: K, answer: V) -> V:
+    """``answer``, kept in ``store`` under ``key``; a full store is emptied first."""
+    if len(store) >= REMEMBERED:
+        store.clear()
+    store[key] = answer
+    return answer
+
+
 @dataclass
 class Remembered:
-    """What the commit detectors found in text that a history repeats (its people, its
+    """What was found in text that a history repeats (its addresses, its people, its
     trailers), for one catalogue; each store holds at most REMEMBERED answers."""
 
+    addresses: dict[tuple[str, str], tuple[MarkerEntry, ...]] = field(default_factory=dict)
+    """Answers of ``match_address``, by role and address."""
     people: dict[tuple[str, str, str, str], tuple[Worded, ...]] = field(default_factory=dict)
     """By author name and address, then committer name and address."""
     trailers: dict[tuple[str, str], Worded] = field(default_factory=dict)
@@ -64,10 +78,6 @@ class _Index:
             self.lines[Kind.FOOTER], self.lines[Kind.DESCRIPTION], self.lines[Kind.COMMENT])
         self.labels: list[Compiled] = []
         self.pr_logins: dict[str, list[MarkerEntry]] = {}
-        self.addresses: dict[tuple[str, str], tuple[MarkerEntry, ...]] = {}
-        """Answers of ``match_address`` by role and address, a bounded number of them."""
-        self.identities: dict[tuple[str, str, str], tuple[MarkerEntry, ...]] = {}
-        """Answers of ``match_identity``, likewise."""
         self.remembered = Remembered()
         for entry in entries:
             self._add(entry)
@@ -136,13 +146,10 @@ class Catalogue:
         if len(wanted) > MAX_ADDRESS:  # no address; and a policy's patterns take time with it
             return []
         # A history names the same few people again and again: remember their answers.
-        known = self._index.addresses
-        key = (role, wanted)
-        found = known.get(key)
+        known = self._index.remembered.addresses
+        found = known.get((role, wanted))
         if found is None:
-            if len(known) >= REMEMBERED:
-                known.clear()
-            found = known[key] = tuple(self._match_address(role, wanted))
+            found = remember(known, (role, wanted), tuple(self._match_address(role, wanted)))
         return list(found)
 
     def _match_address(self, role: str, wanted: str) -> list[MarkerEntry]:
@@ -159,15 +166,8 @@ class Catalogue:
         return list(dict.fromkeys(found))
 
     def match_identity(self, role: str, name: str, email: str) -> tuple[MarkerEntry, ...]:
-        """``match_address`` then ``match_name`` of an author or committer, remembered."""
-        known = self._index.identities
-        key = (role, name, email)
-        found = known.get(key)
-        if found is None:
-            if len(known) >= REMEMBERED:
-                known.clear()
-            found = known[key] = (*self.match_address(role, email), *self.match_name(role, name))
-        return found
+        """``match_address`` then ``match_name`` of an author or committer."""
+        return (*self.match_address(role, email), *self.match_name(role, name))
 
     def match_name(self, role: str, name: str) -> list[MarkerEntry]:
         """Entries whose suffix ends the author's or committer's name."""

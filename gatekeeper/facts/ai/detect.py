@@ -5,18 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TypeVar
 
 from gatekeeper.changeset.model import Commit, LineRange
-from gatekeeper.facts.ai.catalogue import REMEMBERED, Catalogue, Worded
+from gatekeeper.facts.ai.catalogue import Catalogue, Worded, remember
 from gatekeeper.facts.ai.entries import MarkerEntry, Strength
 from gatekeeper.facts.ai.literals import Finder, lowered
 
 __all__ = ["IDENTITY_KEYS", "Evidence", "Strength", "detect_commit", "evidence", "prose_lines",
            "shaped_trailer", "short", "strongest", "trailer_evidence"]
-
-K = TypeVar("K")
-V = TypeVar("V")
 
 IDENTITY_KEYS = frozenset({"co-authored-by", "co-developed-by", "assisted-by", "generated-by"})
 """Trailers whose value names someone as ``Name <address>``; coauthor-email entries apply."""
@@ -107,14 +103,6 @@ def _is_address(token: str) -> bool:
     return "@" in token[1:-1]
 
 
-def _keep(store: dict[K, V], key: K, answer: V) -> V:
-    """``answer``, kept in ``store`` under ``key``; a full store is emptied first."""
-    if len(store) >= REMEMBERED:
-        store.clear()
-    store[key] = answer
-    return answer
-
-
 def _header(commit: Commit, catalogue: Catalogue) -> list[Evidence]:
     """Evidence in the author, the committer and the subject."""
     # A history has few people: each author and committer pair is looked up once.
@@ -123,7 +111,7 @@ def _header(commit: Commit, catalogue: Catalogue) -> list[Evidence]:
               commit.committer_email)
     worded = known.get(people)
     if worded is None:
-        worded = _keep(known, people, _people(catalogue, *people))
+        worded = remember(known, people, _people(catalogue, *people))
     # Most people match nothing, and a comprehension costs a call even over nothing.
     found = [Evidence("identity", commit.sha, entry.id, entry.tool, entry.strength, text)
              for marks, text in worded for entry in marks] if worded else []
@@ -153,7 +141,7 @@ def trailer_evidence(sha: str, catalogue: Catalogue, source: str, key: str,
     known = catalogue.remembered.trailers
     worded = known.get((key, value))
     if worded is None:
-        worded = _keep(known, (key, value), _trailer_marks(catalogue, key, value))
+        worded = remember(known, (key, value), _trailer_marks(catalogue, key, value))
     marks, text = worded
     return [Evidence(source, sha, entry.id, entry.tool, entry.strength, text)
             for entry in marks] if marks else []
