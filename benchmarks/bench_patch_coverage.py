@@ -56,6 +56,7 @@ from harness import (
     log,
     prepare_repo,
     ratio,
+    stack_floor_command,
 )
 
 SHARDS = 51
@@ -155,8 +156,10 @@ def prepare_click(source: Path, workdir: Path) -> tuple[Path, Path, str]:
 
 
 def run_case(name: str, repo: Path, base: str, reports: Sequence[Path],
-             args: argparse.Namespace, workdir: Path, target: float) -> dict[str, Any]:
-    """Check that both tools agree on ``reports``, then time them; gatekeeper/diff-cover."""
+             args: argparse.Namespace, workdir: Path, target: float,
+             floor: bool = False) -> dict[str, Any]:
+    """Check that both tools agree on ``reports``, then time them; gatekeeper/diff-cover.
+    With ``floor``, time the stack floor in the same rounds (see harness.STACK_FLOOR)."""
     policy = workdir / "gatekeeper-patch-cov-policy.yml"
     policy.write_text(POLICY, encoding="utf-8")
     dc_json = workdir / f"diff-cover-{name}.json"
@@ -172,14 +175,19 @@ def run_case(name: str, repo: Path, base: str, reports: Sequence[Path],
     if not agree(ours, theirs):
         raise BenchError(f"{name}: the tools disagree: gatekeeper {percent(ours)}, "
                          f"diff-cover {percent(theirs)}")
-    results = interleaved({"git_diff": ["git", "diff", "-M", f"{base}...HEAD"],
-                           "diff_cover": dc, "gatekeeper": gk}, repo,
+    commands = {"git_diff": ["git", "diff", "-M", f"{base}...HEAD"], "diff_cover": dc,
+                "gatekeeper": gk}
+    if floor:
+        commands["stack_floor"] = stack_floor_command(gatekeeper_command(args.gatekeeper))
+    results = interleaved(commands, repo,
                           workdir / "gatekeeper-patch-cov.stderr", args.repeat, args.warmup,
                           case=name)
     value = ratio(results["gatekeeper"].wall, results["diff_cover"].wall)
     return {"patch": percent(ours), "facts": facts, "base": base,
             "results": {key: m.as_dict() for key, m in results.items()},
             "time_vs_diff_cover": value,
+            "floor_vs_diff_cover": ratio(results["stack_floor"].wall, results["diff_cover"].wall)
+            if floor else None,
             "target": {"name": f"{name}: gatekeeper time / diff-cover time", "value": value,
                        "target": f"<= {target}", "met": value is not None and value <= target}}
 
@@ -203,7 +211,7 @@ def click_case(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     repo, report, base = prepare_click(args.click.resolve(), workdir)
     changed = len(git(repo, "diff", "-M", "--name-only", f"{base}...HEAD").splitlines())
     return {"reports": 1, "bytes": report.stat().st_size, "changed_files": changed,
-            **run_case("click", repo, base, [report], args, workdir, 1.0)}
+            **run_case("click", repo, base, [report], args, workdir, 1.0, floor=True)}
 
 
 # -- reporting and main -------------------------------------------------------------------------
@@ -220,10 +228,17 @@ def print_report(report: dict[str, Any]) -> None:
               f"{case['changed_files']:,} changed files; patch coverage {case['patch']} "
               "(both tools agree)")
         for key, label in (("git_diff", "git diff -M"), ("diff_cover", "diff-cover"),
-                           ("gatekeeper", "gatekeeper check --coverage")):
-            data = case["results"][key]
-            print(f"  {label:30} {data['median_wall_s']:8.3f} s  {data['peak_rss_mib']:7.1f} MiB")
+                           ("gatekeeper", "gatekeeper check --coverage"),
+                           ("stack_floor", "stack floor (see below)")):
+            data = case["results"].get(key)
+            if data is not None:
+                print(f"  {label:30} {data['median_wall_s']:8.3f} s  "
+                      f"{data['peak_rss_mib']:7.1f} MiB")
         print(f"  gatekeeper / diff-cover: {fmt_ratio(case['time_vs_diff_cover'])}")
+        if case.get("floor_vs_diff_cover") is not None:
+            print(f"  stack floor / diff-cover: {fmt_ratio(case['floor_vs_diff_cover'])}: "
+                  "loading click, PyYAML and pydantic and validating one small model, "
+                  "with none of gatekeeper's own code")
         if name in report.get("identical", {}):
             same = report["identical"][name]
             print(f"  coverage facts identical to the saved ones: {'yes' if same else 'NO'}")

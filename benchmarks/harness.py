@@ -258,6 +258,40 @@ def gatekeeper_command(explicit: str | None) -> list[str]:
     return [found] if found else [sys.executable, "-m", "gatekeeper"]
 
 
+STACK_FLOOR = """
+import click, yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    min: float = Field(default=0, ge=0, le=100)
+
+Rule.model_validate({"id": "tested-changes", "min": 0})
+"""
+"""What any run of a tool built on gatekeeper's stack pays before its own code: click, PyYAML
+and pydantic loaded, and one small model built and validated."""
+
+
+def interpreter_of(command: Sequence[str]) -> str:
+    """The Python that runs ``command``: a console script's ``#!`` line, else its first word
+    when that is an interpreter (``python -m gatekeeper``)."""
+    first = Path(command[0])
+    try:
+        with first.open("rb") as handle:
+            line = handle.readline(4096)
+    except OSError:
+        return command[0]
+    if line.startswith(b"#!"):
+        return line[2:].decode(errors="replace").strip().split()[0]
+    return command[0]
+
+
+def stack_floor_command(gatekeeper: Sequence[str]) -> list[str]:
+    """The stack floor (``STACK_FLOOR``), run by the interpreter that runs ``gatekeeper``."""
+    return [interpreter_of(gatekeeper), "-c", STACK_FLOOR]
+
+
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 

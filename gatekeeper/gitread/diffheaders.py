@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from unidiff.constants import DEV_NULL, RE_SOURCE_FILENAME, RE_TARGET_FILENAME
-
 from gatekeeper.errors import DiffInputError
 from gatekeeper.gitread.patchfile import PatchFile
 from gatekeeper.gitread.rawdiff import unquote
 
-_PLAIN_EPOCH = re.compile(r"^1970-01-01 00:00:00(\.0+)? \+0000$|^Thu Jan  1 00:00:00 1970")
+DEV_NULL = "/dev/null"
+"""The name a unified diff gives the missing side of an added or deleted file."""
+_PLAIN_EPOCH = r"^1970-01-01 00:00:00(\.0+)? \+0000$|^Thu Jan  1 00:00:00 1970"
 _PERCENT = re.compile(r"[0-9]{1,3}%")
 _GIT_PREFIX = re.compile(r"^[abciow12]/")
 
@@ -74,12 +74,15 @@ def binary_files(text: str) -> tuple[str, str | None] | None:
 
 def plain_section(minus: str, plus: str) -> PatchFile:
     """The file section a ``--- name [time]`` and a ``+++ name [time]`` line open."""
+    # Only a plain (not git) diff has these lines, so unidiff's grammar loads only for one.
+    from unidiff.constants import RE_SOURCE_FILENAME, RE_TARGET_FILENAME
+
     old = RE_SOURCE_FILENAME.match(minus)
     new = RE_TARGET_FILENAME.match(plus)
     section = plain_file(old.group("filename") if old else minus[4:],
                           new.group("filename") if new else plus[4:])
-    section.plain_old_epoch = bool(old and _PLAIN_EPOCH.match(old.group("timestamp") or ""))
-    section.plain_new_epoch = bool(new and _PLAIN_EPOCH.match(new.group("timestamp") or ""))
+    section.plain_old_epoch = bool(old and re.match(_PLAIN_EPOCH, old.group("timestamp") or ""))
+    section.plain_new_epoch = bool(new and re.match(_PLAIN_EPOCH, new.group("timestamp") or ""))
     return section
 
 
