@@ -67,8 +67,7 @@ CHECK_THIRD_PARTY = {
     # markers.json; a repository's own .gatekeeper.yml loads it.
     # Not GitPython: a check starts git through gitread/gitproc.py's own runner. GitPython
     # costs about a tenth of a second to load, with a `git version` probe; replay uses it.
-    # Loaded by gitread.collect for --diff-file input only; a lazy import would save ~3 ms.
-    "unidiff",
+    # Not unidiff: its grammar of a plain diff's ---/+++ lines loads only for a plain diff.
 }
 
 CHECK_PACKAGES = (
