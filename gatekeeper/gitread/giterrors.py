@@ -14,27 +14,29 @@ from gatekeeper.errors import ChangeSetError
 MAX_SAID = 300
 """Characters of git's own words kept in a message: enough for a path and an object id."""
 
+# The patterns are strings, compiled (and cached by re) when git first fails: a run where git
+# succeeds never compiles them.
 # Current git's wording, then that of the first releases with the check (2.35.2, 2.36.0 and the
 # backports to older lines, 2022): "unsafe repository ('...' is owned by someone else)".
-_DUBIOUS = re.compile(r"dubious ownership in repository at '(.*)'$"
-                      r"|unsafe repository \('(.*)' is owned by someone else\)", re.MULTILINE)
-_NOT_A_REPO = re.compile(r"not a git repository", re.IGNORECASE)
+_DUBIOUS = (r"(?m)dubious ownership in repository at '(.*)'$"
+            r"|unsafe repository \('(.*)' is owned by someone else\)")
+_NOT_A_REPO = r"(?i)not a git repository"
 # What git prints when an object it needs is damaged or absent (object-file.c, packfile.c,
 # revision.c): each means the repository, not the user's input, is at fault.
-_CORRUPT = re.compile(r"\bcorrupt|\bbad object\b|unable to read [0-9a-f]{7,}|\binflate\b"
-                      r"|unable to unpack|could not parse object|missing (blob|tree|commit) "
-                      r"object|\bbad tree object\b", re.IGNORECASE)
+_CORRUPT = (r"(?i)\bcorrupt|\bbad object\b|unable to read [0-9a-f]{7,}|\binflate\b"
+            r"|unable to unpack|could not parse object|missing (blob|tree|commit) "
+            r"object|\bbad tree object\b")
 # What git prints when the remote answered but would not give what was asked: it does not have
 # it (any more: a force push, then a gc, removes a branch's old tip), or does not serve it.
-_NOT_SERVED = re.compile(r"not our ref|unadvertised object|couldn't find remote ref"
-                         r"|no such remote ref", re.IGNORECASE)
+_NOT_SERVED = (r"(?i)not our ref|unadvertised object|couldn't find remote ref"
+               r"|no such remote ref")
 # What git (and GitHub's and GitLab's servers, through it) print when the remote wants
 # credentials that git does not have or that it refused.
-_CREDENTIALS = re.compile(r"could not read (username|password)|authentication failed"
-                          r"|terminal prompts disabled|permission denied \(publickey"
-                          r"|access denied|invalid username or password"
-                          r"|returned error: 40[13]\b", re.IGNORECASE)
-_URL_USER = re.compile(r"\b([a-z][a-z0-9+.-]*://)[^/@\s]*@", re.IGNORECASE)
+_CREDENTIALS = (r"(?i)could not read (username|password)|authentication failed"
+                r"|terminal prompts disabled|permission denied \(publickey"
+                r"|access denied|invalid username or password"
+                r"|returned error: 40[13]\b")
+_URL_USER = r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*@"
 """The user name and password part of a URL, which may hold a token (a CI job's remote)."""
 CORRUPT_FIX = ("git fsck shows the damage; fetch the missing objects again or make a fresh "
                "clone")
@@ -65,7 +67,7 @@ def complaint(stderr: Any) -> str:
 
 def is_corrupt(said: str) -> bool:
     """Whether git's complaint ``said`` is about a damaged repository."""
-    return bool(_CORRUPT.search(said))
+    return bool(re.search(_CORRUPT, said))
 
 
 def failed(command: str, stderr: Any) -> ChangeSetError:
@@ -87,7 +89,7 @@ def not_opened(where: str, stderr: Any) -> ChangeSetError:
     """Why git would not open the repository at ``where``: not one, owned by another user
     (git's safe.directory protection), or what git says."""
     said = text(stderr)
-    owned = _DUBIOUS.search(said)
+    owned = re.search(_DUBIOUS, said)
     if owned:
         path = owned.group(1) or owned.group(2)
         return ChangeSetError(
@@ -96,7 +98,7 @@ def not_opened(where: str, stderr: Any) -> ChangeSetError:
             hint="if you trust it, run git config --global --add safe.directory "
             f"{clean(shlex.quote(path))} first; a CI container that runs as a user other than "
             "the checkout's owner needs this")
-    if _NOT_A_REPO.search(said) or not said.strip():
+    if re.search(_NOT_A_REPO, said) or not said.strip():
         return ChangeSetError(f"{where} is not inside a git work tree",
                               hint="run gatekeeper inside a git repository, or pass --diff-file")
     hint = CORRUPT_FIX if is_corrupt(said) else "run git status there to see it"
@@ -123,7 +125,7 @@ def no_git(cause: BaseException, *, gitpython: bool) -> ChangeSetError:
 def not_served(stderr: Any) -> bool:
     """Whether a failed fetch means the remote has no such object or ref (or will not give
     it), rather than that it could not be asked."""
-    return bool(_NOT_SERVED.search(text(stderr)))
+    return bool(re.search(_NOT_SERVED, text(stderr)))
 
 
 def fetch_failed(remote: str, what: str, stderr: Any, *, credentials_fix: str = "",
@@ -131,8 +133,8 @@ def fetch_failed(remote: str, what: str, stderr: Any, *, credentials_fix: str = 
     """A fetch from ``remote`` that failed, named as the cause with git's reason on one line
     (credentials in a URL removed): no credentials, or a remote that cannot be reached."""
     said = text(stderr)
-    reason = complaint(_URL_USER.sub(r"\1", said))
-    if _CREDENTIALS.search(said):
+    reason = complaint(re.sub(_URL_USER, r"\1", said))
+    if re.search(_CREDENTIALS, said):
         hint = credentials_fix or (f"make git fetch {clean(remote)} work without a prompt (a "
                                    "credential helper or an SSH key), then run gatekeeper again")
         return ChangeSetError(f"cannot fetch {what} from {clean(remote)}: the remote wants "
