@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from operator import attrgetter
+
+from gatekeeper.common.records import record
 
 LineRange = tuple[int, int]
 """An inclusive range of line numbers, ``(first, last)``."""
@@ -54,7 +56,7 @@ def kind_of_mode(mode: str | None) -> EntryKind:
     return EntryKind.FILE
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Hunk:
     """One hunk; line numbers of added lines are in the new file, removed ones in the old."""
 
@@ -77,7 +79,7 @@ class Hunk:
             yield from range(first, last + 1)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class FileChange:
     """Everything git says about one path in the change set."""
 

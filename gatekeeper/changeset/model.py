@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
-# The files' model has a module of its own; every name of the change set is offered here.
 from gatekeeper.changeset.files import (
     MODE_SUBMODULE,
     MODE_SYMLINK,
@@ -17,6 +16,9 @@ from gatekeeper.changeset.files import (
     fold_ranges,
     kind_of_mode,
 )
+
+# The files' model has a module of its own; every name of the change set is offered here.
+from gatekeeper.common.records import record
 
 if TYPE_CHECKING:
     from gatekeeper.common.secret import Secret
@@ -31,7 +33,7 @@ MAX_NOTE_BYTES = 8 << 20
 """A larger note is not read: the change's author writes it."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Trailer:
     """One ``Key: value`` trailer of a commit message."""
 
@@ -39,7 +41,7 @@ class Trailer:
     value: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Commit:
     """One commit of the change: identities, message and trailers."""
 
@@ -64,7 +66,7 @@ class Commit:
         return [t.value for t in self.trailers if t.key.lower() == wanted]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Revisions:
     """Which revisions were compared and how each was found, for the report."""
 
@@ -97,7 +99,7 @@ class Revisions:
         return f"{head} against {self.base_ref} (merge base {short}; {self.base_reason})"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ChangeMeta:
     """What the review platform knows about the change; empty when run outside a PR or MR."""
 
@@ -121,7 +123,7 @@ class ChangeMeta:
     """The secret spot check salt from the environment; it never shows in any output."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class AddedComment:
     """An added line that holds a comment marker (``#``, ``//``, ``/*``, ``<!--`` ...), kept
     so AI authorship comments can be found after the diff is gone."""
@@ -133,7 +135,7 @@ class AddedComment:
     """The line with surrounding whitespace removed, shortened to a bounded length."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class FileText:
     """The text of a file's added and removed lines, kept for the feature-flag scan.
 
@@ -146,7 +148,7 @@ class FileText:
     removed: bytes = b""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class LineOrigin:
     """Where an added line at the head came from, by ``git blame``: for notes attribution."""
 
@@ -159,7 +161,7 @@ class LineOrigin:
     """The line number in ``commit``'s version of the file."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ChangeSet:
     """The raw change set: what changed and in which commits, before any policy is applied."""
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from gatekeeper.common.records import record
 from gatekeeper.errors import PolicyError, UsageError
 from gatekeeper.evaluation.verdict import Verdict
 from gatekeeper.facts.codeowners.facts import syntax_for
@@ -27,7 +27,7 @@ SKIPPED_DIRS = frozenset({"node_modules", "__pycache__"})
 """Folders never searched, besides every dot-folder (.git, .venv, ...)."""
 
 
-@dataclass(frozen=True)
+@record
 class Suite:
     """One test file, validated, with the policy it tests composed."""
 

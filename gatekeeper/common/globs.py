@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from gatekeeper.common import plainglobs
+from gatekeeper.common.records import record
 
 
 class GlobError(ValueError):
@@ -124,7 +124,7 @@ def _regex(source: str) -> re.Pattern[str]:
     return re.compile(source, re.DOTALL)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Glob:
     """One parsed pattern. ``negated`` patterns start with ``!`` and re-include a path.
 

@@ -11,7 +11,9 @@ Every other glob still goes to its expression (see ``globs.PathSet``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from gatekeeper.common.records import record
 
 _SPECIAL = frozenset("*?[\\")
 
@@ -20,7 +22,7 @@ def _is_plain(text: str) -> bool:
     return not _SPECIAL.intersection(text)
 
 
-@dataclass
+@record(frozen=False)
 class _Names:
     """Tests for one name of the path: equal to, ending with, or starting with a text."""
 
@@ -52,7 +54,7 @@ class _Names:
         return False
 
 
-@dataclass
+@record(frozen=False)
 class PlainGlobs:
     """The plain globs of a set without negations; ``add`` tells which globs it took."""
 

@@ -4,10 +4,10 @@ number and the token, from the variables GitHub Actions and GitLab CI set."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from gatekeeper.changeset.model import ChangeMeta
+from gatekeeper.common.records import record
 
 if TYPE_CHECKING:
     from gatekeeper.common.secret import Secret
@@ -21,7 +21,7 @@ PLATFORM_TOKENS = {"github": "GITHUB_TOKEN", "gitlab": "GITLAB_TOKEN"}
 Platform = Literal["github", "gitlab"]
 
 
-@dataclass(frozen=True)
+@record
 class ApiTarget:
     """One pull or merge request on one platform's REST API, and the token to read it with."""
 

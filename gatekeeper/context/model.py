@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from gatekeeper.changeset.model import ChangeMeta
+from gatekeeper.common.records import record
 
 if TYPE_CHECKING:
     from gatekeeper.context.api import ApiTarget
@@ -35,7 +36,7 @@ def show(value: object, *, quote: bool = True, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-@dataclass(frozen=True)
+@record
 class Request:
     """What the command line asked for; every field may be left to the detected context."""
 
@@ -52,7 +53,7 @@ class Request:
     """The remote a pre-push hook was given (its first argument)."""
 
 
-@dataclass(frozen=True)
+@record
 class Target:
     """One change to check: its head and base revisions, and how each was found."""
 
@@ -79,7 +80,7 @@ class Target:
     """How this context gives git the credentials to fetch, for when a fetch is refused."""
 
 
-@dataclass(frozen=True)
+@record
 class Rewrite:
     """A push that may have rewritten its branch: ``before`` (the target's base) is then not an
     ancestor of the pushed commit, or the remote no longer has it."""
@@ -90,7 +91,7 @@ class Rewrite:
     for the default branch itself, judged from where the old and the new history part."""
 
 
-@dataclass(frozen=True)
+@record
 class Context:
     """What the detected context hands on: its kind, the targets to check and the change's meta."""
 

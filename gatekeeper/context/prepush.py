@@ -9,10 +9,11 @@ gatekeeper.pushRange push`` (or ``GATEKEEPER_PUSH_RANGE=push``) judges every pus
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import IO
 
 from gatekeeper.changeset.model import ChangeMeta
+from gatekeeper.common.records import record
 from gatekeeper.context.model import Context, Request, Target, is_object_name, is_zero
 from gatekeeper.errors import ChangeSetError, UsageError
 from gatekeeper.gitread.gitio import GitRepo
@@ -24,7 +25,7 @@ RANGES = ("branch", "push")
 """branch: a branch as its pull request will be judged (the default); push: what it adds."""
 
 
-@dataclass(frozen=True)
+@record
 class PushedRef:
     """One line of git's pre-push input."""
 
@@ -35,7 +36,7 @@ class PushedRef:
     remote_sha: str
 
 
-@dataclass(frozen=True)
+@record
 class DefaultBranch:
     """The remote's default branch, as this clone knows it (no network call in a hook)."""
 
@@ -46,7 +47,7 @@ class DefaultBranch:
     """Which local ref said so, for the report."""
 
 
-@dataclass(frozen=True)
+@record
 class Departure:
     """Where a commit leaves a remote's history, for a ref the remote does not have yet."""
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from gatekeeper.common.globs import PathSet
+from gatekeeper.common.records import record
 from gatekeeper.conditions import model as conditions
 from gatekeeper.evaluation import waivers
 from gatekeeper.evaluation.review.assign import assign
@@ -59,7 +60,7 @@ def _authors(facts: Facts) -> tuple[str, ...]:
     return tuple(who[0] for who in conditions.authors(facts))
 
 
-@dataclass(frozen=True)
+@record
 class _Judged:
     """What judging a rule found, and the exceptions that name it."""
 

@@ -5,9 +5,9 @@ Reports read these data types and nothing that judges.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from gatekeeper.common.records import record
 from gatekeeper.errors import EXIT_PASS, EXIT_POLICY_FAILURE
 from gatekeeper.facts.model import Facts
 from gatekeeper.policy.sources import PolicySource
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from gatekeeper.policy.review import Tier
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Waiver:
     """A request, from a label or a trailer, to let one rule's failure through for this change."""
 
@@ -32,7 +32,7 @@ class Waiver:
     """Why it was refused, or what it did."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ExceptionNote:
     """A policy-level exception that names this rule, and whether it was in force."""
 
@@ -44,7 +44,7 @@ class ExceptionNote:
     """How many files of the change it took out of the rule's view."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class TierReason:
     """One rule or lowering that held, and why."""
 
@@ -54,7 +54,7 @@ class TierReason:
     why: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class TierDecision:
     """The review tier a change needs, with every rule and lowering that decided it."""
 
@@ -89,7 +89,7 @@ class TierDecision:
         return found or [f"no rule raised the change: {self.name} is the default tier"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class RuleResult:
     """One rule's outcome: its status, message, what it measured and what let it through."""
 
@@ -135,7 +135,7 @@ class RuleResult:
         return self.checks[0] if self.checks else None
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Verdict:
     """The outcome of a policy on one change: every rule's result and the review tier."""
 

@@ -7,9 +7,9 @@ A waiver lets one failing rule through for one change. It is accepted only when 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from gatekeeper.changeset.model import ChangeSet
+from gatekeeper.common.records import record
 from gatekeeper.evaluation.verdict import Waiver
 from gatekeeper.rules.base import RuleConfig
 
@@ -20,7 +20,7 @@ _RULE_ID = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*")
 _DESCRIPTION_LINE = re.compile(rf"^[ \t]*{TRAILER}[ \t]*:(.*)$", re.IGNORECASE | re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@record
 class Request:
     """A waiver asked for: the rule id (lowercased), the reason, and the trailer or description."""
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from gatekeeper.common.globs import PathSet
+from gatekeeper.common.records import record
 
 GENERATED = "generated"
 LOCKFILE = "lockfile"
@@ -127,7 +127,7 @@ def has_generated_banner(header: str) -> bool:
     return False
 
 
-@dataclass(frozen=True)
+@record
 class ClassSpec:
     """How one class is decided: policy globs that add or remove paths, and the built-ins."""
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from gatekeeper.changeset.model import ChangeSet, FileChange
 from gatekeeper.common.globs import PathSet
+from gatekeeper.common.records import record
 from gatekeeper.facts.classify import REVIEW_EXCLUDED, SENSITIVE, Classifier
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 RENAME = "rename"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class FileFacts:
     """One changed file with its classes, and why it leaves the effective totals, if it does."""
 
@@ -45,7 +46,7 @@ class FileFacts:
         return (self.path, old) if old and old != self.path else (self.path,)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Totals:
     """Counts over some changed files: how many, and their added and deleted lines."""
 
@@ -65,7 +66,7 @@ class Totals:
                    sum(f.change.deleted for f in files))
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Facts:
     """Everything rules judge of a change: per-file classes, raw and effective totals, sources."""
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import NamedTuple
 
 from gatekeeper.changeset import binaries
 from gatekeeper.changeset.binaries import Decision
 from gatekeeper.changeset.files import with_size
 from gatekeeper.changeset.model import MODE_SUBMODULE, MODE_SYMLINK, FileChange, FileStatus
+from gatekeeper.common.records import record
 from gatekeeper.gitread import gitattributes
 from gatekeeper.gitread.checkedout import CheckedOut
 from gatekeeper.gitread.gitio import GitRepo
@@ -24,7 +25,7 @@ BINARY_PROBE_BYTES = binaries.PROBE_BYTES
 _ZERO = frozenset("0")
 
 
-@dataclass(frozen=True)
+@record
 class Probe:
     """The files with sizes and unchanged binaries marked, their attributes and headers, and
     what to do where git's binary verdict differs from the trusted one."""

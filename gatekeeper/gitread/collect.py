@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import IO
 
 from gatekeeper.changeset.model import (
@@ -19,6 +18,7 @@ from gatekeeper.changeset.model import (
     FileText,
     Revisions,
 )
+from gatekeeper.common.records import record
 from gatekeeper.errors import ChangeSetError, GatekeeperError, UsageError
 from gatekeeper.gitread import blobprobe, diffparse, gitstream, prefetch
 from gatekeeper.gitread.commitlog import read_commits, start_log
@@ -42,7 +42,7 @@ as unscanned, so a rule that needs them can say so rather than pass."""
 Wants = Callable[[str], bool]
 
 
-@dataclass(frozen=True)
+@record
 class Started:
     """A change set's ``git diff``, started before anything is known of the policy (its command
     line depends only on the revisions and where .gitattributes come from), to be read by

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from gatekeeper.common.records import record
 from gatekeeper.gitread.patchfile import PatchFile
 from gatekeeper.lexing.syntax import comment_leaders
 
@@ -23,7 +24,7 @@ SIEVE_LEADS = frozenset(leader[:1] for leader in _LEADERS)
 SIEVE_MARKS = b"#/<"
 
 
-@dataclass(slots=True)
+@record(frozen=False, slots=True)
 class CommentBudget:
     """How many more added comment lines may be kept; one budget spans a whole change set."""
 
@@ -32,7 +33,7 @@ class CommentBudget:
     """Comment lines seen after the budget ran out."""
 
 
-@dataclass(slots=True)
+@record(frozen=False, slots=True)
 class TextBudget:
     """Which files' added and removed line text to keep (for the feature-flag scan), and how
     many more bytes of it; one budget spans a whole change set."""

@@ -4,9 +4,9 @@ them: folder by folder, later lines winning, with the top-level file's macros.""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from gatekeeper.common.globs import Glob, GlobError, compile_glob
+from gatekeeper.common.records import record
 from gatekeeper.gitread.rawdiff import unquote
 
 WATCHED = ("linguist-generated", "linguist-vendored", "linguist-documentation", "binary", "diff")
@@ -16,7 +16,7 @@ leaves binary detection to the content)."""
 Values = tuple[tuple[str, State], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class AttrLine:
     """One line of a .gitattributes file: its pattern and the attributes it sets."""
 

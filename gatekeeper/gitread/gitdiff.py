@@ -8,11 +8,12 @@ import gc
 import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import IO
 
 from gatekeeper.changeset.binaries import Decision
 from gatekeeper.changeset.model import AddedComment, FileChange, FileStatus
+from gatekeeper.common.records import record
 from gatekeeper.errors import ChangeSetError, DiffInputError
 from gatekeeper.gitread import blobprobe, diffparse, gitpatch, gitstream
 from gatekeeper.gitread.gitio import GitRepo
@@ -23,7 +24,7 @@ _STATUS = {"A": FileStatus.ADDED, "D": FileStatus.DELETED, "R": FileStatus.RENAM
            "C": FileStatus.COPIED, "T": FileStatus.MODIFIED, "M": FileStatus.MODIFIED}
 
 
-@dataclass
+@record(frozen=False)
 class GitDiff:
     """One change set's ``git diff``, and what reading its output keeps.
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from gatekeeper.common.records import record
 from gatekeeper.gitread import giterrors, gitproc, gitstream, prefetch
 from gatekeeper.gitread.gitobjects import BlobHandler, ObjectReads, skip
 from gatekeeper.gitread.gitrefs import RefQueries
@@ -51,7 +52,7 @@ def _text(out: bytes) -> str:
     return out.removesuffix(b"\n").decode("utf-8", "surrogateescape")
 
 
-@dataclass
+@record(frozen=False)
 class GitRepo(RefQueries, ObjectReads):
     """A git work tree and a git process runner bound to it."""
 

@@ -7,14 +7,15 @@ for a diff file); it imports none of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import cast
 
 from gatekeeper.changeset.files import LineRange
 from gatekeeper.changeset.model import Hunk
+from gatekeeper.common.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ParsedHunk:
     """One hunk as read: its header's numbers and the added and removed line ranges.
 
@@ -32,7 +33,7 @@ class ParsedHunk:
     removed: list[list[int]]
 
 
-@dataclass(slots=True)
+@record(frozen=False, slots=True)
 class PatchFile:
     """One file's section of a unified diff, as the headers and hunks describe it."""
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from gatekeeper.common.records import record
 from gatekeeper.errors import DiffInputError
 
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
@@ -38,7 +38,7 @@ def unquote(name: str) -> str:
     return decode_path(bytes(out))
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class RawEntry:
     """One record of ``git diff --raw -z``."""
 

@@ -14,14 +14,15 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from gatekeeper.common.records import record
 from gatekeeper.lexing.syntax import SYNTAXES, Quote, Syntax, syntax_for
 
 CODE, BLOCK, STRING = 0, 1, 2
 
 
-@dataclass(frozen=True)
+@record
 class Lexed:
     """A line with every comment character replaced by a space (so positions hold), and the
     spans of its string literals, whose text is not code."""
@@ -35,7 +36,7 @@ class Lexed:
         return index >= 0 and self.strings[index][0] <= pos < self.strings[index][1]
 
 
-@dataclass
+@record(frozen=False)
 class _Frame:
     """An interpolation: the string it sits in, and its open brackets."""
 
@@ -46,7 +47,7 @@ class _Frame:
     depth: int = 0
 
 
-@dataclass
+@record(frozen=False)
 class State:
     """Where a line leaves off: in code, a block comment (its nesting) or a string literal."""
 

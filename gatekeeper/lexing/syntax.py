@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+
+from gatekeeper.common.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Quote:
     """A string literal. ``open`` and ``close`` are regular expressions; ``close`` may refer to
     the opener's group ``d`` as ``{d}`` (a raw string's delimiter). ``skip`` is what the
@@ -42,7 +43,7 @@ class Quote:
     search for: finding where such literals may open need not look at prefixes."""
 
 
-@dataclass(frozen=True)
+@record
 class Block:
     """A block comment: ``leader`` is its opening text, ``open`` and ``close`` regexes."""
 
@@ -51,7 +52,7 @@ class Block:
     close: str
 
 
-@dataclass(frozen=True)
+@record
 class Syntax:
     """The comments and strings of one language family. ``line`` holds line-comment leaders,
     each a literal and the regex that finds it (None: the literal itself)."""

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import IO, TYPE_CHECKING
 
 from gatekeeper import context
 from gatekeeper.changeset.model import Revisions
+from gatekeeper.common.records import record
 from gatekeeper.context.model import Context, Target
 from gatekeeper.facts.coverage import gather
 from gatekeeper.gitread import collect
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 POLICY_SOURCES = ("base", "head", "worktree")
 
 
-@dataclass(frozen=True)
+@record
 class CheckOptions:
     """What to check (``request``, resolved by the context layer) and how."""
 
@@ -44,7 +45,7 @@ class CheckOptions:
     """Write the report as the sticky comment on the pull or merge request."""
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     """Every verdict of a run (a pre-push hook checks each pushed ref) and its context."""
 
@@ -57,7 +58,7 @@ class Outcome:
         return max((v.exit_code for v in self.verdicts), default=0)
 
 
-@dataclass(frozen=True)
+@record
 class Early:
     """What the context phase settles for one target before the policy is read: its
     revisions, the revisions the policy is read at, from which tree (``wanted``), and its

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from gatekeeper.changeset.model import ChangeSet
+from gatekeeper.common.records import record
 from gatekeeper.evaluation.evaluate import evaluate
 from gatekeeper.evaluation.verdict import Verdict
 from gatekeeper.facts.ai import provenance
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from gatekeeper.facts.coverage.patch import CoverageFacts
 
 
-@dataclass(frozen=True)
+@record
 class Inputs:
     """What the change-set phase hands on: the change, what coverage reports say of it, the
     trusted tree the policy's own files come from, and the platform it runs on."""

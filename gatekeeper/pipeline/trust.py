@@ -8,11 +8,11 @@ read from the same tree, never from the change itself.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gatekeeper.changeset.model import ChangeSet, Revisions
+from gatekeeper.common.records import record
 from gatekeeper.errors import PolicyError
 from gatekeeper.policy import needs
 from gatekeeper.policy.model import ComposedPolicy
@@ -24,7 +24,7 @@ MAX_BYTES = 8 << 20
 """Larger files are read only this far: every reader has a smaller limit of its own."""
 
 
-@dataclass(frozen=True)
+@record
 class Trusted:
     """Reads a repository-relative path (bytes, or None when absent) from one tree."""
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from gatekeeper.common.records import record
 from gatekeeper.errors import PolicyError
 from gatekeeper.facts.ai.catalogue import BUILTIN_NAME as BUILTIN_MARKERS
 from gatekeeper.facts.ai.catalogue import builtin_entries
@@ -38,7 +39,7 @@ BUILTIN_PREFIX = "gatekeeper:"
 MAX_DEPTH = 16
 
 
-@dataclass
+@record(frozen=False)
 class _State:
     rules: dict[str, RuleConfig] = field(default_factory=dict)
     ever_defined: set[str] = field(default_factory=set)
@@ -80,7 +81,7 @@ def _where(walk: Places, *path: object) -> tuple[int | None, int | None]:
 BUILTIN = FileSource()
 
 
-@dataclass(frozen=True)
+@record
 class _File:
     source: Source
     key: str

@@ -22,7 +22,7 @@ from gatekeeper.changeset.model import (
     EntryKind,
     FileStatus,
 )
-from gatekeeper.common.fields import one_or_many
+from gatekeeper.common.fields import empty_dict, empty_list, one_or_many
 from gatekeeper.errors import PolicyError
 from gatekeeper.gitread.gitattributes import WATCHED
 from gatekeeper.policy.document import Walk, read_yaml_file
@@ -132,7 +132,7 @@ class CommitSpec(BaseModel):
     author: str = Field(DEFAULT_AUTHOR, min_length=1,
                         description="The author as 'Name <email>'; also used as committer.")
     trailers: Annotated[list[tuple[str, str]], BeforeValidator(_trailer_pairs)] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Trailers as a mapping, or a list of 'Key: value' lines.")
     merge: bool = Field(False, description="A merge commit (two parents).")
 
@@ -142,20 +142,20 @@ class ChangeSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    files: list[FileSpec] = Field(default_factory=list, description="The changed paths.")
+    files: list[FileSpec] = Field(default_factory=empty_list, description="The changed paths.")
     commits: list[CommitSpec] | None = Field(
         None, description="The commits; leave out for one plain commit, [] for none.")
     labels: Annotated[list[str], BeforeValidator(one_or_many)] = Field(
-        default_factory=list, description="Labels on the PR or MR.")
+        default_factory=empty_list, description="Labels on the PR or MR.")
     target_branch: str | None = Field(None, description="The branch the change goes into.")
     author: str | None = Field(None, description="The PR or MR author's login.")
     title: str | None = Field(None, description="The PR or MR title.")
     description: str | None = Field(None, description="The PR or MR description.")
     attributes: dict[str, dict[str, bool]] = Field(
-        default_factory=dict, description="Per path, the .gitattributes set (true) or unset "
+        default_factory=empty_dict, description="Per path, the .gitattributes set (true) or unset "
         "(false) for it, such as linguist-generated.")
     headers: dict[str, str] = Field(
-        default_factory=dict, description="Per path, the first bytes of its new content.")
+        default_factory=empty_dict, description="Per path, the first bytes of its new content.")
     codeowners: str | None = Field(
         None, description="The CODEOWNERS file as the trusted tree holds it, read where the "
         "policy's codeowners settings look first (default: no CODEOWNERS file).")
@@ -176,7 +176,7 @@ class Case(BaseModel):
         None, description="The date exceptions' expiry is judged against (default: today).")
     change: ChangeSpec = Field(description="The change to evaluate.")
     expect: dict[str, Status] = Field(
-        default_factory=dict, description="Expected status per rule id; rules left out are "
+        default_factory=empty_dict, description="Expected status per rule id; rules left out are "
         "not checked.")
     verdict: Literal["pass", "fail"] | None = Field(
         None, description="The expected overall verdict.")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.reader import ReaderError
 
+from gatekeeper.common.records import record
 from gatekeeper.errors import PolicyError
 from gatekeeper.policy.places import Location, Places
 
@@ -20,7 +21,7 @@ MAX_NESTING = 64
 before they exhaust the Python stack."""
 
 
-@dataclass
+@record(frozen=False)
 class Walk(Places):
     """One YAML read: where each value and key was written, by path, and its loader."""
 

@@ -5,13 +5,21 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import GenericAlias
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from gatekeeper.common.fields import ClassName, GlobPattern, RuleId, one_or_many
+from gatekeeper.common.fields import (
+    ClassName,
+    GlobPattern,
+    RuleId,
+    empty_dict,
+    empty_list,
+    one_or_many,
+)
+from gatekeeper.common.records import record
 from gatekeeper.facts.ai.settings import AiSettings
 from gatekeeper.facts.classify import ClassSpec
 from gatekeeper.facts.codeowners.settings import CodeOwnersSettings
@@ -30,7 +38,7 @@ class ClassificationSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     include: list[GlobPattern] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Globs that put a path in the class; a leading ! takes it out again.",
     )
     builtin: bool = Field(
@@ -45,7 +53,7 @@ class PolicyException(BaseModel):
 
     rule: RuleId = Field(description="The id of the rule the exception is for.")
     paths: Annotated[list[GlobPattern], BeforeValidator(one_or_many)] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Globs of the paths the rule ignores; leave out to except the whole rule.")
     reason: str = Field(min_length=1, description="Why the exception exists; shown in reports.")
     expires: datetime.date = Field(
@@ -81,13 +89,13 @@ class PolicySections(BaseModel):
 
     version: Literal[1] = Field(1, description="Version of the policy format.")
     extends: Annotated[list[str], BeforeValidator(one_or_many)] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Policies this one builds on, in order: built-in packs as gatekeeper:NAME, "
         "or files relative to this one. Rules here replace inherited rules with the same id.")
     disable: Annotated[list[RuleId], BeforeValidator(one_or_many)] = Field(
-        default_factory=list, description="Ids of inherited rules to switch off.")
+        default_factory=empty_list, description="Ids of inherited rules to switch off.")
     classification: dict[ClassName, list[GlobPattern] | ClassificationSpec] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         description="Extra or overriding globs per file class (generated, lockfile, vendored, "
         "test, docs, or a class of your own).",
     )
@@ -137,12 +145,12 @@ def _policy_class(kinds: tuple[str, ...]) -> Any:
         "__annotations__": {"rules": GenericAlias(list, (_rule_union(kinds),)),
                             "allow_no_rules": bool,
                             "exceptions": list[PolicyException]},
-        "rules": Field(default_factory=list, description="The rules to evaluate, in order."),
+        "rules": Field(default_factory=empty_list, description="The rules to evaluate, in order."),
         "allow_no_rules": Field(
             False, description="Accept a policy that ends up with no rules (none written, or "
             "all disabled); without it such a policy is an error, so a gate never passes "
             "having checked nothing by mistake."),
-        "exceptions": Field(default_factory=list,
+        "exceptions": Field(default_factory=empty_list,
                             description="Time-limited exceptions to rules, with reasons."),
         "_unique_ids": field_validator("rules")(classmethod(_unique_ids)),
     }
@@ -194,7 +202,7 @@ def class_specs(
     return specs
 
 
-@dataclass(frozen=True)
+@record
 class ComposedPolicy:
     """The policy in force after ``extends`` and ``disable``: what evaluation reads."""
 

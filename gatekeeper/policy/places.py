@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from gatekeeper.common.records import record
 
 Location = tuple[int, int]
 """A line and a column, both from 1."""
 
 
-@dataclass
+@record(frozen=False)
 class Places:
     """Where each value and each key of a document in ``filename`` was written, by its path
     (the keys and list indexes that lead to it)."""

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from gatekeeper.common.fields import RuleId, one_or_many
+from gatekeeper.common.fields import RuleId, empty_list, one_or_many
 from gatekeeper.conditions.model import Condition
 
 TierName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.-]*$", max_length=60)]
@@ -25,7 +25,8 @@ class Tier(BaseModel):
     code_owners: bool = Field(
         False, description="The code owners of the touched files must be asked (CODEOWNERS).")
     owners: Annotated[list[Owner], BeforeValidator(one_or_many)] = Field(
-        default_factory=list, description="Users or teams that must approve (@user, @org/team).")
+        default_factory=empty_list,
+        description="Users or teams that must approve (@user, @org/team).")
     description: str | None = Field(None, description="What the tier is for.")
 
 
@@ -79,13 +80,14 @@ class ReviewSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     tiers: list[Tier] = Field(
-        default_factory=list, description="The tiers, lowest first; tier 1 is the first.")
+        default_factory=empty_list, description="The tiers, lowest first; tier 1 is the first.")
     default: TierName | None = Field(
         None, description="The tier when no rule raises the change (default: the first).")
     rules: list[TierRule] = Field(
-        default_factory=list, description="Rules that raise a change to a tier.")
+        default_factory=empty_list, description="Rules that raise a change to a tier.")
     lower: list[Lowering] = Field(
-        default_factory=list, description="Conditions that lower the tier, each with a floor.")
+        default_factory=empty_list,
+        description="Conditions that lower the tier, each with a floor.")
     approvals: ApprovalSettings = Field(
         default_factory=ApprovalSettings.model_construct,
         description="Reading and enforcing the tier's approvals (default: not enforced).")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import errno
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+from gatekeeper.common.records import record
 from gatekeeper.errors import PolicyError
 
 MAX_LINKS = 8
@@ -45,7 +45,7 @@ class FileSource:
             return None
 
 
-@dataclass(frozen=True)
+@record
 class TreeSource:
     """Policy files in a commit; keys are repository-relative paths. ``read_blob`` and
     ``entry_mode`` come from the git layer, so this module never runs git itself.
@@ -122,7 +122,7 @@ class TreeSource:
 Source = FileSource | TreeSource
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class PolicySource:
     """Which policy a run used, as reports name it; ``path`` is None for the built-in default."""
 

@@ -14,9 +14,9 @@ import hashlib
 import json
 import posixpath
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from gatekeeper.common.escape import escape
+from gatekeeper.common.records import record
 from gatekeeper.evaluation.verdict import RuleResult, Verdict
 from gatekeeper.rules.findings import Severity, Status
 
@@ -29,7 +29,7 @@ NO_POLICY_FILE = ".gatekeeper.yml"
 """Where an issue of the built-in policy points: the file that would hold the policy."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class _Place:
     """Where an issue points: a repository path, a first line, and words for the range."""
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import PurePath
 
 from gatekeeper.common.escape import escape
+from gatekeeper.common.records import record
 from gatekeeper.evaluation.verdict import RuleResult, Verdict
 from gatekeeper.rules.findings import Severity, Status
 
@@ -40,7 +40,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Annotation:
     """One workflow command: its kind, where it points and what it says."""
 

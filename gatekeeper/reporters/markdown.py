@@ -10,8 +10,8 @@ list item early.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from gatekeeper.common.records import record
 from gatekeeper.evaluation.verdict import RuleResult, Verdict
 from gatekeeper.reporters.common import details_for, mark, notes_for
 from gatekeeper.reporters.markdown_sections import (
@@ -39,7 +39,7 @@ ICONS = {Status.PASS: "✅", Status.FAIL: "❌", Status.WARN: "⚠️", Status.S
 CUT_SHORT = "_The summary was cut short; the JSON report has everything._"
 
 
-@dataclass(frozen=True)
+@record
 class Summary:
     """What the Markdown report shows of one verdict."""
 

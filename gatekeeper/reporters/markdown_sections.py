@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from gatekeeper.common.escape import escape
+from gatekeeper.common.records import record
 from gatekeeper.evaluation.verdict import Verdict
 from gatekeeper.reporters.common import (
     ai_lines,
@@ -57,7 +58,7 @@ def code(text: str, *, table: bool = False, limit: int = CELL_CHARS) -> str:
     return f"{fence}{body}{fence}"
 
 
-@dataclass(frozen=True)
+@record
 class Section:
     """A titled list of the report: each entry is one Markdown list item (nested lines may
     follow it); ``total`` counts the entries before a size cut, when one cut any."""

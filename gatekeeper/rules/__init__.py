@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator, MutableMapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
+
+from gatekeeper.common.records import record
 
 if TYPE_CHECKING:
     from gatekeeper.facts.model import Facts
@@ -46,7 +47,7 @@ class RuleKindModule(Protocol):
         """Judge the change's facts by one rule of the kind (``config`` is its ``Config``)."""
 
 
-@dataclass(frozen=True)
+@record
 class RuleKind:
     """One registered rule kind, as evaluation and the policy model use it."""
 

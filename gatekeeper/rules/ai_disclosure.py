@@ -31,7 +31,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BeforeValidator, Field, model_validator
 
 from gatekeeper.changeset.model import Commit
-from gatekeeper.common.fields import one_or_many
+from gatekeeper.common.fields import empty_list, one_or_many
 from gatekeeper.conditions.ai import Source, describe
 from gatekeeper.facts.ai.detect import Evidence
 from gatekeeper.facts.ai.entries import Strength
@@ -57,10 +57,10 @@ class Config(RuleConfig):
 
     kind: Literal["ai-disclosure"]
     trailers: Annotated[list[TrailerKey], BeforeValidator(one_or_many)] = Field(
-        default_factory=list, description="Trailer keys that declare AI help (Assisted-by, "
+        default_factory=empty_list, description="Trailer keys that declare AI help (Assisted-by, "
         "Generated-by ...); compared case-insensitively.")
     labels: Annotated[list[str], BeforeValidator(one_or_many)] = Field(
-        default_factory=list, description="PR/MR labels that declare AI help.")
+        default_factory=empty_list, description="PR/MR labels that declare AI help.")
     min_strength: Strength = Field(
         Strength.ASSISTED, description="The weakest evidence that needs declaring.")
     sources: Annotated[list[Source], BeforeValidator(one_or_many)] | None = Field(

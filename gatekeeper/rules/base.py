@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import (
@@ -17,7 +17,8 @@ from pydantic import (
     field_validator,
 )
 
-from gatekeeper.common.fields import GlobPattern, Regex, RuleId, one_or_many
+from gatekeeper.common.fields import GlobPattern, Regex, RuleId, empty_list, one_or_many
+from gatekeeper.common.records import record
 from gatekeeper.conditions.model import Condition
 from gatekeeper.facts.model import FileFacts
 from gatekeeper.rules.findings import Check, Detail, FileShare, Severity
@@ -61,7 +62,7 @@ TrailerKey = Annotated[str, AfterValidator(_trailer_key),
 """A commit trailer key as a policy names one (Signed-off-by), without the colon."""
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     """What a rule kind measured: whether it passed, and why, in its own words."""
 
@@ -104,7 +105,7 @@ class WaiverPolicy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     labels: Annotated[list[str], BeforeValidator(one_or_many)] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Labels that waive the rule; the change must still give a reason in a "
         "Gatekeeper-Waive line.")
     trailer: bool = Field(

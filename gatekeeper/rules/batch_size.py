@@ -46,6 +46,7 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gatekeeper.common.fields import empty_list
 from gatekeeper.common.globs import PathSet
 from gatekeeper.facts.model import Facts, FileFacts
 from gatekeeper.facts.needs import Need
@@ -100,9 +101,10 @@ class Config(RuleConfig):
     max_binary_bytes: int | None = Field(
         None, ge=0, description="Most bytes of binary content the change may add.")
     exclude: list[GlobPattern] = Field(
-        default_factory=list, description="Globs of paths that do not count toward the limits.")
+        default_factory=empty_list,
+        description="Globs of paths that do not count toward the limits.")
     groups: list[Group] = Field(
-        default_factory=list, description="Parts of the tree with limits of their own.")
+        default_factory=empty_list, description="Parts of the tree with limits of their own.")
 
 
 def _size_checks(files: list[FileFacts], lines: int | None, count: int | None,

@@ -31,13 +31,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
 from gatekeeper.changeset.model import Commit, Revisions
-from gatekeeper.common.fields import one_or_many
+from gatekeeper.common.fields import empty_list, one_or_many
+from gatekeeper.common.records import record
 from gatekeeper.facts.model import Facts
 from gatekeeper.facts.needs import Need
 from gatekeeper.rules.base import Finding, Regex, RuleConfig, TrailerKey
@@ -65,8 +65,9 @@ class Config(RuleConfig):
     kind: Literal["commits"]
     max_commits: int | None = Field(None, ge=1, description="Most commits allowed in the change.")
     required_trailers: Annotated[list[TrailerKey], BeforeValidator(one_or_many)] = Field(
-        default_factory=list, description="Trailer keys (such as Signed-off-by) every checked "
-        "commit must carry with a value; compared case-insensitively.")
+        default_factory=empty_list,
+        description="Trailer keys (such as Signed-off-by) every checked commit must carry with a "
+        "value; compared case-insensitively.")
     subject_pattern: Regex | None = Field(
         None, description="Regular expression searched for in each subject; anchor with ^.")
     max_subject_length: int | None = Field(
@@ -89,7 +90,7 @@ class Config(RuleConfig):
         return self
 
 
-@dataclass(frozen=True)
+@record
 class BadCommit:
     """A checked commit that fails a trailer or subject check, with what is wrong."""
 

@@ -52,6 +52,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from gatekeeper.changeset.model import FileStatus
+from gatekeeper.common.fields import empty_list
 from gatekeeper.common.globs import PathSet
 from gatekeeper.facts.model import Facts, FileFacts
 from gatekeeper.facts.needs import Need
@@ -78,7 +79,8 @@ class Config(RuleConfig):
         min_length=1, description="Globs of the companions: when triggered, at least one "
         "touched path must match one of them.")
     exclude: Globs = Field(
-        default_factory=list, description="Globs of touched paths that never trigger the rule.")
+        default_factory=empty_list,
+        description="Globs of touched paths that never trigger the rule.")
     allow_deleted: bool = Field(
         False, description="Whether deleting a companion, or renaming it away, satisfies the "
         "rule.")

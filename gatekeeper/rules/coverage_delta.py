@@ -34,6 +34,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from gatekeeper.common.fields import empty_list
 from gatekeeper.common.globs import PathSet
 from gatekeeper.facts.model import Facts
 from gatekeeper.facts.needs import Need
@@ -63,7 +64,7 @@ class Config(RuleConfig):
                                    "may fall, in percentage points.")
     min_total: float | None = Field(None, ge=0, le=100, description="Lowest total coverage of "
                                     "the head, in percent.")
-    exclude: Globs = Field(default_factory=list, description="Globs of files to leave out of "
+    exclude: Globs = Field(default_factory=empty_list, description="Globs of files to leave out of "
                            "both totals.")
 
     @model_validator(mode="after")

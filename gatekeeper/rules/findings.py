@@ -4,7 +4,8 @@ that drove it. Rules build them; the verdict carries them to the reports."""
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+
+from gatekeeper.common.records import record
 
 
 class Severity(str, enum.Enum):
@@ -38,7 +39,7 @@ def _number(value: int | float) -> str:
     return f"{value:.10g}" if isinstance(value, float) else str(value)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Check:
     """One measured value against one limit."""
 
@@ -61,7 +62,7 @@ class Check:
         return f"{self.name} {_number(self.measured)} {op} {_number(self.limit)}"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Detail:
     """Lines of one file that a result points at, such as uncovered changed lines."""
 
@@ -79,7 +80,7 @@ class Detail:
         return f"{where} ({self.note})" if self.note else where
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class FileShare:
     """A file that drove a result, with what it contributed."""
 

@@ -29,12 +29,13 @@ rules:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from pydantic import Field
 
+from gatekeeper.common.fields import empty_list
 from gatekeeper.common.globs import Glob, PathSet, compile_glob
+from gatekeeper.common.records import record
 from gatekeeper.facts.model import Facts, FileFacts
 from gatekeeper.facts.needs import Need
 from gatekeeper.rules.base import Finding, GlobPattern, RuleConfig, shares
@@ -62,10 +63,10 @@ class Config(RuleConfig):
         "services/auth; the trailing slash keeps loose files such as services/README.md out).")
     max: int = Field(ge=1, description="Most distinct areas one change set may touch.")
     exclude: list[GlobPattern] = Field(
-        default_factory=list, description="Globs of touched paths that do not count.")
+        default_factory=empty_list, description="Globs of touched paths that do not count.")
 
 
-@dataclass(frozen=True)
+@record
 class Area:
     """One touched area: its name (the matching path prefix) and the change's files in it."""
 

@@ -46,6 +46,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from gatekeeper.common.fields import empty_list
 from gatekeeper.common.globs import PathSet
 from gatekeeper.facts.coverage.patch import FilePatch, Tally
 from gatekeeper.facts.model import Facts
@@ -81,8 +82,8 @@ class Config(RuleConfig):
                                 "least this many changed coverable lines.")
     min_branches: Percent | None = Field(None, ge=0, le=100, description="Lowest coverage of "
                                          "the branches on changed lines, in percent.")
-    exclude: Globs = Field(default_factory=list, description="Globs of changed files to leave "
-                           "out.")
+    exclude: Globs = Field(default_factory=empty_list,
+                           description="Globs of changed files to leave out.")
 
     @model_validator(mode="after")
     def _some_floor(self) -> Config:

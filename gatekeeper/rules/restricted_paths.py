@@ -39,7 +39,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from gatekeeper.common.fields import one_or_many
+from gatekeeper.common.fields import empty_list, one_or_many
 from gatekeeper.common.globs import PathSet
 from gatekeeper.facts.model import Facts
 from gatekeeper.facts.needs import Need
@@ -67,10 +67,10 @@ class Config(RuleConfig):
         min_length=1, description="Globs of paths that change only with approval; a later !glob "
         "takes paths an earlier one matched back out.")
     labels: Annotated[list[Label], BeforeValidator(one_or_many)] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="PR or MR labels that allow the change, compared case-insensitively.")
     trailers: Annotated[list[TrailerKey], BeforeValidator(one_or_many)] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Commit trailer keys that allow the change when any commit in the range "
         "carries one, such as Security-Reviewed-by.")
 

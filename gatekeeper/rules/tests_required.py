@@ -37,7 +37,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from gatekeeper.changeset.model import FileStatus
-from gatekeeper.common.fields import ClassName
+from gatekeeper.common.fields import ClassName, empty_list
 from gatekeeper.common.globs import PathSet
 from gatekeeper.facts.classify import (
     CI_CONFIG,
@@ -72,14 +72,14 @@ class Config(RuleConfig):
     }
 
     kind: Literal["tests-required"]
-    source: Globs = Field(default_factory=list, description="Globs source files must match; "
+    source: Globs = Field(default_factory=empty_list, description="Globs source files must match; "
                           "empty means every path.")
     not_source: list[ClassName] = Field(default_factory=lambda: list(NOT_SOURCE),
                                         description="Classes that are never source.")
     tests: list[ClassName] = Field(default_factory=lambda: [TEST], min_length=1,
                                    description="Classes that count as tests.")
     min_lines: int = Field(1, ge=1, description="Changed source lines that trigger the rule.")
-    exclude: Globs = Field(default_factory=list, description="Globs of paths that are never "
+    exclude: Globs = Field(default_factory=empty_list, description="Globs of paths that are never "
                            "source.")
 
 

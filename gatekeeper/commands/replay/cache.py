@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from gatekeeper import __version__
 from gatekeeper.changeset.model import ChangeSet
 from gatekeeper.commands.replay.codec import Codec, CodecError
+from gatekeeper.common.records import record
 from gatekeeper.common.secret import Secret
 from gatekeeper.errors import UsageError
 
@@ -36,7 +37,7 @@ _SCHEMA = (
 CODEC = Codec(ChangeSet, {"Secret": Secret})
 
 
-@dataclass
+@record(frozen=False)
 class Counts:
     """How the run used the cache: entries found, missed, and written."""
 
@@ -47,7 +48,7 @@ class Counts:
     written: int = 0
 
 
-@dataclass
+@record(frozen=False)
 class Cache:
     """An open cache; ``None`` path keeps nothing (``--no-cache`` or no cache folder)."""
 

@@ -10,15 +10,15 @@ import html
 import math
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from gatekeeper.common.escape import escape
+from gatekeeper.common.records import record
 
 Figure = dict[str, object]
 
 
-@dataclass(frozen=True)
+@record
 class Change:
     """One change of the document; a field of the wrong type reads as missing."""
 
@@ -35,7 +35,7 @@ class Change:
     ai: bool
 
 
-@dataclass(frozen=True)
+@record
 class Repository:
     """One repository of the document with its changes."""
 

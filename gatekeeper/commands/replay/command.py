@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -13,12 +12,13 @@ import click
 from gatekeeper.commands.replay import merge, records, summary
 from gatekeeper.commands.replay.history import check_date
 from gatekeeper.commands.replay.run import ReplayOptions, replay
+from gatekeeper.common.records import record
 from gatekeeper.errors import UsageError
 
 DEFAULT_LAST = 200
 
 
-@dataclass(frozen=True)
+@record
 class Outputs:
     """Where to write the reports; None for those not asked for."""
 

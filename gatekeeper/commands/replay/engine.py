@@ -9,10 +9,11 @@ hook, where no report is given) instead of stopping the run.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from gatekeeper.changeset.model import ChangeMeta, ChangeSet
+from gatekeeper.common.records import record
 from gatekeeper.evaluation.verdict import Verdict
 from gatekeeper.facts.ai import gitnotes
 from gatekeeper.gitread.gitio import GitRepo
@@ -24,7 +25,7 @@ from gatekeeper.rules.findings import Status
 PLATFORM = "local"
 
 
-@dataclass(frozen=True)
+@record
 class Judged:
     """A policy with what it reads besides the change: its source and the trusted tree."""
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from gatekeeper.common.records import record
 from gatekeeper.context.resolve import SHALLOW_FIX
 from gatekeeper.errors import ChangeSetError, UsageError
 from gatekeeper.gitread.gitio import GitRepo
@@ -31,7 +31,7 @@ MAX_BODY = 64 << 10
 """Characters of a commit body searched for GitLab's merge-request line: it ends the message."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Change:
     """One first-parent commit of the branch, and the range that judges it."""
 
@@ -49,7 +49,7 @@ class Change:
     skipped: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Span:
     """Which first-parent commits to replay: the last ``last``, or those between two dates."""
 

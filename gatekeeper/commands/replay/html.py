@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from gatekeeper.commands.replay.charts import (
@@ -30,6 +29,7 @@ from gatekeeper.commands.replay.charts import (
     size_per_week,
     tier_mix,
 )
+from gatekeeper.common.records import record
 from gatekeeper.errors import UsageError
 
 _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%+@/-]*)?")
@@ -51,7 +51,7 @@ td.n { text-align: right; } code { font-size: 0.95em; }
 """
 
 
-@dataclass(frozen=True)
+@record
 class Chart:
     """One chart of the page: its element id, heading, and figure (None when nothing to draw)."""
 

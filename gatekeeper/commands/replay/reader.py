@@ -13,12 +13,13 @@ import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from gatekeeper.changeset.model import ChangeSet, Revisions
 from gatekeeper.commands.replay.cache import CODEC, Cache, key
 from gatekeeper.commands.replay.history import Change
+from gatekeeper.common.records import record
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.gitread import collect
 from gatekeeper.gitread.gitio import GitRepo
@@ -31,7 +32,7 @@ IN_FLIGHT = 4
 """Changes submitted per worker ahead of the one being read back."""
 
 
-@dataclass(frozen=True)
+@record
 class Options:
     """What shapes a change set besides its range (part of every cache key)."""
 
@@ -108,7 +109,7 @@ Read = tuple[Change, "ChangeSet | str"]
 """A change with its change set, or with the reason it was skipped."""
 
 
-@dataclass
+@record(frozen=False)
 class Reader:
     """Reads change sets for changes in order: cached ones at once, the rest by the workers."""
 

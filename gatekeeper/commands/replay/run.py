@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from gatekeeper.changeset.model import NOTES_REF, ChangeMeta, ChangeSet, Revisio
 from gatekeeper.commands.replay import engine, history, records, repository
 from gatekeeper.commands.replay.cache import Cache, Counts, key, open_cache
 from gatekeeper.commands.replay.reader import Options, Reader
+from gatekeeper.common.records import record
 from gatekeeper.errors import ChangeSetError
 from gatekeeper.gitread.gitio import GitRepo
 from gatekeeper.pipeline import trust
@@ -23,7 +23,7 @@ from gatekeeper.policy.model import ComposedPolicy
 Progress = Callable[[int, Iterable[Any]], Iterable[Any]]
 
 
-@dataclass(frozen=True)
+@record
 class ReplayOptions:
     """What to replay, under which policies, and how."""
 
@@ -39,7 +39,7 @@ class ReplayOptions:
     find_copies: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Replayed:
     """One repository's entry of the document, and how the cache was used."""
 

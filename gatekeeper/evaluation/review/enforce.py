@@ -8,8 +8,9 @@ for the token in every disguise (``approvals.redact``) before any report can sho
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from gatekeeper.common.records import record
 from gatekeeper.context.api import PLATFORM_TOKENS, TOKEN_VARIABLE, ApiTarget
 from gatekeeper.errors import ChangeSetError
 from gatekeeper.evaluation.verdict import RuleResult, TierDecision, Verdict
@@ -47,7 +48,7 @@ def client_for(api: ApiTarget, timeout: float = DEFAULT_TIMEOUT) -> Client:
     return GitLabClient(api.token, api_url=api.api_url, auth="private-token", timeout=timeout)
 
 
-@dataclass(frozen=True)
+@record
 class Wanted:
     """What the tier asks for, with the owners no approver can be matched to set apart."""
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from gatekeeper.changeset.model import MAX_NOTE_BYTES, NOTES_REF, ChangeSet, LineRange
+from gatekeeper.common.records import record
 from gatekeeper.errors import LocatedError
 from gatekeeper.facts.ai.detect import TEXT_LIMIT, Evidence, Strength
 from gatekeeper.facts.ai.notes import AuthorshipLog, NoteError, parse
@@ -21,7 +22,7 @@ MARKER = "git-ai-note"
 UNKNOWN_TOOL = "unknown"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class NoteFile:
     """One changed file: how many lines it adds and which of them the notes give to AI."""
 
@@ -41,7 +42,7 @@ class NoteFile:
         return 100.0 * self.ai / self.added if self.added else None
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class NoteFacts:
     """What the Git AI notes say of a change: AI lines per file, evidence, unusable notes."""
 
@@ -54,7 +55,7 @@ class NoteFacts:
     """The commits with a valid note."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class _Hit:
     """A head line that a note attributes to a tool."""
 
@@ -66,7 +67,7 @@ class _Hit:
     model: str
 
 
-@dataclass
+@record(frozen=False)
 class _Group:
     lines: list[LineRange] = field(default_factory=list)
     models: set[str] = field(default_factory=set)

@@ -7,13 +7,14 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from importlib import resources
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from gatekeeper.common.fields import TRUSTED_PATTERNS
+from gatekeeper.common.records import record
 from gatekeeper.errors import PolicyError
 from gatekeeper.facts.ai.compiled import Compiled, LineEntries
 from gatekeeper.facts.ai.entries import EMAIL_KINDS, LINE_KINDS, SUFFIX_KINDS, Kind, MarkerEntry
@@ -45,7 +46,7 @@ def remember(store: dict[K, V], key: K, answer: V) -> V:
     return answer
 
 
-@dataclass
+@record(frozen=False)
 class Remembered:
     """What was found in text that a history repeats (its addresses, its people, its
     trailers), for one catalogue; each store holds at most REMEMBERED answers."""
@@ -115,7 +116,7 @@ class _Index:
                 self.pr_logins.setdefault(login, []).append(entry)
 
 
-@dataclass(frozen=True)
+@record
 class Catalogue:
     """The markers in force: the built-in ones a policy kept, plus the ones it added."""
 

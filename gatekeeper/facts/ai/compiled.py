@@ -6,8 +6,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
+from gatekeeper.common.records import record
 from gatekeeper.facts.ai.entries import MarkerEntry
 from gatekeeper.facts.ai.literals import Finder, lowered, needle_finder, required
 
@@ -25,7 +25,7 @@ def _any_of(patterns: Iterable[str | None]) -> re.Pattern[str] | None:
         return None
 
 
-@dataclass(frozen=True)
+@record
 class Compiled:
     """An entry with its patterns, compiled when first used: a run uses few of them."""
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from gatekeeper.changeset.model import Commit, LineRange
+from gatekeeper.common.records import record
 from gatekeeper.facts.ai.catalogue import Catalogue, Worded, remember
 from gatekeeper.facts.ai.entries import MarkerEntry, Strength
 from gatekeeper.facts.ai.literals import Finder, lowered
@@ -35,7 +35,7 @@ _ANGLED = re.compile(r"<\s*([^<>\s]+)\s*>")
 _TOKEN = re.compile(r"[^<>\s]+")
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Evidence:
     """One marker found in one commit."""
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from gatekeeper.changeset.model import MAX_NOTE_BYTES
+from gatekeeper.common.records import record
 
 SCHEMA = "authorship/3.0.0"
 MAX_LINE = 10_000_000
@@ -38,7 +39,7 @@ class NoteError(ValueError):
         self.line = line
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Agent:
     """The AI behind a session, from the metadata's ``agent_id``: tool, model and agent id."""
 
@@ -47,7 +48,7 @@ class Agent:
     session: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Attribution:
     """Lines of one file that one AI session wrote, in the commit the note is on."""
 
@@ -60,7 +61,7 @@ class Attribution:
         return sum(last - first + 1 for first, last in self.lines)
 
 
-@dataclass(frozen=True)
+@record
 class AuthorshipLog:
     """One parsed note: the lines each session wrote, and the agent behind each session."""
 
@@ -159,8 +160,8 @@ def _metadata(text: str) -> tuple[dict[str, Agent], str]:
     if not isinstance(prompts, dict):
         raise NoteError("metadata prompts is not an object")
     agents = {}
-    for session, record in prompts.items():
-        agent = record.get("agent_id") if isinstance(record, dict) else None
+    for session, entry in prompts.items():
+        agent = entry.get("agent_id") if isinstance(entry, dict) else None
         if isinstance(agent, dict):
             agents[str(session)] = Agent(_text(agent.get("tool")), _text(agent.get("model")),
                                          _text(agent.get("id")))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gatekeeper.changeset.model import ChangeSet
+from gatekeeper.common.records import record
 from gatekeeper.facts.ai import catalogue
 from gatekeeper.facts.ai.detect import Evidence, Strength, detect_commit, strongest
 from gatekeeper.facts.ai.review import detect_comments, detect_review
@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # loaded when a change has notes, or the policy asks for a sp
     from gatekeeper.facts.ai.spotcheck import SpotCheck
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class AiFacts:
     """The AI evidence of a change, with commit counts, per-file note lines and the spot check."""
 

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from gatekeeper.common.fields import one_or_many
+from gatekeeper.common.fields import empty_list, one_or_many
 from gatekeeper.facts.ai.entries import MarkerEntry, MarkerId, Strength
 
 Detector = Literal["commits", "review", "comments", "notes"]
@@ -44,10 +44,10 @@ class AiSettings(BaseModel):
         description="Where to look: commits (identities, trailers, footers), review (PR/MR "
         "author, labels, description), comments (added lines), notes (refs/notes/ai).")
     markers: list[MarkerEntry] = Field(
-        default_factory=list, description="Markers to add to the built-in catalogue, in its "
+        default_factory=empty_list, description="Markers to add to the built-in catalogue, in its "
         "format (id, tool, kind, strength, source and the matcher fields of the kind).")
     disable_markers: Annotated[list[MarkerId], BeforeValidator(one_or_many)] = Field(
-        default_factory=list, description="Ids of built-in markers to switch off.")
+        default_factory=empty_list, description="Ids of built-in markers to switch off.")
     spot_check: SpotCheckSettings | None = Field(
         None, description="Pick a share of AI-assisted changes, keyed on the repository and "
         "the PR/MR number (else the branch and where it starts); conditions read the pick as "

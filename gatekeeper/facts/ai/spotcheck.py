@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
 
 from gatekeeper.changeset.model import ChangeSet
+from gatekeeper.common.records import record
 from gatekeeper.facts.ai.detect import Evidence
 from gatekeeper.facts.ai.settings import SpotCheckSettings
 
@@ -25,7 +25,7 @@ SALT_ID_MESSAGE = b"gatekeeper-spot-check salt id"
 SALT_ID_CHARS = 12
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class SpotCheck:
     """Whether the change was picked for a spot check, and the draw that decided it."""
 
@@ -43,7 +43,7 @@ class SpotCheck:
     """The secret salt's public fingerprint (never the salt); None without a secret salt."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Key:
     """What the spot-check draw is keyed on: the text hashed and how the report describes it."""
 

@@ -18,9 +18,9 @@ is left alone and our own is created beside it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Literal
 
+from gatekeeper.common.records import record
 from gatekeeper.context.api import ApiTarget
 from gatekeeper.facts.approvals.github import API_VERSION
 from gatekeeper.facts.approvals.http import DEFAULT_TIMEOUT, Api, ApprovalsError, Call, Shape
@@ -37,7 +37,7 @@ CUT = ("\n\n_The report was cut to fit the comment's size limit; the job's summa
 _PAGE = {"per_page": "100"}
 
 
-@dataclass(frozen=True)
+@record
 class Comment:
     """One comment or note: its id, its author's login (None for a deleted account), its text."""
 
@@ -46,7 +46,7 @@ class Comment:
     body: str
 
 
-@dataclass(frozen=True)
+@record
 class Posted:
     """What was done: the comment ``created`` or ``updated``, and its id."""
 
@@ -54,7 +54,7 @@ class Posted:
     id: int
 
 
-@dataclass(frozen=True)
+@record
 class _Site:
     api: Api
     list_path: str

@@ -11,8 +11,9 @@ Both are paginated with ``per_page`` (at most 100) and a ``Link`` header.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from gatekeeper.common.records import record
 from gatekeeper.common.secret import Secret
 from gatekeeper.errors import UsageError
 from gatekeeper.facts.approvals.http import DEFAULT_TIMEOUT, MAX_BYTES, MAX_PAGES, Api, Call, Shape
@@ -31,7 +32,7 @@ _PAGE = {"per_page": "100"}
 _TOKEN_HINT = "pass a valid token (in GitHub Actions, the job's GITHUB_TOKEN)"
 
 
-@dataclass(frozen=True)
+@record
 class GitHubClient:
     """Reads approvals from github.com, or from GitHub Enterprise Server through ``api_url``
     (``GITHUB_API_URL`` in Actions, ``https://HOST/api/v3``)."""

@@ -12,8 +12,9 @@ Project and group paths are URL-encoded (``group%2Fproject``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from gatekeeper.common.records import record
 from gatekeeper.common.secret import Secret
 from gatekeeper.errors import UsageError
 from gatekeeper.facts.approvals.http import (
@@ -40,7 +41,7 @@ _TOKEN_HINT = ("use a personal, project or group access token with the read_api 
                "CI_JOB_TOKEN reaches only some endpoints")
 
 
-@dataclass(frozen=True)
+@record
 class GitLabClient:
     """Reads approvals from gitlab.com, or from another instance through ``api_url``
     (``CI_API_V4_URL`` in GitLab CI)."""

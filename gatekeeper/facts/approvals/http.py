@@ -1,20 +1,20 @@
 """JSON requests for the REST clients: bounded in time, size and pages, failing one way.
 
-urllib and json are imported where a request is made, so importing the package stays cheap.
-The token travels only in a request header: it is never part of a URL, and never sent to
-another server (redirects and next-page links must keep the API's origin). No message repeats
-what a server sent (its reason phrase, error body, headers, or the URLs it redirects or links
-to): a message names the URL gatekeeper asked for, the status in the standard words, and a fixed
-remedy, so a server that echoes the token, however disguised, cannot make it show."""
+urllib and json load where a request is made, so importing the package stays cheap. The token
+travels only in a request header: never in a URL, never to another server (redirects and
+next-page links must keep the API's origin). No message repeats what a server sent (its reason
+phrase, error body, headers, or the URLs it redirects or links to): a message names the URL asked
+for, the status in standard words and a fixed remedy, so an echoed token can never show."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Generic, TypeVar
 
 from gatekeeper import __version__
+from gatekeeper.common.records import record
 from gatekeeper.common.secret import Secret
 from gatekeeper.errors import ChangeSetError, UsageError
 from gatekeeper.facts.approvals.links import next_link, opener, origin, show, with_page
@@ -44,7 +44,7 @@ class Shape(Exception):
     """Raised by a parser when JSON is not as documented; its text says what was expected."""
 
 
-@dataclass(frozen=True)
+@record
 class Call:
     """One kind of request: what it reads, in words, and the remedy to suggest per status."""
 
@@ -58,7 +58,7 @@ class Call:
         return f"cannot {'read' if self.method == 'GET' else 'write'} {self.what}"
 
 
-@dataclass(frozen=True)
+@record
 class Listing(Generic[T]):
     """The items kept from a paged list; ``complete`` is False when ``max_pages`` cut it short."""
 
@@ -67,7 +67,7 @@ class Listing(Generic[T]):
     complete: bool
 
 
-@dataclass(frozen=True)
+@record
 class Api:
     """One REST API: where it is, how to authenticate, and what it may send back."""
 

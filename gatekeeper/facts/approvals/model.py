@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
+from gatekeeper.common.records import record
 from gatekeeper.errors import UsageError
 
 _OWNER = re.compile(r"@[A-Za-z0-9_.][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_.][A-Za-z0-9_.-]*)*")
 
 
-@dataclass(frozen=True)
+@record
 class Approvals:
     """The approvals that count on a pull or merge request, read from its platform."""
 
@@ -27,7 +27,7 @@ class Approvals:
     pages: int = 1
 
 
-@dataclass(frozen=True)
+@record
 class Membership:
     """The members of a team (GitHub ``@org/team``) or group (GitLab ``@group``)."""
 
@@ -37,7 +37,7 @@ class Membership:
     """False when the member list was cut at the page limit."""
 
 
-@dataclass(frozen=True)
+@record
 class Requirement:
     """One review requirement and whether the approvals meet it, with the reason in words."""
 
@@ -47,7 +47,7 @@ class Requirement:
     why: str
 
 
-@dataclass(frozen=True)
+@record
 class AnyOf:
     """At least ``approvals`` approvals from among ``owners``: a user owner counts when that
     user approved, a team or group owner for each of its members who approved."""
@@ -62,7 +62,7 @@ class AnyOf:
     in the reason but never count."""
 
 
-@dataclass(frozen=True)
+@record
 class Assessment:
     """Each review requirement with whether the approvals meet it."""
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
+from gatekeeper.common.records import record
 from gatekeeper.errors import PolicyError
 from gatekeeper.facts.codeowners.locate import CANDIDATES
 from gatekeeper.facts.codeowners.model import OwnerSummary, Problem
@@ -15,7 +15,7 @@ from gatekeeper.facts.codeowners.settings import CodeOwnersSettings
 Read = Callable[[str], "bytes | None"]
 
 
-@dataclass(frozen=True)
+@record
 class OwnerFacts:
     """Who owns what the change touches, by the file ``source`` read from ``where``."""
 

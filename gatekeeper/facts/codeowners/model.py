@@ -5,12 +5,13 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from gatekeeper.common.records import record
 from gatekeeper.facts.codeowners.patterns import Matcher, Syntax, path_keys
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Problem:
     """A line that was ignored or read with a caveat; ``line`` is None for the whole file."""
 
@@ -23,7 +24,7 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Section:
     """A GitLab section, headings of the same name combined. ``name`` None is the part
     before the first heading, and the whole of a GitHub file."""
@@ -35,7 +36,7 @@ class Section:
     """The first heading's line."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Rule:
     """One entry: a pattern and its owners (a section's default owners when it names none)."""
 
@@ -51,7 +52,7 @@ class Rule:
         return self.matcher.matches(_parts(path))
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class SectionOwners:
     """The owners one section gives a path, from the rule on ``line``."""
 
@@ -63,7 +64,7 @@ class SectionOwners:
     pattern: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class PathOwners:
     """One path, and the owners each section that owns it gives it."""
 
@@ -76,7 +77,7 @@ class PathOwners:
         return _union(s.owners for s in self.sections)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class RequiredApproval:
     """Approvals one group of owners must give in a required section, and for which paths."""
 
@@ -86,7 +87,7 @@ class RequiredApproval:
     paths: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class OwnerSummary:
     """The owners of a change's paths: per path, in all, the approvals required, the unowned."""
 
@@ -98,7 +99,7 @@ class OwnerSummary:
     """Paths no rule gives an owner."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class _Index:
     """Rule positions filed under each rule's rarest key, so a path meets few candidates."""
 
@@ -127,14 +128,14 @@ class _Index:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class _Lookup:
     section: Section
     entries: _Index
     exclusions: _Index
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class CodeOwners:
     """A parsed file: ``rules`` in file order, ``sections`` in order of first heading (the
     unnamed one first), and what could not be used in ``problems``."""

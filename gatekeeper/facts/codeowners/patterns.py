@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Literal
+
+from gatekeeper.common.records import record
 
 Syntax = Literal["github", "gitlab"]
 Mode = Literal["all", "exact", "tree", "below"]
@@ -22,7 +23,7 @@ class PatternError(ValueError):
     """A pattern its dialect rejects; the message says why."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class _Chunk:
     """Fixed-width text between two stars: a literal, or a regex of single characters.
 
@@ -45,7 +46,7 @@ class _Chunk:
         return -1 if found is None else found.start()
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class _Segment:
     """One folder or file name of a pattern: chunks separated by ``*``."""
 
@@ -185,7 +186,7 @@ def _split(text: str) -> list[str]:
     return names
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Matcher:
     """A compiled pattern. In ``segments`` a string is a name without wildcards and ``None``
     stands for ``**``: any number of folders."""

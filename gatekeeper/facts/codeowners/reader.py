@@ -6,8 +6,8 @@ import contextlib
 import gc
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from gatekeeper.common.records import record
 from gatekeeper.facts.codeowners.model import CodeOwners, Problem, Rule, Section
 from gatekeeper.facts.codeowners.patterns import PatternError, Syntax, compile_pattern
 
@@ -60,7 +60,7 @@ def _utf8_size(text: str) -> int:
     return len(text.encode("utf-8", errors="surrogatepass"))
 
 
-@dataclass
+@record(frozen=False)
 class _Heading:
     name: str
     optional: bool

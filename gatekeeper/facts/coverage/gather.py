@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gatekeeper.changeset.model import ChangeSet, FileStatus
+from gatekeeper.common.records import record
 from gatekeeper.errors import CoverageMismatchError
 
 if TYPE_CHECKING:  # a run without reports loads none of what reads and measures them
@@ -21,7 +21,7 @@ LineCounter = Callable[[Sequence[str]], Mapping[str, int]]
 """Head line counts of the repository paths given (those the reports measure)."""
 
 
-@dataclass(frozen=True)
+@record
 class Reports:
     """The reports of one run, read once: a pre-push run checks several refs against them."""
 

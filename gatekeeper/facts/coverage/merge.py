@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from types import MappingProxyType
 
+from gatekeeper.common.records import record
 from gatekeeper.facts.coverage.model import FileCoverage, Report
 from gatekeeper.facts.coverage.paths import PathMapper
 
@@ -14,7 +14,7 @@ _OR_TO_MAX = bytes.maketrans(b"\x03", b"\x02")
 """States are 0, 1 and 2, so a bitwise OR is their maximum except MISSED | COVERED (3)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Unmapped:
     """A file a report names that matches no repository file, and why."""
 
@@ -26,7 +26,7 @@ class Unmapped:
     """The repository files it matches equally well, when the reason is ambiguity."""
 
 
-@dataclass(frozen=True)
+@record
 class Merged:
     """All reports together: coverage by repository file, and what could not be placed."""
 

@@ -6,6 +6,8 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from gatekeeper.common.records import record
+
 NOT_COVERABLE = 0
 MISSED = 1
 COVERED = 2
@@ -53,7 +55,7 @@ class FileCoverage:
             yield data[i], data[i + 1], data[i + 2]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Report:
     """One coverage report file as read."""
 

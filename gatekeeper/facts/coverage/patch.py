@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from gatekeeper.changeset.model import (
     ChangeSet,
@@ -14,6 +13,7 @@ from gatekeeper.changeset.model import (
     fold_ranges,
 )
 from gatekeeper.common.globs import PathSet
+from gatekeeper.common.records import record
 from gatekeeper.facts.coverage.merge import Merged, Unmapped
 from gatekeeper.facts.coverage.model import COVERED, MISSED, FileCoverage
 
@@ -27,7 +27,7 @@ ranges = fold_ranges
 """Line numbers folded into inclusive ranges."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Tally:
     """Coverable and covered counts of lines and of branches; tallies add up with ``+``."""
 
@@ -52,7 +52,7 @@ class Tally:
                      self.branches_covered + other.branches_covered)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class FilePatch:
     """One changed file: its changed lines and what the reports say of them."""
 
@@ -71,7 +71,7 @@ class FilePatch:
         return self.tally.percent
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class FileTotal:
     """A whole file's coverage, for report-wide totals; unmapped files keep their report path."""
 
@@ -80,7 +80,7 @@ class FileTotal:
     tally: Tally
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ReportInfo:
     """One report read: its file, format, role, how many files it names and how many mapped."""
 
@@ -92,7 +92,7 @@ class ReportInfo:
     mapped: int
 
 
-@dataclass(frozen=True)
+@record
 class CoverageFacts:
     """Coverage of a change: changed lines per file, report-wide totals, reports and problems."""
 

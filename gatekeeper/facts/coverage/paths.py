@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+from gatekeeper.common.records import record
 
 _NEEDS_WORK = re.compile(r"\\|/\.|//|^[A-Za-z]:")
 """What a path must contain for normalising to change it."""
@@ -16,7 +17,7 @@ _REPORT_ROOT, _SOURCE_ROOT, _AS_IS = 0, 1, 2
 """Tiers of an exact match, best first: the report's own roots are the most specific claim."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Mapped:
     """Where one report path lands in the repository, and how; or why it lands nowhere."""
 
@@ -29,7 +30,7 @@ class Mapped:
     """The repository files an ambiguous path matches equally well."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class _Candidate:
     path: str
     """Normalised; absolute paths keep their leading slash."""

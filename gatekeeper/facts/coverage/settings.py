@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from gatekeeper.common.fields import one_or_many
+from gatekeeper.common.fields import empty_list, one_or_many
 
 
 class CoverageSettings(BaseModel):
@@ -15,11 +15,11 @@ class CoverageSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     source_roots: Annotated[list[str], BeforeValidator(one_or_many)] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Repository directories that report paths are relative to, such as "
         "src/main/java for JaCoCo or packages/web in a monorepo.")
     strip_prefixes: Annotated[list[str], BeforeValidator(one_or_many)] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Prefixes to remove from report paths, such as /app/ for a report made "
         "in a container.")
     mismatch: Literal["error", "warn"] = Field(

@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Annotated
 
 from pydantic import AfterValidator
 
 from gatekeeper.common import regexcheck
+from gatekeeper.common.records import record
 from gatekeeper.facts.flags.templates import key_groups
 
 MAX_PATTERN = 1000
@@ -60,7 +61,7 @@ KeyPattern = Annotated[str, AfterValidator(valid_key_pattern)]
 """A policy field holding a custom flag pattern."""
 
 
-@dataclass(frozen=True)
+@record
 class CustomPattern:
     """A policy's own flag call form; with no ``extensions`` it applies to every file."""
 

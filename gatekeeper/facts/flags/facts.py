@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from gatekeeper.changeset.model import ChangeSet, FileChange, FileText
+from gatekeeper.common.records import record
 from gatekeeper.errors import PolicyError
 from gatekeeper.facts.flags.registry import Registry, UnknownKey, check, parse
 from gatekeeper.facts.flags.scan import FlagRef, Line
@@ -14,7 +14,7 @@ from gatekeeper.facts.flags.settings import FlagSettings
 from gatekeeper.facts.flags.summary import FileFlags, summarise
 
 
-@dataclass(frozen=True)
+@record
 class FlagFacts:
     """What the flag scan found in a change's added and removed lines.
 

@@ -6,13 +6,14 @@ import difflib
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from importlib import resources
 from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from gatekeeper.common.fields import empty_dict
+from gatekeeper.common.records import record
 from gatekeeper.errors import PolicyError
 from gatekeeper.facts.flags.templates import TemplateError, expand, key_groups
 
@@ -42,7 +43,7 @@ class _PresetSpec(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)
     sdk: str = Field(min_length=1)
     source: str = Field(pattern=_URL)
-    sources: dict[str, Annotated[str, Field(pattern=_URL)]] = Field(default_factory=dict)
+    sources: dict[str, Annotated[str, Field(pattern=_URL)]] = Field(default_factory=empty_dict)
     note: str = ""
     patterns: tuple[_PatternSpec, ...] = Field(min_length=1)
 
@@ -55,7 +56,7 @@ class _Catalogue(BaseModel):
     presets: tuple[_PresetSpec, ...]
 
 
-@dataclass(frozen=True)
+@record
 class FlagPattern:
     """One compiled call form; ``keywords`` are substrings a line must hold for it to match."""
 
@@ -64,7 +65,7 @@ class FlagPattern:
     groups: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class LanguageRules:
     """The call forms of one SDK in one language, and the document they come from."""
 
@@ -74,7 +75,7 @@ class LanguageRules:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class Preset:
     """Detection of one flag SDK family across the languages it ships for."""
 
@@ -89,7 +90,7 @@ class Preset:
         return next((r for r in self.languages if extension in r.extensions), None)
 
 
-@dataclass(frozen=True)
+@record
 class Builtin:
     """The shipped catalogue compiled: presets, languages' extensions, extension to language."""
 

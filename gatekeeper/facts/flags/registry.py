@@ -10,12 +10,12 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from gatekeeper.common.records import record
 from gatekeeper.errors import PolicyError
 
 MAX_BYTES = 4 << 20
@@ -27,7 +27,7 @@ Entry = tuple[Any, int | None]
 """A raw key and the line it was written on, where known."""
 
 
-@dataclass(frozen=True)
+@record
 class Registry:
     """The flag keys a registry file lists; ``source`` names the file for messages."""
 
@@ -35,7 +35,7 @@ class Registry:
     keys: frozenset[str]
 
 
-@dataclass(frozen=True)
+@record
 class UnknownKey:
     """A key the registry does not list, and the listed key it most resembles, if any."""
 

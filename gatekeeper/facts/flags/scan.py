@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from gatekeeper.common.records import record
 from gatekeeper.facts.flags.custom import CustomPattern
 from gatekeeper.facts.flags.presets import Preset, builtin_presets, extension_of, language_of
 from gatekeeper.lexing.lexer import Lexed
@@ -32,7 +32,7 @@ _LITERAL = re.compile(r"""["'`]([^"'`\\\r\n${}]{1,256})["'`]""")
 _NAME = re.compile(r"[A-Za-z_$][\w$]*")
 
 
-@dataclass(frozen=True)
+@record
 class FlagRef:
     """A reference to a flag: ``key`` is None where the call names it with an expression."""
 
@@ -43,7 +43,7 @@ class FlagRef:
     language: str
 
 
-@dataclass(frozen=True)
+@record
 class _Rule:
     origin: str
     language: str | None

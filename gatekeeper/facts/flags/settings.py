@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from gatekeeper.common.fields import one_or_many
+from gatekeeper.common.fields import empty_list, one_or_many
 from gatekeeper.facts.flags.custom import CustomPattern, KeyPattern, normal_extensions
 
 if TYPE_CHECKING:
@@ -64,8 +64,8 @@ class PatternSpec(BaseModel):
         "the flag key, such as isOn\\(\"(?P<key>[\\w-]+)\"\\).")
     extensions: Annotated[list[str], BeforeValidator(one_or_many),
                           AfterValidator(_extensions)] = Field(
-        default_factory=list, description="File extensions the pattern applies to (py, .tsx); "
-        "empty: every file.")
+        default_factory=empty_list,
+        description="File extensions the pattern applies to (py, .tsx); empty: every file.")
 
     def compiled(self) -> CustomPattern:
         """The spec as the ``CustomPattern`` a scanner runs."""
@@ -82,7 +82,7 @@ class FlagSettings(BaseModel):
         None, description="Ids of the built-in SDK presets to use (launchdarkly, unleash ...); "
         "default: every built-in preset.")
     patterns: list[PatternSpec] = Field(
-        default_factory=list, description="Flag call forms of the policy's own, tried before "
+        default_factory=empty_list, description="Flag call forms of the policy's own, tried before "
         "the presets.")
     registry: Annotated[str | None, AfterValidator(_inside_repository)] = Field(
         None, description="A file listing the known flag keys, relative to the repository "

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from gatekeeper.common.records import record
 from gatekeeper.facts.flags.scan import FlagRef
 
 
-@dataclass(frozen=True)
+@record
 class FileFlags:
     """What one file's added and removed lines say about flags.
 

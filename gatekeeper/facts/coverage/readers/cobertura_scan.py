@@ -10,9 +10,10 @@ expat, and applied after. Anything else goes, from there to the end, through the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from gatekeeper.common.records import record
 from gatekeeper.facts.coverage.readers.collect import MAX_BRANCHES, MAX_LINE
 
 _TOKEN = re.compile(rb"<[^<>]*>")
@@ -46,7 +47,7 @@ class Unusual(Exception):
     """The stretch cannot be planned: the callbacks must read it."""
 
 
-@dataclass
+@record(frozen=False)
 class State:
     """What the plan of a stretch depends on: where the reader is when it starts."""
 
@@ -55,7 +56,7 @@ class State:
     source_chars: int = 0
 
 
-@dataclass
+@record(frozen=False)
 class Plan:
     """The events of a stretch, in order, and how far it reaches."""
 
