@@ -156,6 +156,9 @@ def test_a_default_policy_check_imports_only_what_it_uses(tmp_path: Path) -> Non
     # Within the packages a check may load: a change without Git AI notes loads neither the
     # note format nor the reader of blame's output.
     assert {"gatekeeper.facts.ai.notes", "gatekeeper.facts.ai.blame"} & _ours(loaded) == set()
+    # Hints for mistyped names (difflib) and the wording of git's failures (shlex) load only
+    # on those errors' paths.
+    assert {"difflib", "shlex"} & set(loaded) == set()
 
 
 # Runs a check as PROBE does, noting at the start of the change's `git diff` whether it started

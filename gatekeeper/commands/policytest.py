@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from gatekeeper.common.records import record
+from gatekeeper.common.suggest import did_you_mean
 from gatekeeper.errors import PolicyError, UsageError
 from gatekeeper.evaluation.verdict import Verdict
 from gatekeeper.facts.codeowners.facts import syntax_for
@@ -16,7 +17,6 @@ from gatekeeper.pipeline import judge, trust
 from gatekeeper.policy import casechange, described, needs
 from gatekeeper.policy.compose import compose
 from gatekeeper.policy.document import Walk
-from gatekeeper.policy.locate import did_you_mean
 from gatekeeper.policy.model import ComposedPolicy
 from gatekeeper.policy.sources import PolicySource
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
-import shutil
 from typing import Any
 
 from gatekeeper.errors import ChangeSetError
@@ -91,6 +89,8 @@ def not_opened(where: str, stderr: Any) -> ChangeSetError:
     said = text(stderr)
     owned = re.search(_DUBIOUS, said)
     if owned:
+        import shlex  # on this error's path only, as shutil below
+
         path = owned.group(1) or owned.group(2)
         return ChangeSetError(
             f"git refuses the repository at {clean(path)} because another user owns it "
@@ -113,6 +113,8 @@ def no_git(cause: BaseException, *, gitpython: bool) -> ChangeSetError:
     if chosen:
         return ChangeSetError(f"git cannot be run from GIT_PYTHON_GIT_EXECUTABLE "
                               f"({clean(chosen)})", hint="point it at git, or unset it")
+    import shutil  # with bz2, lzma and more: not before the diff starts, on every run
+
     found = shutil.which("git")
     if found is None:
         return ChangeSetError("git was not found on PATH",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import field
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from gatekeeper.common.records import record
+from gatekeeper.common.suggest import closest, did_you_mean
 from gatekeeper.errors import PolicyError
 from gatekeeper.facts.ai.catalogue import BUILTIN_NAME as BUILTIN_MARKERS
 from gatekeeper.facts.ai.catalogue import builtin_entries
@@ -19,7 +19,7 @@ from gatekeeper.facts.ai.settings import AiSettings
 from gatekeeper.facts.codeowners.settings import CodeOwnersSettings
 from gatekeeper.facts.flags.settings import FlagSettings
 from gatekeeper.policy.loader import builtin_policy_dir, read_policy, unreadable
-from gatekeeper.policy.locate import combined, did_you_mean, one_line
+from gatekeeper.policy.locate import combined, one_line
 from gatekeeper.policy.model import (
     ComposedPolicy,
     CoverageSettings,
@@ -100,11 +100,11 @@ def _target(entry: str, parent: _File, walk: Places, index: int) -> _File:
         names = builtin_packs()
         if name not in names:
             packs = ", ".join(BUILTIN_PREFIX + n for n in names)
-            close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+            close = closest(name, names)
             raise PolicyError(
                 f"extends: no built-in pack {entry!r}", file=walk.filename, line=line,
-                column=column, hint=f"did you mean '{BUILTIN_PREFIX}{close[0]}'?" if close
-                else f"use one of {packs}")
+                column=column, hint=f"did you mean '{BUILTIN_PREFIX}{close}'?"
+                if close is not None else f"use one of {packs}")
         return _File(BUILTIN, BUILTIN.key(builtin_policy_dir() / f"{name}.yml"), entry)
     if parent.display.startswith(BUILTIN_PREFIX):
         raise PolicyError("a built-in pack may only extend other packs", file=walk.filename,

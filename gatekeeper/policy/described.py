@@ -23,10 +23,11 @@ from gatekeeper.changeset.model import (
     FileStatus,
 )
 from gatekeeper.common.fields import empty_dict, empty_list, one_or_many
+from gatekeeper.common.suggest import did_you_mean
 from gatekeeper.errors import PolicyError
 from gatekeeper.gitread.gitattributes import WATCHED
 from gatekeeper.policy.document import Walk, read_yaml_file
-from gatekeeper.policy.locate import did_you_mean, located_error
+from gatekeeper.policy.locate import located_error
 from gatekeeper.rules.findings import Status
 
 DEFAULT_AUTHOR = "Test Author <author@example.com>"

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from gatekeeper.common.suggest import did_you_mean
 from gatekeeper.errors import PolicyError
 from gatekeeper.policy.places import Location, Places
 from gatekeeper.rules import RULE_KINDS
@@ -112,12 +112,6 @@ def _find(path: tuple[Any, ...], walk: Places, *, key: bool) -> Location | None:
         if prefix in table:
             return table[prefix]
     return None
-
-
-def did_you_mean(word: str, choices: Iterable[str], fallback: str) -> str:
-    """A hint naming the choice closest to ``word``, or ``fallback`` when none is close."""
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else fallback
 
 
 def _describe(error: Any, known: set[str],

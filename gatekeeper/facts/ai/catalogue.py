@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import re
@@ -15,6 +14,7 @@ from pydantic import ValidationError
 
 from gatekeeper.common.fields import TRUSTED_PATTERNS
 from gatekeeper.common.records import record
+from gatekeeper.common.suggest import did_you_mean
 from gatekeeper.errors import PolicyError
 from gatekeeper.facts.ai.compiled import Compiled, LineEntries
 from gatekeeper.facts.ai.entries import EMAIL_KINDS, LINE_KINDS, SUFFIX_KINDS, Kind, MarkerEntry
@@ -287,10 +287,9 @@ def load(extra_entries: Iterable[MarkerEntry | Mapping[str, Any]] = (),
     known = {entry.id for entry in builtin}
     disabled = set(disabled_ids)
     for marker_id in sorted(disabled - known):
-        close = difflib.get_close_matches(marker_id, sorted(known), n=1)
         raise PolicyError(f"unknown AI marker {marker_id!r} cannot be switched off", file=source,
-                          hint=f"did you mean {close[0]!r}?" if close
-                          else f"use the id of an entry in {BUILTIN_NAME}")
+                          hint=did_you_mean(marker_id, known,
+                                            f"use the id of an entry in {BUILTIN_NAME}"))
     extra = tuple(_validate(raw, source, _label(raw, n)) for n, raw in enumerate(extra_entries, 1))
     kept = tuple(entry for entry in builtin if entry.id not in disabled)
     # A disabled built-in entry may be replaced by an added one with its id.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Iterable, Mapping
@@ -14,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from gatekeeper.common.fields import empty_dict
 from gatekeeper.common.records import record
+from gatekeeper.common.suggest import did_you_mean
 from gatekeeper.errors import PolicyError
 from gatekeeper.facts.flags.templates import TemplateError, expand, key_groups
 
@@ -180,10 +180,9 @@ def select(ids: Iterable[str] | None = None, *, source: str = "policy") -> tuple
     chosen: list[Preset] = []
     for preset_id in ids:
         if preset_id not in presets:
-            close = difflib.get_close_matches(preset_id, list(presets), n=1)
             raise PolicyError(f"unknown flag preset {preset_id!r}", file=source,
-                              hint=f"did you mean {close[0]!r}?" if close
-                              else f"use one of {', '.join(presets)}")
+                              hint=did_you_mean(preset_id, presets,
+                                                f"use one of {', '.join(presets)}"))
         if presets[preset_id] not in chosen:
             chosen.append(presets[preset_id])
     return tuple(chosen)

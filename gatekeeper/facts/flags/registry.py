@@ -7,7 +7,6 @@ text holds one key per line, with ``#`` comments.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 import yaml
 
 from gatekeeper.common.records import record
+from gatekeeper.common.suggest import closest
 from gatekeeper.errors import PolicyError
 
 MAX_BYTES = 4 << 20
@@ -55,8 +55,8 @@ def check(keys: Iterable[str], registry: Registry) -> tuple[UnknownKey, ...]:
     choices = list(lowered)
     result = []
     for key in unknown:
-        close = difflib.get_close_matches(key.lower(), choices, n=1, cutoff=0.7)
-        result.append(UnknownKey(key, lowered[close[0]] if close else None))
+        close = closest(key.lower(), choices, cutoff=0.7)
+        result.append(UnknownKey(key, lowered[close] if close is not None else None))
     return tuple(result)
 
 

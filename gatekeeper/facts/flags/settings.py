@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from gatekeeper.common.fields import empty_list, one_or_many
+from gatekeeper.common.suggest import did_you_mean
 from gatekeeper.facts.flags.custom import CustomPattern, KeyPattern, normal_extensions
 
 if TYPE_CHECKING:
@@ -29,8 +29,7 @@ def _known_presets(ids: list[str] | None) -> list[str] | None:
     known = preset_ids()
     for preset_id in ids:
         if preset_id not in known:
-            close = difflib.get_close_matches(preset_id, known, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(known)}"
+            hint = did_you_mean(preset_id, known, f"use one of {', '.join(known)}")
             raise ValueError(f"unknown flag preset {preset_id!r}; {hint}")
     return list(dict.fromkeys(ids))
 
