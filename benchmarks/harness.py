@@ -274,17 +274,19 @@ and pydantic loaded, and one small model built and validated."""
 
 
 def interpreter_of(command: Sequence[str]) -> str:
-    """The Python that runs ``command``: a console script's ``#!`` line, else its first word
-    when that is an interpreter (``python -m gatekeeper``)."""
+    """The Python that runs ``command``: a console script's ``#!`` line, or its first word
+    when that is Python (``python -m gatekeeper``); else the one running this script."""
     first = Path(command[0])
     try:
         with first.open("rb") as handle:
             line = handle.readline(4096)
     except OSError:
-        return command[0]
-    if line.startswith(b"#!"):
-        return line[2:].decode(errors="replace").strip().split()[0]
-    return command[0]
+        line = b""
+    named = line[2:].decode(errors="replace").split() if line.startswith(b"#!") else []
+    for candidate in (*named[:1], command[0]):
+        if "python" in Path(candidate).name:
+            return candidate
+    return sys.executable
 
 
 def stack_floor_command(gatekeeper: Sequence[str]) -> list[str]:
