@@ -43,10 +43,10 @@ def _hunk_header(header: bytes, lineno: int, source: str) -> ParsedHunk:
         raise DiffInputError(f"{source}:{lineno}: malformed hunk header (it needs "
                              "'@@ -start,count +start,count @@', each a number of at most 15 "
                              "digits)")
-    old_count, new_count = match.group(2), match.group(4)
-    return ParsedHunk(int(match.group(1)), 1 if old_count is None else int(old_count),
-                      int(match.group(3)), 1 if new_count is None else int(new_count),
-                      match.group(5).decode("utf-8", errors="replace"), [], [])
+    old_start, old_count, new_start, new_count, section = match.groups()
+    return ParsedHunk(int(old_start), 1 if old_count is None else int(old_count),
+                      int(new_start), 1 if new_count is None else int(new_count),
+                      section.decode("utf-8", errors="replace") if section else "", [], [])
 
 
 def _first_numbers(hunk: ParsedHunk) -> tuple[int, int]:
