@@ -21,7 +21,7 @@ from gatekeeper.common.records import record
 from gatekeeper.gitread import giterrors, gitproc, gitstream, prefetch
 from gatekeeper.gitread.gitobjects import BlobHandler, ObjectReads, skip
 from gatekeeper.gitread.gitrefs import RefQueries
-from gatekeeper.gitread.objectname import is_full_name
+from gatekeeper.gitread.objectname import hasher, is_full_name
 
 # Settings in a user's gitconfig that would change what we parse.
 _PINNED_CONFIG = (
@@ -176,8 +176,13 @@ class GitRepo(RefQueries, ObjectReads):
         return out if status == 0 else None
 
     def empty_tree(self) -> str:
-        """The object name of the empty tree, in this repository's hash (asked of git once:
-        a change with no base starts its diff early, then builds the same command again)."""
+        """The object name of the empty tree, in this repository's hash: computed when a
+        commit resolved already shows the hash by its name's length, else asked of git, once
+        (a change with no base starts its diff early, then builds the same command again)."""
+        known = next(iter(self._commits.values()), "")
+        if not self._empty and is_full_name(known):
+            found = hasher("tree", 0, known)
+            self._empty = found.hexdigest() if found is not None else ""
         if not self._empty:
             with open(os.devnull, "rb") as nothing:
                 status, out, err = self._execute(("hash-object", "-t", "tree", "--stdin"),

@@ -86,3 +86,20 @@ def test_git_never_reads_gatekeeper_s_own_stdin(repo: Repo) -> None:
     done = subprocess.run([sys.executable, "-c", script], cwd=repo.path, input="refs here",
                           capture_output=True, text=True, check=True)
     assert done.stdout.split("\n")[:2] == [EMPTY_BLOB, "refs here"]
+
+
+@pytest.mark.parametrize("object_format", ["sha1", "sha256"])
+def test_the_empty_tree_is_named_in_the_repository_s_hash(tmp_path: Path,
+                                                            object_format: str) -> None:
+    repo = Repo(tmp_path)
+    repo.git("init", "-q", "-b", "main", f"--object-format={object_format}")
+    repo.write("a.txt", "one\n")
+    repo.commit("one")
+    asked = repo.git("hash-object", "-t", "tree", "--stdin", input=b"")
+    # Before any commit is resolved the name comes from git; after, from the commit's hash.
+    fresh = GitRepo.discover(str(repo.path))
+    assert fresh.empty_tree() == asked
+    resolved = GitRepo.discover(str(repo.path))
+    assert resolved.resolve_commit("HEAD") == repo.head()
+    assert resolved.empty_tree() == asked
+    assert len(asked) == (40 if object_format == "sha1" else 64)
