@@ -23,7 +23,11 @@ from typing import Any, TypeVar, cast
 if sys.version_info >= (3, 11):
     from typing import dataclass_transform
 else:  # pragma: no cover - Python 3.10
-    from typing_extensions import dataclass_transform
+
+    def dataclass_transform(**_: Any) -> Callable[[Any], Any]:
+        """Stands in for Python 3.11's ``typing.dataclass_transform``, which only marks the
+        function for type checkers."""
+        return lambda function: function
 
 T = TypeVar("T")
 Key = Callable[[Any], tuple[Any, ...]]
