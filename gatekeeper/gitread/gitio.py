@@ -179,11 +179,13 @@ class GitRepo(RefQueries, ObjectReads):
         """The object name of the empty tree, in this repository's hash: computed when a
         commit resolved already shows the hash by its name's length, else asked of git, once
         (a change with no base starts its diff early, then builds the same command again)."""
+        if self._empty:
+            return self._empty
         known = next(iter(self._commits.values()), "")
-        if not self._empty and is_full_name(known):
-            found = hasher("tree", 0, known)
-            self._empty = found.hexdigest() if found is not None else ""
-        if not self._empty:
+        found = hasher("tree", 0, known) if is_full_name(known) else None
+        if found is not None:
+            self._empty = found.hexdigest()
+        else:
             with open(os.devnull, "rb") as nothing:
                 status, out, err = self._execute(("hash-object", "-t", "tree", "--stdin"),
                                                  stdin=nothing)
